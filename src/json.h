@@ -1,0 +1,158 @@
+/*
+ * src/json.h - internal: the strict RFC 8259 JSON layer (not installed).
+ *
+ * Two parts:
+ *  1. A cursor over a complete buffer (one SSE event's data), used by the
+ *     Claude layer to walk the payload schema-first: it reads the keys it
+ *     needs and skips (while fully validating) everything else, in one pass,
+ *     with an explicit depth counter and no recursion.
+ *  2. An incremental validator for text that arrives in pieces (the
+ *     concatenated `partial_json` of a tool block), byte-exact whatever the
+ *     split.
+ *
+ * Strictness (both parts): RFC 8259 exactly. Rejected: literals other than
+ * true/false/null (`tru`, `True`, `NaN`, `Infinity`), leading zeros, `+1`,
+ * `1.`, `.5`, `1e`, trailing commas, single quotes, comments, raw control
+ * characters (< 0x20) in strings, invalid escapes, invalid UTF-8 anywhere
+ * (overlongs, surrogates encoded in UTF-8, > U+10FFFF, truncated sequences),
+ * lone or reversed surrogate escapes (\ud800 alone, \udc00\ud800), and a
+ * second value after the first. Whitespace is exactly space, tab, LF, CR.
+ *
+ * Error positions are byte offsets relative to the start of the buffer (part
+ * 1) or of the concatenated text (part 2).
+ */
+#ifndef SSEVAL_SRC_JSON_H
+#define SSEVAL_SRC_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sseval/common.h"
+
+/* ---- errors ---------------------------------------------------------- */
+typedef enum sseval__jerr {
+  SSEVAL__J_OK = 0,
+  SSEVAL__J_SYNTAX, /* not JSON (message says what) */
+  SSEVAL__J_DEPTH,  /* nesting deeper than max_depth */
+  SSEVAL__J_TYPE    /* valid JSON, but not the type the caller asked for */
+} sseval__jerr;
+
+/* ---- part 1: the cursor ------------------------------------------------ */
+typedef struct sseval__jcur {
+  const unsigned char *base; /* start of buffer */
+  const unsigned char *p;    /* next byte */
+  const unsigned char *end;  /* one past the last byte */
+  uint32_t depth;            /* containers currently open (entered via the
+                                cursor or inside skip) */
+  uint32_t max_depth;        /* >= 1; deeper input fails with J_DEPTH */
+  sseval__jerr err;          /* first error; sticky: every call fails after */
+  const char *err_msg;       /* static string */
+  size_t err_pos;            /* offset from base of the offending byte */
+} sseval__jcur;
+
+/* A string value as it sits in the buffer (between the quotes, still escaped). */
+typedef struct sseval__jstr {
+  const char *ptr;
+  size_t len;
+  int has_escapes; /* 0: the raw bytes are the value (zero-copy) */
+} sseval__jstr;
+
+/* Value kinds returned by sseval__j_peek. */
+typedef enum sseval__jkind {
+  SSEVAL__JK_ERROR = 0,
+  SSEVAL__JK_OBJECT,
+  SSEVAL__JK_ARRAY,
+  SSEVAL__JK_STRING,
+  SSEVAL__JK_NUMBER,
+  SSEVAL__JK_TRUE,
+  SSEVAL__JK_FALSE,
+  SSEVAL__JK_NULL
+} sseval__jkind;
+
+void sseval__jcur_init(sseval__jcur *c, const void *buf, size_t len,
+                       uint32_t max_depth);
+
+/* Skip whitespace and report the kind of the next value from its first byte
+ * (does not consume or validate it). JK_ERROR at end of input or on a byte
+ * that cannot start a value (and sets the error). */
+sseval__jkind sseval__j_peek(sseval__jcur *c);
+
+/* Expect '{' (after whitespace) and enter the object (depth + 1).
+ * Returns 1, or 0 on error (J_TYPE if the value is valid-looking but not an
+ * object, J_DEPTH, J_SYNTAX). */
+int sseval__j_obj_begin(sseval__jcur *c);
+
+/* Inside an object: read the next member's key and its ':'.
+ * Returns 1 with *key set (the cursor is then at the member's value),
+ * 0 when the object ends ('}' consumed, depth - 1), -1 on error.
+ * Handles the ',' between members; rejects trailing commas. */
+int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key);
+
+/* Read a string value (validated: UTF-8, escapes, surrogates).
+ * Returns 1, or 0 on error (J_TYPE when the value is not a string). */
+int sseval__j_str(sseval__jcur *c, sseval__jstr *out);
+
+/* Read a number that is a non-negative integer fitting uint64_t.
+ * Returns 1; 0 on error (J_TYPE for any other valid value, including
+ * negatives, fractions, exponents and too-large integers: the value is then
+ * consumed and validated, so the caller may choose to ignore J_TYPE by
+ * clearing it - see sseval__j_clear_type_error). */
+int sseval__j_uint(sseval__jcur *c, uint64_t *out);
+
+/* Validate and skip any value (iterative, depth-limited). On success sets
+ * *raw (if not NULL) to the value's exact bytes. Returns 1 or 0. */
+int sseval__j_skip(sseval__jcur *c, sseval__jstr *raw);
+
+/* Skip trailing whitespace; succeed only at the end of the buffer (rejects a
+ * second value). Returns 1 or 0. */
+int sseval__j_end(sseval__jcur *c);
+
+/* Exact key comparison on the raw (escaped) key. A key written with escapes
+ * ("\u0074ype") is compared after decoding. Returns 1 when equal. */
+int sseval__jstr_eq(const sseval__jstr *s, const char *lit, size_t lit_len);
+
+/* ---- decoding strings -------------------------------------------------- */
+/* Iterates over a validated string's value in pieces: maximal runs of raw
+ * bytes (pointing into the buffer) and decoded escapes (UTF-8 in `scratch`,
+ * a surrogate pair giving one 4-byte piece). Every piece is valid UTF-8. */
+typedef struct sseval__jdec {
+  const char *p, *end;
+  char scratch[8];
+} sseval__jdec;
+
+void sseval__jdec_init(sseval__jdec *d, const sseval__jstr *s);
+/* Returns 1 with *piece set, 0 when done. Consecutive escapes may be
+ * coalesced into one scratch piece (up to sizeof scratch). */
+int sseval__jdec_next(sseval__jdec *d, sseval_span *piece);
+/* Decoded length of a validated string. */
+size_t sseval__jstr_decoded_len(const sseval__jstr *s);
+
+/* ---- part 2: incremental validator ---------------------------------- */
+#define SSEVAL__JSTREAM_MAX_DEPTH 512u
+
+typedef struct sseval__jstream {
+  uint64_t pos;            /* bytes fed so far */
+  uint32_t depth;
+  uint32_t max_depth;      /* <= SSEVAL__JSTREAM_MAX_DEPTH */
+  uint32_t state;          /* internal */
+  uint32_t aux;            /* internal: pending escape digits, UTF-8 need, ... */
+  uint32_t aux2;           /* internal: pending high surrogate, ... */
+  uint32_t aux3;           /* internal */
+  sseval__jerr err;
+  const char *err_msg;
+  uint64_t err_pos;        /* offset in the concatenation */
+  int top_is_object;       /* the first non-ws byte was '{' */
+  unsigned char stack[SSEVAL__JSTREAM_MAX_DEPTH / 8]; /* 1 = object, 0 = array */
+} sseval__jstream;
+
+void sseval__jstream_init(sseval__jstream *s, uint32_t max_depth);
+/* Feed the next piece. Returns 1, or 0 on the first invalid byte (sticky). */
+int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len);
+/* End of text: returns 1 if exactly one complete value (plus whitespace) was
+ * fed, 0 otherwise (sets err/err_pos; an unfinished value is J_SYNTAX with
+ * err_pos = pos). */
+int sseval__jstream_finish(sseval__jstream *s);
+/* 1 if nothing but whitespace has been fed. */
+int sseval__jstream_empty(const sseval__jstream *s);
+
+#endif /* SSEVAL_SRC_JSON_H */
