@@ -1,0 +1,544 @@
+/*
+ * src/sse.c - layer 1: the event-stream tokenizer (see include/sseval/sse.h).
+ *
+ * Data flow inside one feed call:
+ *
+ *   chunk --(line scan)--> complete lines --(field rules)--> event state
+ *                                                     --(blank line)--> on_event
+ *
+ * Lines wholly inside the chunk are processed in place: field values are
+ * spans into the chunk, so an event whose lines all sit in the chunk is
+ * dispatched without a copy. A line cut by the end of the chunk is copied
+ * into `line` and completed by the next feed. When a feed call returns with
+ * an event half built, any of its values that still point into the chunk are
+ * copied into owned buffers ("externalised"), because the chunk is the
+ * caller's and may be gone by the next call.
+ *
+ * Line scan: the next CR of the chunk is found once with memchr and cached,
+ * and each line end is then a memchr for LF bounded by that CR. A stream with
+ * no CR (every Claude stream) thus costs one extra pass of memchr over the
+ * chunk, at memchr's full bandwidth, plus one memchr call per line.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "sseval/sse.h"
+
+enum { MODE_NONE = 0, MODE_SPAN, MODE_OWNED };
+
+struct sseval_sse {
+  sseval_sse_callbacks cb;
+  void *user;
+  sseval__mem mem;
+  size_t max_line;
+  size_t max_event;
+
+  uint64_t line_no;         /* 1-based number of the line being read */
+  uint64_t line_start;      /* absolute offset of that line's first byte */
+  sseval__buf line;         /* the current line when it straddles chunks */
+  unsigned char after_cr;   /* previous chunk ended with a CR line end */
+  unsigned char first_line; /* the next line completed is the stream's first */
+  unsigned char ended;      /* finish was called */
+  unsigned char paused;     /* a callback asked to pause (this feed call) */
+
+  /* the event being built */
+  unsigned char data_mode; /* MODE_* */
+  unsigned char type_mode; /* MODE_*; NONE = default "message" */
+  uint32_t data_lines;
+  sseval_span data_span; /* MODE_SPAN: points into the current chunk */
+  sseval_span type_span; /* MODE_SPAN: points into the current chunk */
+  sseval__buf data;      /* MODE_OWNED */
+  sseval__buf type;      /* MODE_OWNED */
+  uint64_t pending_fields; /* field lines since the last blank line */
+  uint64_t ev_offset, ev_line;
+
+  sseval__buf id; /* last-event-ID buffer (R12); persists across events */
+  uint64_t retry;
+  int has_retry;
+
+  sseval_error err;
+  sseval_sse_stats st;
+};
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static sseval_status fail(sseval_sse *p, sseval_status s, const char *msg,
+                          uint64_t offset, uint64_t line) {
+  if (p->err.status == SSEVAL_OK) {
+    p->err.status = s;
+    p->err.message = msg;
+    p->err.offset = offset;
+    p->err.line = line;
+  }
+  return p->err.status;
+}
+
+static int copy_in(sseval_sse *p, sseval__buf *b, const char *src, size_t n) {
+  if (!sseval__buf_append(b, &p->mem, src, n)) return 0;
+  p->st.bytes_copied += n;
+  return 1;
+}
+
+/* Handle a callback's return value. Returns 0 to go on, -1 on abort. */
+static int cb_result(sseval_sse *p, int rc, uint64_t off, uint64_t line) {
+  if (rc == SSEVAL_CB_OK) return 0;
+  if (rc == SSEVAL_CB_PAUSE) {
+    p->paused = 1;
+    return 0;
+  }
+  fail(p, SSEVAL_E_CALLBACK, "a callback aborted parsing", off, line);
+  return -1;
+}
+
+static void clear_event(sseval_sse *p) {
+  p->data_mode = MODE_NONE;
+  p->type_mode = MODE_NONE;
+  p->data_lines = 0;
+  p->data.len = 0;
+  p->type.len = 0;
+  p->pending_fields = 0;
+}
+
+/* Copy values that point into the caller's chunk into owned buffers. */
+static int externalise(sseval_sse *p) {
+  if (p->data_mode == MODE_SPAN) {
+    p->data.len = 0;
+    if (!copy_in(p, &p->data, p->data_span.ptr, p->data_span.len)) return 0;
+    p->data_mode = MODE_OWNED;
+  }
+  if (p->type_mode == MODE_SPAN) {
+    p->type.len = 0;
+    if (!copy_in(p, &p->type, p->type_span.ptr, p->type_span.len)) return 0;
+    p->type_mode = MODE_OWNED;
+  }
+  return 1;
+}
+
+/* ---- the field rules (R5-R14) --------------------------------------------------- */
+
+static int dispatch(sseval_sse *p, uint64_t line_off) {
+  sseval_sse_event ev;
+  int rc;
+  if (p->data_mode == MODE_NONE) { /* R14b: nothing to dispatch */
+    clear_event(p);
+    return 0;
+  }
+  if (p->data_mode == MODE_SPAN) {
+    ev.data = p->data_span;
+    ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
+    p->st.bytes_zero_copy += p->data_span.len;
+  } else {
+    ev.data.ptr = p->data.ptr;
+    ev.data.len = p->data.len;
+    ev.flags = 0;
+  }
+  if (p->type_mode == MODE_SPAN) {
+    ev.type = p->type_span;
+    ev.flags |= SSEVAL_SSE_TYPE_SET;
+  } else if (p->type_mode == MODE_OWNED) {
+    ev.type.ptr = p->type.ptr;
+    ev.type.len = p->type.len;
+    ev.flags |= SSEVAL_SSE_TYPE_SET;
+  } else {
+    ev.type.ptr = "message";
+    ev.type.len = 7;
+  }
+  ev.id.ptr = p->id.ptr;
+  ev.id.len = p->id.len;
+  ev.offset = p->ev_offset;
+  ev.line = p->ev_line;
+  ev.end_offset = line_off;
+  ev.data_lines = p->data_lines;
+  p->st.events++;
+  rc = p->cb.on_event ? p->cb.on_event(p->user, &ev) : SSEVAL_CB_OK;
+  clear_event(p);
+  return cb_result(p, rc, line_off, p->line_no);
+}
+
+static int is_digits(const char *s, size_t n, uint64_t *out) {
+  uint64_t v = 0;
+  size_t i;
+  if (n == 0) return 0;
+  for (i = 0; i < n; i++) {
+    unsigned d = (unsigned)(unsigned char)s[i] - '0';
+    if (d > 9) return 0;
+    if (v > (UINT64_MAX - d) / 10) return 0; /* too large: ignored */
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 1;
+}
+
+/* One complete line (terminator excluded). `in_chunk` says whether `s`
+ * points into the caller's chunk (may be kept as a span until the feed call
+ * returns) or into the line buffer (must be copied). Returns 0 or -1 (error
+ * already recorded). */
+static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
+                        uint64_t off) {
+  const char *name, *val;
+  size_t name_len, val_len;
+  const char *colon;
+
+  p->st.lines++;
+  if (p->first_line) { /* R2: one BOM at the very start */
+    p->first_line = 0;
+    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF) {
+      s += 3;
+      n -= 3;
+    }
+  }
+  if (n == 0) return dispatch(p, off); /* R5 */
+  if (s[0] == ':') {                   /* R6 */
+    p->st.comments++;
+    if (p->cb.on_comment) {
+      sseval_span t;
+      t.ptr = s + 1;
+      t.len = n - 1;
+      return cb_result(p, p->cb.on_comment(p->user, t, off), off, p->line_no);
+    }
+    return 0;
+  }
+  /* R7 / R8: split name and value */
+  colon = (const char *)memchr(s, ':', n);
+  name = s;
+  if (colon) {
+    name_len = (size_t)(colon - s);
+    val = colon + 1;
+    val_len = n - name_len - 1;
+    if (val_len && val[0] == ' ') {
+      val++;
+      val_len--;
+    }
+  } else {
+    name_len = n;
+    val = s + n;
+    val_len = 0;
+  }
+  if (p->pending_fields++ == 0) {
+    p->ev_offset = off;
+    p->ev_line = p->line_no;
+  }
+  /* R9: exact byte comparison of the name */
+  if (name_len == 4 && memcmp(name, "data", 4) == 0) { /* R11 */
+    if (p->data_mode == MODE_NONE) {
+      if (val_len > p->max_event) goto too_big;
+      p->data_lines = 1;
+      if (in_chunk) {
+        p->data_span.ptr = val;
+        p->data_span.len = val_len;
+        p->data_mode = MODE_SPAN;
+      } else {
+        p->data.len = 0;
+        if (!copy_in(p, &p->data, val, val_len)) goto nomem;
+        p->data_mode = MODE_OWNED;
+      }
+    } else {
+      size_t cur = p->data_mode == MODE_SPAN ? p->data_span.len : p->data.len;
+      if (val_len + 1 > p->max_event - cur) goto too_big;
+      if (!externalise(p)) goto nomem;
+      if (!copy_in(p, &p->data, "\n", 1) || !copy_in(p, &p->data, val, val_len))
+        goto nomem;
+      p->data_lines++;
+    }
+    return 0;
+  }
+  if (name_len == 5 && memcmp(name, "event", 5) == 0) { /* R10 */
+    if (val_len == 0) {
+      p->type_mode = MODE_NONE;
+    } else if (in_chunk) {
+      p->type_span.ptr = val;
+      p->type_span.len = val_len;
+      p->type_mode = MODE_SPAN;
+    } else {
+      p->type.len = 0;
+      if (!copy_in(p, &p->type, val, val_len)) goto nomem;
+      p->type_mode = MODE_OWNED;
+    }
+    return 0;
+  }
+  if (name_len == 2 && memcmp(name, "id", 2) == 0) { /* R12 */
+    if (val_len && memchr(val, 0, val_len)) return 0;
+    p->id.len = 0;
+    if (!copy_in(p, &p->id, val, val_len)) goto nomem;
+    return 0;
+  }
+  if (name_len == 5 && memcmp(name, "retry", 5) == 0) { /* R13 */
+    uint64_t ms;
+    if (!is_digits(val, val_len, &ms)) return 0;
+    p->retry = ms;
+    p->has_retry = 1;
+    if (p->cb.on_retry)
+      return cb_result(p, p->cb.on_retry(p->user, ms, off), off, p->line_no);
+    return 0;
+  }
+  if (p->cb.on_unknown_field) {
+    sseval_span nm, vl;
+    nm.ptr = name;
+    nm.len = name_len;
+    vl.ptr = val;
+    vl.len = val_len;
+    return cb_result(p, p->cb.on_unknown_field(p->user, nm, vl, off), off,
+                     p->line_no);
+  }
+  return 0;
+too_big:
+  fail(p, SSEVAL_E_LIMIT, "event data exceeds max_event_bytes", off, p->line_no);
+  return -1;
+nomem:
+  fail(p, SSEVAL_E_NOMEM, "out of memory", off, p->line_no);
+  return -1;
+}
+
+/* ---- feed ------------------------------------------------------------------------- */
+
+static sseval_status line_too_long(sseval_sse *p) {
+  return fail(p, SSEVAL_E_LIMIT, "line exceeds max_line_bytes",
+              p->line_start + p->max_line, p->line_no);
+}
+
+/* After a complete line: advance to the next one. */
+static void next_line(sseval_sse *p, uint64_t start) {
+  p->line_no++;
+  p->line_start = start;
+}
+
+/* Where the line starting at s ends (first CR or LF), or NULL. *cr caches
+ * the next CR at or after s (end when there is none). */
+static const char *find_eol(const char *s, const char *end, const char **cr) {
+  const char *lf;
+  if (!*cr || *cr < s) {
+    *cr = (const char *)memchr(s, '\r', (size_t)(end - s));
+    if (!*cr) *cr = end;
+  }
+  lf = (const char *)memchr(s, '\n', (size_t)(*cr - s));
+  if (lf) return lf;
+  return *cr < end ? *cr : NULL;
+}
+
+/* Past a line end at eol: a CR swallows a directly following LF (R3); a CR
+ * that ends the chunk leaves after_cr set for the next feed. */
+static const char *skip_eol(sseval_sse *p, const char *eol, const char *end) {
+  const char *next = eol + 1;
+  if (*eol == '\r') {
+    if (next < end) {
+      if (*next == '\n') next++;
+    } else {
+      p->after_cr = 1;
+    }
+  }
+  return next;
+}
+
+sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
+                              size_t *consumed) {
+  const char *const b0 = (const char *)buf;
+  const char *s = b0, *const end = b0 + len;
+  const char *cr = NULL; /* cached next CR (see find_eol) */
+  const uint64_t base = p->st.bytes;
+  sseval_status rc = SSEVAL_OK;
+
+  if (consumed) *consumed = 0;
+  if (p->err.status != SSEVAL_OK) return p->err.status;
+  if (p->ended)
+    return fail(p, SSEVAL_E_MISUSE, "feed after finish", base, p->line_no);
+  if (len == 0) return SSEVAL_OK;
+  if (!buf) return fail(p, SSEVAL_E_MISUSE, "NULL buffer", base, p->line_no);
+  p->paused = 0;
+
+  if (p->after_cr) { /* R3: the LF of a CRLF split across chunks */
+    p->after_cr = 0;
+    if (*s == '\n') s++;
+    p->line_start = base + (uint64_t)(s - b0);
+  }
+
+  if (p->line.len > 0 && s < end) { /* finish the line left from last chunk */
+    const char *eol = find_eol(s, end, &cr);
+    size_t take = (size_t)((eol ? eol : end) - s), n;
+    if (take > p->max_line - p->line.len) {
+      rc = line_too_long(p);
+      goto out;
+    }
+    if (!copy_in(p, &p->line, s, take)) {
+      rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
+      goto out;
+    }
+    if (!eol) {
+      s = end;
+      goto out;
+    }
+    n = p->line.len;
+    p->line.len = 0;
+    s = skip_eol(p, eol, end);
+    if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) {
+      rc = p->err.status;
+      goto out;
+    }
+    next_line(p, base + (uint64_t)(s - b0));
+  }
+
+  while (s < end && !p->paused) {
+    const char *eol = find_eol(s, end, &cr);
+    size_t n;
+    if (!eol) { /* the line straddles into the next chunk: keep a copy */
+      n = (size_t)(end - s);
+      if (n > p->max_line) {
+        rc = line_too_long(p);
+        goto out;
+      }
+      if (!copy_in(p, &p->line, s, n)) {
+        rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start,
+                  p->line_no);
+        goto out;
+      }
+      s = end;
+      break;
+    }
+    n = (size_t)(eol - s);
+    if (n > p->max_line) {
+      rc = line_too_long(p);
+      goto out;
+    }
+    if (process_line(p, s, n, 1, p->line_start) < 0) {
+      rc = p->err.status;
+      goto out;
+    }
+    s = skip_eol(p, eol, end);
+    next_line(p, base + (uint64_t)(s - b0));
+  }
+
+out:
+  if (rc == SSEVAL_OK && !externalise(p))
+    rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
+  if (consumed) *consumed = (size_t)(s - b0);
+  p->st.bytes = base + (uint64_t)(s - b0);
+  if (rc == SSEVAL_OK && p->paused) rc = SSEVAL_PAUSED;
+  return rc;
+}
+
+sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
+  sseval_sse_tail t;
+  memset(&t, 0, sizeof t);
+  if (p->pending_fields > 0) {
+    t.pending_fields = p->pending_fields;
+    t.offset = p->ev_offset;
+    t.line = p->ev_line;
+  } else {
+    t.offset = p->line_start;
+    t.line = p->line_no;
+  }
+  t.partial_line_bytes = p->line.len;
+  t.discarded = (p->pending_fields > 0 || p->line.len > 0) ? 1 : 0;
+  if (tail) *tail = t;
+  if (p->err.status != SSEVAL_OK) return p->err.status;
+  if (p->ended)
+    return fail(p, SSEVAL_E_MISUSE, "finish called twice", p->st.bytes,
+                p->line_no);
+  p->ended = 1;
+  p->line.len = 0; /* R15: whatever is pending is discarded */
+  clear_event(p);
+  return SSEVAL_OK;
+}
+
+/* ---- lifecycle and accessors ---------------------------------------------------- */
+
+void sseval_sse_callbacks_init(sseval_sse_callbacks *cbs) {
+  if (!cbs) return;
+  memset(cbs, 0, sizeof *cbs);
+  cbs->struct_size = sizeof *cbs;
+}
+
+void sseval_sse_options_init(sseval_sse_options *opts) {
+  if (!opts) return;
+  memset(opts, 0, sizeof *opts);
+  opts->struct_size = sizeof *opts;
+  opts->max_line_bytes = SSEVAL_SSE_DEFAULT_MAX_LINE;
+  opts->max_event_bytes = SSEVAL_SSE_DEFAULT_MAX_EVENT;
+}
+
+static void init_state(sseval_sse *p) {
+  p->line_no = 1;
+  p->line_start = 0;
+  p->line.len = 0;
+  p->after_cr = 0;
+  p->first_line = 1;
+  p->ended = 0;
+  p->paused = 0;
+  clear_event(p);
+  p->ev_offset = p->ev_line = 0;
+  p->id.len = 0;
+  p->retry = 0;
+  p->has_retry = 0;
+  memset(&p->err, 0, sizeof p->err);
+  p->err.message = "";
+  memset(&p->st, 0, sizeof p->st);
+}
+
+sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
+                             void *user, const sseval_sse_options *opts) {
+  sseval__mem mem;
+  sseval_sse *p;
+  if (!out) return SSEVAL_E_MISUSE;
+  *out = NULL;
+  if (cbs && cbs->struct_size < sizeof *cbs) return SSEVAL_E_MISUSE;
+  if (opts && opts->struct_size < sizeof *opts) return SSEVAL_E_MISUSE;
+  if (!sseval__mem_init(&mem, opts ? opts->allocator : NULL))
+    return SSEVAL_E_MISUSE;
+  p = (sseval_sse *)sseval__mem_alloc(&mem, sizeof *p);
+  if (!p) return SSEVAL_E_NOMEM;
+  memset(p, 0, sizeof *p);
+  p->mem = mem;
+  if (cbs)
+    p->cb = *cbs;
+  else
+    sseval_sse_callbacks_init(&p->cb);
+  p->user = user;
+  p->max_line = (opts && opts->max_line_bytes) ? opts->max_line_bytes
+                                               : SSEVAL_SSE_DEFAULT_MAX_LINE;
+  p->max_event = (opts && opts->max_event_bytes) ? opts->max_event_bytes
+                                                 : SSEVAL_SSE_DEFAULT_MAX_EVENT;
+  init_state(p);
+  *out = p;
+  return SSEVAL_OK;
+}
+
+void sseval_sse_free(sseval_sse *p) {
+  sseval__mem mem;
+  if (!p) return;
+  mem = p->mem;
+  sseval__buf_free(&p->line, &mem);
+  sseval__buf_free(&p->data, &mem);
+  sseval__buf_free(&p->type, &mem);
+  sseval__buf_free(&p->id, &mem);
+  sseval__mem_free(&mem, p, sizeof *p);
+}
+
+void sseval_sse_reset(sseval_sse *p) {
+  if (!p) return;
+  init_state(p);
+  p->mem.calls = 0;
+}
+
+const sseval_error *sseval_sse_error(const sseval_sse *p) { return &p->err; }
+
+uint64_t sseval_sse_offset(const sseval_sse *p) { return p->st.bytes; }
+
+sseval_span sseval_sse_last_event_id(const sseval_sse *p) {
+  sseval_span s;
+  s.ptr = p->id.ptr;
+  s.len = p->id.len;
+  return s;
+}
+
+int sseval_sse_retry(const sseval_sse *p, uint64_t *ms) {
+  if (!p->has_retry) return 0;
+  if (ms) *ms = p->retry;
+  return 1;
+}
+
+void sseval_sse_get_stats(const sseval_sse *p, sseval_sse_stats *out) {
+  *out = p->st;
+  out->allocations = p->mem.calls;
+}
+
+size_t sseval_sse_memory(const sseval_sse *p) { return p->mem.held; }

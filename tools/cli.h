@@ -1,0 +1,46 @@
+/*
+ * tools/cli.h - what the sseval command's files share: reading the input in
+ * the chosen chunking, and writing JSON strings spec-exactly.
+ */
+#ifndef SSEVAL_TOOLS_CLI_H
+#define SSEVAL_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sseval/sseval.h"
+
+/* How input is handed to the parser (--chunk). */
+typedef struct cli_chunking {
+  int mode;        /* 0 = whole reads, 1 = fixed size, 2 = random */
+  size_t size;     /* mode 1 */
+  uint64_t seed;   /* mode 2 */
+} cli_chunking;
+
+/* Parse "N" or "random:SEED"; returns 0 on a bad value. */
+int cli_parse_chunk(const char *arg, cli_chunking *out);
+/* Parse a positive size ("1048576", "64k", "4m"); returns 0 on a bad value. */
+int cli_parse_size(const char *arg, size_t *out);
+
+/* Called with each chunk; returns 0 to go on, non-zero to stop reading. */
+typedef int (*cli_feed_fn)(void *ctx, const char *buf, size_t len);
+
+/* Read `path` ("-" or NULL = stdin) in reads of 64 KiB and hand the bytes to
+ * `feed` in the chunking asked for. Returns 0, or -1 on an I/O error (message
+ * already printed). *total receives the bytes read. */
+int cli_read_input(const char *path, const cli_chunking *ch, cli_feed_fn feed,
+                   void *ctx, uint64_t *total);
+
+/* Write s as a JSON string (with quotes): escapes as JSON requires, invalid
+ * UTF-8 replaced by U+FFFD (WHATWG), non-ASCII written as UTF-8. */
+void cli_json_string(FILE *out, const char *s, size_t len);
+
+/* Subcommands. */
+int cli_events(int argc, char **argv);
+int cli_check(int argc, char **argv);
+#ifdef SSEVAL_HAVE_CURL
+int cli_stream(int argc, char **argv);
+#endif
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * tools/sseval.c - the sseval command: entry point and `sseval events`.
+ *
+ *   sseval events [OPTIONS] [FILE]   one JSON line per dispatched event
+ *   sseval check  [OPTIONS] [FILE]   validate a Claude stream (cmd_check.c)
+ *   sseval stream [OPTIONS]          live client over libcurl (cmd_stream.c)
+ *
+ * The contract is docs/cli-contract.md of the shared docs; extend it, never
+ * break it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out) {
+  fputs("usage: sseval events [OPTIONS] [FILE]   tokenize an event stream\n"
+        "       sseval check  [OPTIONS] [FILE]   validate a Claude Messages "
+        "stream\n"
+        "       sseval stream [OPTIONS]          live client (libcurl)\n"
+        "       sseval --version | --help | <subcommand> --help\n",
+        out);
+}
+
+static void events_usage(FILE *out) {
+  fputs(
+      "usage: sseval events [OPTIONS] [FILE]\n"
+      "Tokenize an event stream (WHATWG rules) and print one compact JSON line\n"
+      "per dispatched event: {\"event\":...,\"data\":...,\"id\":...}, and\n"
+      "{\"retry\":N} where a retry field sets the reconnection time.\n"
+      "FILE absent or - reads standard input.\n\n"
+      "  --chunk N            feed the parser N bytes at a time\n"
+      "  --chunk random:SEED  feed it random chunk sizes (1..4096) from SEED\n"
+      "  --max-line-bytes N   longest line accepted (default 1m)\n"
+      "  --max-event-bytes N  largest event data accepted (default 1m)\n\n"
+      "Exit: 0 input read, 1 usage or I/O error, 6 a limit was exceeded.\n",
+      out);
+}
+
+typedef struct events_ctx {
+  sseval_sse *p;
+  FILE *out;
+  int stopped;
+} events_ctx;
+
+static int ev_event(void *user, const sseval_sse_event *ev) {
+  events_ctx *c = (events_ctx *)user;
+  fputs("{\"event\":", c->out);
+  cli_json_string(c->out, ev->type.ptr, ev->type.len);
+  fputs(",\"data\":", c->out);
+  cli_json_string(c->out, ev->data.ptr, ev->data.len);
+  fputs(",\"id\":", c->out);
+  cli_json_string(c->out, ev->id.ptr, ev->id.len);
+  fputs("}\n", c->out);
+  return SSEVAL_CB_OK;
+}
+
+static int ev_retry(void *user, uint64_t ms, uint64_t offset) {
+  events_ctx *c = (events_ctx *)user;
+  (void)offset;
+  fprintf(c->out, "{\"retry\":%llu}\n", (unsigned long long)ms);
+  return SSEVAL_CB_OK;
+}
+
+static int ev_feed(void *ctx, const char *buf, size_t len) {
+  events_ctx *c = (events_ctx *)ctx;
+  return sseval_sse_feed(c->p, buf, len, NULL) != SSEVAL_OK;
+}
+
+int cli_events(int argc, char **argv) {
+  cli_chunking ch;
+  sseval_sse_options opts;
+  sseval_sse_callbacks cbs;
+  events_ctx ctx;
+  const char *path = NULL;
+  const sseval_error *err;
+  int i, rc, io;
+
+  memset(&ch, 0, sizeof ch);
+  sseval_sse_options_init(&opts);
+  for (i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      events_usage(stdout);
+      return 0;
+    } else if (strcmp(a, "--chunk") == 0 && i + 1 < argc) {
+      if (!cli_parse_chunk(argv[++i], &ch)) {
+        fprintf(stderr, "sseval events: bad --chunk value '%s'\n", argv[i]);
+        return 1;
+      }
+    } else if (strcmp(a, "--max-line-bytes") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &opts.max_line_bytes)) {
+        fprintf(stderr, "sseval events: bad --max-line-bytes '%s'\n", argv[i]);
+        return 1;
+      }
+    } else if (strcmp(a, "--max-event-bytes") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &opts.max_event_bytes)) {
+        fprintf(stderr, "sseval events: bad --max-event-bytes '%s'\n", argv[i]);
+        return 1;
+      }
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "sseval events: unknown option '%s'\n", a);
+      events_usage(stderr);
+      return 1;
+    } else if (!path) {
+      path = a;
+    } else {
+      fprintf(stderr, "sseval events: more than one FILE given\n");
+      return 1;
+    }
+  }
+
+  sseval_sse_callbacks_init(&cbs);
+  cbs.on_event = ev_event;
+  cbs.on_retry = ev_retry;
+  ctx.out = stdout;
+  ctx.stopped = 0;
+  if (sseval_sse_new(&ctx.p, &cbs, &ctx, &opts) != SSEVAL_OK) {
+    fprintf(stderr, "sseval events: out of memory\n");
+    return 1;
+  }
+  io = cli_read_input(path, &ch, ev_feed, &ctx, NULL);
+  if (io == 0) sseval_sse_finish(ctx.p, NULL);
+  err = sseval_sse_error(ctx.p);
+  rc = io ? 1 : 0;
+  if (err->status == SSEVAL_E_LIMIT) {
+    fprintf(stderr, "sseval events: %s (limit %zu bytes) at byte offset %llu, "
+            "line %llu\n", err->message,
+            strstr(err->message, "line") ? opts.max_line_bytes
+                                         : opts.max_event_bytes,
+            (unsigned long long)err->offset, (unsigned long long)err->line);
+    rc = 6;
+  } else if (err->status != SSEVAL_OK) {
+    fprintf(stderr, "sseval events: %s at byte offset %llu\n", err->message,
+            (unsigned long long)err->offset);
+    rc = 1;
+  }
+  sseval_sse_free(ctx.p);
+  if (fflush(stdout) != 0) {
+    perror("sseval events: write error");
+    rc = 1;
+  }
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  static char outbuf[1 << 16];
+  setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+  if (argc < 2) {
+    usage(stderr);
+    return 1;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("sseval %s\n", sseval_version_string());
+    return 0;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "events") == 0) return cli_events(argc - 2, argv + 2);
+  if (strcmp(argv[1], "check") == 0) return cli_check(argc - 2, argv + 2);
+#ifdef SSEVAL_HAVE_CURL
+  if (strcmp(argv[1], "stream") == 0) return cli_stream(argc - 2, argv + 2);
+#else
+  if (strcmp(argv[1], "stream") == 0) {
+    fprintf(stderr, "sseval stream: this build has no libcurl support\n");
+    return 1;
+  }
+#endif
+  fprintf(stderr, "sseval: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 1;
+}
