@@ -52,8 +52,8 @@ static BENCH_UNUSED unsigned char *bench_load(const char *path, size_t *len) {
   struct stat st;
   if (fstat(fd, &st) != 0) bench_die(path);
   size_t n = (size_t)st.st_size;
-  unsigned char *p = NULL;
-  if (posix_memalign((void **)&p, 64, n + 64) != 0) bench_die("posix_memalign");
+  unsigned char *p = aligned_alloc(64, (n + 64 + 63) & ~(size_t)63);
+  if (!p) bench_die("aligned_alloc");
   size_t got = 0;
   while (got < n) {
     ssize_t r = read(fd, p + got, n - got);
@@ -135,6 +135,8 @@ typedef struct bench_opts {
   int max_reps;    /* at most this many */
   double budget_s; /* stop adding reps past this much time per subject */
   int smoke;       /* one rep, no warm-up: checks that the code runs */
+  size_t chunks[8]; /* --chunks 65536,1024,1 (drivers that take chunk sizes) */
+  int nchunks;      /* 0: the driver's default */
 } bench_opts;
 
 static BENCH_UNUSED int bench_cmp_double(const void *a, const void *b) {
@@ -211,6 +213,7 @@ static BENCH_UNUSED int bench_parse_opts(int argc, char **argv, bench_opts *o,
   o->max_reps = 11;
   o->budget_s = 6.0;
   o->smoke = 0;
+  o->nchunks = 0;
   *callgrind = NULL;
   int i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
@@ -221,6 +224,16 @@ static BENCH_UNUSED int bench_parse_opts(int argc, char **argv, bench_opts *o,
       if (o->min_reps < 1) o->min_reps = o->max_reps = 1;
     } else if (!strcmp(argv[i], "--budget") && i + 1 < argc) {
       o->budget_s = atof(argv[++i]);
+    } else if (!strcmp(argv[i], "--chunks") && i + 1 < argc) {
+      const char *c = argv[++i];
+      o->nchunks = 0;
+      while (*c && o->nchunks < 8) {
+        char *end;
+        unsigned long long v = strtoull(c, &end, 10);
+        if (end == c || v == 0) break;
+        o->chunks[o->nchunks++] = (size_t)v;
+        c = *end == ',' ? end + 1 : end;
+      }
     } else if (!strcmp(argv[i], "--callgrind") && i + 1 < argc) {
       *callgrind = argv[++i];
     } else if (!strcmp(argv[i], "--")) {

@@ -1,0 +1,182 @@
+// bench/peers.mjs - the JavaScript peers, driven offline from a corpus file.
+//
+//   node peers.mjs SUBJECT [--reps N] [--budget S] [--chunk N] [--once] FILE
+//
+// SUBJECT:
+//   esp_json    eventsource-parser's createParser, bytes decoded with a
+//               streaming TextDecoder, JSON.parse of every event's data
+//   sdk_stream  @anthropic-ai/sdk Stream.fromSSEResponse over a fake
+//               Response whose body is a ReadableStream of the file's bytes
+//               (SSE decoding + JSON.parse, as the SDK does for every stream)
+//   sdk_message @anthropic-ai/sdk client.messages.stream() with a fake fetch
+//               returning that Response: the MessageStream accumulates every
+//               event; finalMessage() is awaited
+//
+// The corpus is split at `event: message_start` lines (one HTTP response per
+// message, as bench_sseval does for the Claude layer); the byte stream of each
+// message is handed over in --chunk byte pieces (default 65536).
+//
+// Default: timed reps, one `R` record on stdout in bench.h's format (memchr
+// columns 0: there is no memchr in node; run.sh takes the ratio to sseval).
+// --once: one pass, prints the event count (the whole-process comparison).
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const args = process.argv.slice(2);
+const subject = args.shift();
+let reps = 7, budget = 20, chunk = 65536, once = false, file = null;
+while (args.length) {
+  const a = args.shift();
+  if (a === '--reps') reps = Math.max(1, parseInt(args.shift(), 10));
+  else if (a === '--budget') budget = parseFloat(args.shift());
+  else if (a === '--chunk') chunk = Math.max(1, parseInt(args.shift(), 10));
+  else if (a === '--once') once = true;
+  else file = a;
+}
+if (!subject || !file) {
+  console.error('usage: node peers.mjs esp_json|sdk_stream|sdk_message [--reps N] [--budget S] [--chunk N] [--once] FILE');
+  process.exit(1);
+}
+
+const buf = readFileSync(file);
+
+// Message boundaries, same rule as bench.h's bench_split.
+function split(b) {
+  const pat = Buffer.from('event: message_start');
+  const offs = [];
+  let i = 0;
+  for (;;) {
+    const at = b.indexOf(pat, i);
+    if (at < 0) break;
+    const before = at === 0 ? 10 : b[at - 1];
+    const after = b[at + pat.length];
+    if ((before === 10 || before === 13) && (after === 10 || after === 13)) offs.push(at);
+    i = at + 1;
+  }
+  if (offs.length === 0 || offs[0] !== 0) offs.unshift(0);
+  const parts = [];
+  for (let k = 0; k < offs.length; k++) {
+    parts.push(b.subarray(offs[k], k + 1 < offs.length ? offs[k + 1] : b.length));
+  }
+  return parts;
+}
+const messages = split(buf);
+
+function bodyStream(bytes) {
+  let off = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(ctrl) {
+      if (off >= bytes.length) {
+        ctrl.close();
+        return;
+      }
+      const n = Math.min(chunk, bytes.length - off);
+      // A fresh Uint8Array per chunk, as a network stack hands them over.
+      ctrl.enqueue(new Uint8Array(bytes.subarray(off, off + n)));
+      off += n;
+    },
+  });
+}
+
+function fakeResponse(bytes) {
+  return new Response(bodyStream(bytes), {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'request-id': 'req_bench' },
+  });
+}
+
+let sink = 0;
+
+async function runEsp() {
+  const { createParser } = await import('eventsource-parser');
+  let events = 0;
+  for (const m of messages) {
+    const parser = createParser({
+      onEvent(ev) {
+        events++;
+        const v = JSON.parse(ev.data);
+        sink += v.type.length;
+      },
+    });
+    const dec = new TextDecoder();
+    for (let off = 0; off < m.length; off += chunk) {
+      parser.feed(dec.decode(m.subarray(off, Math.min(off + chunk, m.length)), { stream: true }));
+    }
+    parser.feed(dec.decode());
+  }
+  return events;
+}
+
+let Stream = null;
+async function runSdkStream() {
+  if (!Stream) ({ Stream } = await import('@anthropic-ai/sdk/core/streaming'));
+  let events = 0;
+  for (const m of messages) {
+    const s = Stream.fromSSEResponse(fakeResponse(m), new AbortController());
+    for await (const ev of s) {
+      events++;
+      sink += ev.type.length;
+    }
+  }
+  return events;
+}
+
+let Anthropic = null;
+async function runSdkMessage() {
+  if (!Anthropic) Anthropic = (await import('@anthropic-ai/sdk')).default;
+  let current = null;
+  const client = new Anthropic({
+    apiKey: 'bench-offline',
+    maxRetries: 0,
+    fetch: async () => fakeResponse(current),
+  });
+  let events = 0;
+  for (const m of messages) {
+    current = m;
+    let n = 0;
+    const ms = client.messages.stream({
+      model: 'claude-bench-offline',
+      max_tokens: 64000,
+      messages: [{ role: 'user', content: 'bench' }],
+    });
+    ms.on('streamEvent', () => {
+      n++;
+    });
+    const msg = await ms.finalMessage();
+    sink += msg.content.length;
+    events += n;
+  }
+  return events;
+}
+
+const run = { esp_json: runEsp, sdk_stream: runSdkStream, sdk_message: runSdkMessage }[subject];
+if (!run) {
+  console.error(`peers.mjs: unknown subject ${subject}`);
+  process.exit(1);
+}
+
+if (once) {
+  const events = await run();
+  console.log(events);
+} else {
+  await run(); // warm-up: JIT, module loading
+  const times = [];
+  let events = 0;
+  const start = performance.now();
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    events = await run();
+    const t1 = performance.now();
+    times.push((t1 - t0) / 1000);
+    if (times.length >= 3 && (t1 - start) / 1000 > budget) break;
+  }
+  times.sort((a, b) => a - b);
+  const n = times.length;
+  const med = n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  const corpus = basename(file);
+  process.stdout.write(`R\t${subject}\t${corpus}\t${chunk}\t${buf.length}\t${events}\t${med.toFixed(6)}\t0\t0\t${n}\n`);
+  process.stderr.write(`  ${subject.padEnd(28)} ${corpus.padEnd(16)} chunk ${String(chunk).padEnd(6)} ${(buf.length / 1048576 / med).toFixed(1).padStart(9)} MiB/s ${(events / med / 1e6).toFixed(2).padStart(7)} Mev/s ${(med * 1e9 / events).toFixed(1).padStart(7)} ns/ev  (${n} reps)\n`);
+}
+if (sink === -1) console.log('');
