@@ -1,0 +1,130 @@
+# Makefile - a thin driver over CMake. Build directories live under build/.
+#
+#   make / make all    release build (-O2) in build/release: libs, CLI, bench, examples
+#   make demo          release build, then `sseval check demo/recording.sse`
+#   make test          gcc ASan+UBSan -Werror build + ctest (build/test), and a
+#                      clang -Werror build of the library and CLI (build/clang)
+#   make fuzz          clang libFuzzer build (build/fuzz) + a short run of each target
+#   make bench         release build, then bench/run.sh
+#   make install       installs the release build into $(DESTDIR)$(PREFIX)
+#   make clean         removes build/
+#   make fuzz-long | fuzz-coverage | amalgamation | docs
+#                      run fuzz/long.sh, fuzz/coverage.sh, tools/amalgamate.sh,
+#                      docs/gen.sh (scripts get SSEVAL_SRC and SSEVAL_BUILD)
+#
+# Every target except clean first runs `deps` (cmake/deps.sh): it installs the
+# missing Debian packages when run as root, or prints the apt-get line to run.
+
+CMAKE        ?= cmake
+CTEST        ?= ctest
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 10
+CLANG        ?= clang
+CLANGXX      ?= clang++
+
+B     := build
+SRC   := $(CURDIR)
+MAKEFLAGS += --no-print-directory
+
+# Configure quietly: status chatter (stdout) dropped, warnings, errors and the
+# one-line summary (stderr) kept; no per-file progress lines when building.
+CONFIGURE = $(CMAKE) -S . -B $(1) -Wno-dev --no-warn-unused-cli -DCMAKE_RULE_MESSAGES=OFF
+
+RELEASE_OPTS := -DCMAKE_BUILD_TYPE=Release \
+  "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  "-DCMAKE_INSTALL_PREFIX=$(PREFIX)" \
+  -DSSEVAL_BUILD_TESTS=OFF -DSSEVAL_BUILD_BENCH=ON -DSSEVAL_BUILD_EXAMPLES=ON
+
+TEST_OPTS := -DCMAKE_BUILD_TYPE=Debug \
+  "-DCMAKE_C_FLAGS_DEBUG=-g -O1" "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" \
+  -DSSEVAL_SANITIZE=ON -DSSEVAL_WERROR=ON \
+  -DSSEVAL_BUILD_TESTS=ON -DSSEVAL_BUILD_BENCH=ON -DSSEVAL_BUILD_EXAMPLES=ON
+
+CLANG_OPTS := -DCMAKE_C_COMPILER=$(CLANG) -DCMAKE_CXX_COMPILER=$(CLANGXX) \
+  -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  -DSSEVAL_WERROR=ON \
+  -DSSEVAL_BUILD_TESTS=OFF -DSSEVAL_BUILD_BENCH=OFF -DSSEVAL_BUILD_EXAMPLES=OFF
+
+FUZZ_OPTS := -DCMAKE_C_COMPILER=$(CLANG) -DCMAKE_CXX_COMPILER=$(CLANGXX) \
+  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS_DEBUG=-g -O1" "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" \
+  -DSSEVAL_FUZZ=ON -DSSEVAL_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+  -DSSEVAL_BUILD_TESTS=OFF -DSSEVAL_BUILD_BENCH=OFF -DSSEVAL_BUILD_EXAMPLES=OFF
+
+# $(call run_script,<script>,<build dir>): run a script written elsewhere.
+define run_script
+	@if [ -f $(1) ]; then \
+	  SSEVAL_SRC="$(SRC)" SSEVAL_BUILD="$(SRC)/$(2)" SSEVAL_BIN="$(SRC)/$(B)/release/sseval" \
+	  CMAKE="$(CMAKE)" JOBS="$(JOBS)" bash $(1); \
+	else echo "make $@: $(1) does not exist yet"; exit 1; fi
+endef
+
+.PHONY: all release demo test fuzz fuzz-build bench install clean deps \
+        fuzz-long fuzz-coverage amalgamation docs help
+
+all: release
+
+deps:
+	@sh cmake/deps.sh
+
+release: deps
+	@$(call CONFIGURE,$(B)/release) $(RELEASE_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/release -j$(JOBS)
+
+demo: deps
+	@$(call CONFIGURE,$(B)/release) $(RELEASE_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/release -j$(JOBS) --target sseval_cli
+	@test -f demo/recording.sse || { echo "make demo: demo/recording.sse is missing"; exit 1; }
+	@echo "==> sseval check demo/recording.sse: validating a recorded Claude Messages API stream"
+	@out=$$($(B)/release/sseval check demo/recording.sse 2>&1); rc=$$?; \
+	if [ $$rc -eq 1 ] && printf '%s\n' "$$out" | grep -qi 'unknown'; then \
+	  echo "==> 'sseval check' is not there yet; showing its events instead: sseval events demo/recording.sse"; \
+	  $(B)/release/sseval events demo/recording.sse; \
+	else printf '%s\n' "$$out"; exit $$rc; fi
+
+test: deps
+	@echo "==> gcc build, ASan+UBSan, -Werror ($(B)/test)"
+	@$(call CONFIGURE,$(B)/test) $(TEST_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/test -j2
+	@echo "==> clang build of the library and CLI, -Werror ($(B)/clang)"
+	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/clang -j2
+	@echo "==> ctest ($(B)/test)"
+	@cd $(B)/test && $(CTEST) --output-on-failure -j2
+
+fuzz-build: deps
+	@$(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/fuzz -j$(JOBS)
+
+fuzz: fuzz-build
+	@echo "==> fuzz smoke run, $(FUZZ_SECONDS) s per target ($(B)/fuzz/fuzz)"
+	@cd $(B)/fuzz && $(CTEST) --output-on-failure -j2 -L fuzz
+
+bench: release
+	@if [ -f bench/run.sh ]; then \
+	  SSEVAL_SRC="$(SRC)" SSEVAL_BUILD="$(SRC)/$(B)/release" SSEVAL_BIN="$(SRC)/$(B)/release/sseval" \
+	  bash bench/run.sh; \
+	else echo "make bench: bench/run.sh does not exist yet; benchmarks are in $(B)/release/bench/"; fi
+
+install: release
+	@DESTDIR="$(DESTDIR)" $(CMAKE) --install $(B)/release >/dev/null
+	@echo "installed into $(DESTDIR)$(PREFIX)"
+
+fuzz-long: fuzz-build
+	$(call run_script,fuzz/long.sh,$(B)/fuzz)
+
+fuzz-coverage: deps
+	$(call run_script,fuzz/coverage.sh,$(B)/coverage)
+
+amalgamation: deps
+	$(call run_script,tools/amalgamate.sh,$(B)/amalgamation)
+
+docs: deps
+	$(call run_script,docs/gen.sh,$(B)/docs)
+
+clean:
+	rm -rf $(B)
+
+help:
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
