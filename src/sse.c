@@ -428,6 +428,8 @@ sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
     t.line = p->line_no;
   }
   t.partial_line_bytes = p->line.len;
+  t.end_offset = p->st.bytes;
+  t.end_line = p->line_no;
   t.discarded = (p->pending_fields > 0 || p->line.len > 0) ? 1 : 0;
   if (tail) *tail = t;
   if (p->err.status != SSEVAL_OK) return p->err.status;

@@ -36,6 +36,12 @@ int cli_read_input(const char *path, const cli_chunking *ch, cli_feed_fn feed,
  * UTF-8 replaced by U+FFFD (WHATWG), non-ASCII written as UTF-8. */
 void cli_json_string(FILE *out, const char *s, size_t len);
 
+/* The `check` report, shared with `stream`. */
+void cli_report_json(FILE *out, const sseval_claude *c,
+                     const sseval_claude_result *r);
+void cli_report_human(FILE *out, const sseval_claude *c,
+                      const sseval_claude_result *r, const char *name);
+
 /* Subcommands. */
 int cli_events(int argc, char **argv);
 int cli_check(int argc, char **argv);

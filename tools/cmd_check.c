@@ -1,8 +1,254 @@
-/* tools/cmd_check.c - `sseval check` (placeholder until the Claude layer). */
+/*
+ * tools/cmd_check.c - `sseval check`: validate a Claude Messages stream and
+ * rebuild the message; plus the report (human or JSON) that `sseval stream`
+ * prints too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static int file_write(void *ctx, const char *bytes, size_t len) {
+  return fwrite(bytes, 1, len, (FILE *)ctx) != len;
+}
+
+static void json_span_or_null(FILE *out, int has, sseval_span s) {
+  if (has)
+    cli_json_string(out, s.ptr, s.len);
+  else
+    fputs("null", out);
+}
+
+void cli_report_json(FILE *out, const sseval_claude *c,
+                     const sseval_claude_result *r) {
+  fputs("{\"verdict\":", out);
+  cli_json_string(out, sseval_verdict_name(r->verdict),
+                  strlen(sseval_verdict_name(r->verdict)));
+  fputs(",\"rule\":", out);
+  if (r->rule != SSEVAL_RULE_NONE)
+    cli_json_string(out, sseval_rule_id(r->rule), strlen(sseval_rule_id(r->rule)));
+  else
+    fputs("null", out);
+  if (r->has_offset && r->verdict != SSEVAL_VERDICT_COMPLETE)
+    fprintf(out, ",\"offset\":%llu,\"line\":%llu,\"detail\":",
+            (unsigned long long)r->offset, (unsigned long long)r->line);
+  else
+    fputs(",\"offset\":null,\"line\":null,\"detail\":", out);
+  json_span_or_null(out, r->detail && r->detail[0],
+                    (sseval_span){r->detail, r->detail ? strlen(r->detail) : 0});
+  fputs(",\"error\":", out);
+  if (r->has_error) {
+    fputs("{\"type\":", out);
+    json_span_or_null(out, r->error.type.len > 0, r->error.type);
+    fputs(",\"message\":", out);
+    cli_json_string(out, r->error.message.ptr, r->error.message.len);
+    fprintf(out, ",\"retryable\":%s}", r->error.retryable ? "true" : "false");
+  } else {
+    fputs("null", out);
+  }
+  fputs(",\"message\":", out);
+  sseval_claude_write_message_json(c, file_write, out);
+  fprintf(out, ",\"events\":%llu,\"bytes\":%llu}\n",
+          (unsigned long long)r->events, (unsigned long long)r->bytes);
+}
+
+/* Print up to `max` characters of s on one line, escaped, cut at a UTF-8
+ * boundary. */
+static void preview(FILE *out, sseval_span s, size_t max) {
+  size_t n = s.len, i;
+  if (n > max) {
+    n = max;
+    while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) n--;
+  }
+  putc('"', out);
+  for (i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s.ptr[i];
+    if (ch == '\n')
+      fputs("\\n", out);
+    else if (ch < 0x20)
+      fprintf(out, "\\x%02x", ch);
+    else
+      putc(ch, out);
+  }
+  putc('"', out);
+  if (n < s.len) fputs("...", out);
+}
+
+static size_t utf8_chars(sseval_span s) {
+  size_t i, n = 0;
+  for (i = 0; i < s.len; i++)
+    if (((unsigned char)s.ptr[i] & 0xC0) != 0x80) n++;
+  return n;
+}
+
+void cli_report_human(FILE *out, const sseval_claude *c,
+                      const sseval_claude_result *r, const char *name) {
+  sseval_message_view m;
+  uint32_t i, n = sseval_claude_block_count(c);
+  sseval_claude_message(c, &m);
+  fprintf(out, "%s: %s", name ? name : "stream", sseval_verdict_name(r->verdict));
+  if (r->verdict == SSEVAL_VERDICT_COMPLETE)
+    fputs(" - the stream is whole and valid\n", out);
+  else if (r->rule != SSEVAL_RULE_NONE)
+    fprintf(out, " (%s)\n", sseval_rule_id(r->rule));
+  else
+    putc('\n', out);
+  if (m.id.len)
+    fprintf(out, "  message      %.*s, model %.*s\n", (int)m.id.len, m.id.ptr,
+            (int)m.model.len, m.model.ptr);
+  fprintf(out, "  stop reason  %.*s\n", m.has_stop_reason ? (int)m.stop_reason.len : 6,
+          m.has_stop_reason ? m.stop_reason.ptr : "(none)");
+  fprintf(out, "  blocks       %u\n", n);
+  for (i = 0; i < n; i++) {
+    sseval_block_view b;
+    sseval_claude_block(c, i, &b);
+    fprintf(out, "    [%u] %-18.*s", i, (int)b.type_name.len, b.type_name.ptr);
+    switch (b.type) {
+    case SSEVAL_BLOCK_TEXT:
+    case SSEVAL_BLOCK_THINKING:
+      fprintf(out, "%zu chars  ", utf8_chars(b.text));
+      preview(out, b.text, 60);
+      if (b.type == SSEVAL_BLOCK_THINKING)
+        fprintf(out, "  signature %zu bytes", b.signature.len);
+      if (b.citations_json.len) fputs("  +citations", out);
+      break;
+    case SSEVAL_BLOCK_TOOL_USE:
+    case SSEVAL_BLOCK_SERVER_TOOL_USE:
+    case SSEVAL_BLOCK_MCP_TOOL_USE:
+      fprintf(out, "%.*s  ", (int)b.tool_name.len, b.tool_name.ptr);
+      if (b.input_complete) {
+        fputs("input ", out);
+        preview(out, b.input_json, 60);
+      } else {
+        fprintf(out, "input unfinished (%zu bytes of partial_json)",
+                b.partial_json.len);
+      }
+      break;
+    default:
+      fprintf(out, "%zu bytes as sent", b.start_json.len);
+      break;
+    }
+    if (!b.stopped) fputs("  [never stopped]", out);
+    putc('\n', out);
+  }
+  fputs("  usage        ", out);
+  sseval_claude_write_usage_json(c, file_write, out);
+  putc('\n', out);
+  if (r->has_error) {
+    fprintf(out, "  error event  %.*s (%s): ",
+            r->error.type.len ? (int)r->error.type.len : 7,
+            r->error.type.len ? r->error.type.ptr : "unknown",
+            r->error.retryable ? "retryable" : "not retryable");
+    preview(out, r->error.message, 200);
+    putc('\n', out);
+  }
+  if (r->verdict != SSEVAL_VERDICT_COMPLETE)
+    fprintf(out, "  problem      at byte %llu, line %llu: %s\n",
+            (unsigned long long)r->offset, (unsigned long long)r->line,
+            r->detail ? r->detail : "");
+  fprintf(out, "  read         %llu events, %llu bytes\n",
+          (unsigned long long)r->events, (unsigned long long)r->bytes);
+}
+
+static void check_usage(FILE *out) {
+  fputs(
+      "usage: sseval check [OPTIONS] [FILE]\n"
+      "Validate a Claude Messages API stream (the body of a streaming\n"
+      "response) and rebuild the message it carried. FILE absent or - reads\n"
+      "standard input.\n\n"
+      "  --json               print the JSON report instead of the human one\n"
+      "  --chunk N            feed the parser N bytes at a time\n"
+      "  --chunk random:SEED  feed it random chunk sizes (1..4096) from SEED\n"
+      "  --max-line-bytes N   longest line accepted (default 1m)\n"
+      "  --max-event-bytes N  largest event data accepted (default 1m)\n"
+      "  --max-json-depth N   deepest JSON nesting accepted (default 64)\n"
+      "  --lenient-unnamed    accept events without an event: name (relays)\n\n"
+      "Exit: 0 complete, 1 usage or I/O error, 2 truncated, 3 error_event,\n"
+      "4 protocol_violation, 5 invalid_json, 6 limit_exceeded.\n",
+      out);
+}
+
+typedef struct check_ctx {
+  sseval_claude *c;
+  int failed;
+} check_ctx;
+
+static int check_feed(void *ctx, const char *buf, size_t len) {
+  check_ctx *k = (check_ctx *)ctx;
+  sseval_status st = sseval_claude_feed(k->c, buf, len, NULL);
+  if (st != SSEVAL_OK) {
+    k->failed = 1;
+    return 1;
+  }
+  return 0;
+}
+
 int cli_check(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "sseval: unknown command 'check'\n");
+  cli_chunking ch;
+  sseval_claude_options opts;
+  check_ctx k;
+  sseval_claude_result r;
+  const char *path = NULL;
+  int i, json = 0, io;
+
+  memset(&ch, 0, sizeof ch);
+  sseval_claude_options_init(&opts);
+  opts.flags |= SSEVAL_CLAUDE_ACCUMULATE;
+  for (i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    size_t v;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      check_usage(stdout);
+      return 0;
+    } else if (strcmp(a, "--json") == 0) {
+      json = 1;
+    } else if (strcmp(a, "--lenient-unnamed") == 0) {
+      opts.flags |= SSEVAL_CLAUDE_LENIENT_UNNAMED;
+    } else if (strcmp(a, "--chunk") == 0 && i + 1 < argc) {
+      if (!cli_parse_chunk(argv[++i], &ch)) {
+        fprintf(stderr, "sseval check: bad --chunk value '%s'\n", argv[i]);
+        return 1;
+      }
+    } else if (strcmp(a, "--max-line-bytes") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &opts.max_line_bytes)) goto bad_value;
+    } else if (strcmp(a, "--max-event-bytes") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &opts.max_event_bytes)) goto bad_value;
+    } else if (strcmp(a, "--max-json-depth") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &v) || v > 512) goto bad_value;
+      opts.max_json_depth = (uint32_t)v;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "sseval check: unknown option '%s'\n", a);
+      check_usage(stderr);
+      return 1;
+    } else if (!path) {
+      path = a;
+    } else {
+      fprintf(stderr, "sseval check: more than one FILE given\n");
+      return 1;
+    }
+  }
+  if (sseval_claude_new(&k.c, NULL, NULL, &opts) != SSEVAL_OK) {
+    fprintf(stderr, "sseval check: out of memory\n");
+    return 1;
+  }
+  k.failed = 0;
+  io = cli_read_input(path, &ch, check_feed, &k, NULL);
+  if (io != 0) {
+    sseval_claude_free(k.c);
+    return 1;
+  }
+  sseval_claude_finish(k.c, &r);
+  if (json)
+    cli_report_json(stdout, k.c, &r);
+  else
+    cli_report_human(stdout, k.c, &r, path && strcmp(path, "-") ? path : "stdin");
+  sseval_claude_free(k.c);
+  if (fflush(stdout) != 0) {
+    perror("sseval check: write error");
+    return 1;
+  }
+  return sseval_verdict_exit_code(r.verdict);
+bad_value:
+  fprintf(stderr, "sseval check: bad value for %s: '%s'\n", argv[i - 1], argv[i]);
   return 1;
 }

@@ -72,8 +72,6 @@ SSEVAL_API int sseval_verdict_exit_code(sseval_verdict v);
   XX(NONE, "none", COMPLETE, "no problem")                                     \
   XX(EVENT_NAME_MISSING, "event_name_missing", PROTOCOL_VIOLATION,             \
      "a dispatched event has data but no event: name")                         \
-  XX(ERROR_EVENT, "error_event", ERROR_EVENT,                                  \
-     "the server sent an error event; the stream ends there")                  \
   XX(EVENT_DATA_NOT_JSON, "event_data_not_json", INVALID_JSON,                 \
      "the data of a known event is not a JSON object")                         \
   XX(EVENT_TYPE_MISMATCH, "event_type_mismatch", PROTOCOL_VIOLATION,           \
@@ -393,6 +391,12 @@ typedef int (*sseval_write_fn)(void *ctx, const char *bytes, size_t len);
 SSEVAL_API sseval_status sseval_claude_write_message_json(const sseval_claude *c,
                                                           sseval_write_fn write,
                                                           void *ctx);
+
+/** Write only the merged usage object (compact JSON, "{}" when none). Same
+ *  returns as sseval_claude_write_message_json. */
+SSEVAL_API sseval_status sseval_claude_write_usage_json(const sseval_claude *c,
+                                                        sseval_write_fn write,
+                                                        void *ctx);
 
 /* ---- live display helper ------------------------------------------------------------ */
 /**

@@ -154,6 +154,8 @@ typedef struct sseval_sse_tail {
   uint64_t offset;          /**< where the dropped part starts (its first
                                  field line, or the partial line) */
   uint64_t line;            /**< 1-based line number of that offset */
+  uint64_t end_offset;      /**< bytes consumed: the end of input */
+  uint64_t end_line;        /**< 1-based line number at the end of input */
 } sseval_sse_tail;
 
 /**

@@ -1,0 +1,583 @@
+/*
+ * src/accum.c - the optional accumulator: rebuilds the final message from
+ * validated pieces and writes it as the non-streaming API would return it.
+ *
+ * Blocks are written as their content_block_start object with the streamed
+ * fields laid over it: text (+ citations), thinking + signature, a tool's
+ * input (or input:null + partial_json when it never completed), the fields
+ * of compaction_delta. Usage is a key -> raw value map: message_delta values
+ * overwrite message_start's, key by key, never added.
+ */
+#include <string.h>
+
+#include "accum.h"
+
+/* An ordered map of JSON members: key (raw, still escaped) -> raw value. */
+typedef struct kv_entry {
+  size_t key_off, key_len, val_off, val_len;
+} kv_entry;
+
+typedef struct kvmap {
+  sseval__buf arena;   /* key and value bytes */
+  sseval__buf entries; /* kv_entry[] */
+} kvmap;
+
+typedef struct acc_block {
+  sseval_block_type type;
+  int stopped, input_complete, has_signature, ncitations;
+  sseval__buf start;     /* content_block_start object, raw */
+  sseval__buf text;      /* decoded text / thinking / tool input */
+  sseval__buf signature; /* decoded, last one wins */
+  sseval__buf citations; /* raw citation objects joined by ',' */
+  sseval__buf strings;   /* decoded type name, tool id, tool name */
+  size_t type_len, id_len, name_len;
+  size_t input_off, input_len; /* start's "input" value inside `start` */
+  int has_input;
+  kvmap fields; /* merged delta fields (compaction) */
+} acc_block;
+
+struct sseval__acc {
+  sseval__mem *mem;
+  int has_start;
+  sseval__buf id, model, stop_reason, stop_sequence, stop_details;
+  int has_stop_reason, has_stop_sequence, has_stop_details;
+  kvmap usage;
+  acc_block *blocks;
+  uint32_t nblocks, cap;
+};
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static int put_decoded(sseval__buf *b, sseval__mem *m, const sseval__jstr *s) {
+  sseval__jdec d;
+  sseval_span piece;
+  sseval__jdec_init(&d, s);
+  while (sseval__jdec_next(&d, &piece))
+    if (!sseval__buf_append(b, m, piece.ptr, piece.len)) return 0;
+  return 1;
+}
+
+static void kv_free(kvmap *kv, sseval__mem *m) {
+  sseval__buf_free(&kv->arena, m);
+  sseval__buf_free(&kv->entries, m);
+}
+
+static kv_entry *kv_find(const kvmap *kv, const char *key, size_t n) {
+  kv_entry *e = (kv_entry *)(void *)kv->entries.ptr;
+  size_t i, count = kv->entries.len / sizeof *e;
+  for (i = 0; i < count; i++)
+    if (e[i].key_len == n && memcmp(kv->arena.ptr + e[i].key_off, key, n) == 0)
+      return &e[i];
+  return NULL;
+}
+
+/* Set key (raw) to value (raw); overwrite keeps the key's first position. */
+static int kv_set(kvmap *kv, sseval__mem *m, const char *key, size_t klen,
+                  const char *val, size_t vlen) {
+  kv_entry *e = kv_find(kv, key, klen);
+  size_t voff = kv->arena.len;
+  if (!sseval__buf_append(&kv->arena, m, val, vlen)) return 0;
+  if (e) {
+    e->val_off = voff;
+    e->val_len = vlen;
+    return 1;
+  } else {
+    kv_entry ne;
+    ne.key_off = kv->arena.len;
+    ne.key_len = klen;
+    ne.val_off = voff;
+    ne.val_len = vlen;
+    if (!sseval__buf_append(&kv->arena, m, key, klen)) return 0;
+    return sseval__buf_append(&kv->entries, m, &ne, sizeof ne);
+  }
+}
+
+/* Merge the members of a raw object into kv (skipping `skip` and, when
+ * skip_null, null values). */
+static int kv_merge(kvmap *kv, sseval__mem *m, const sseval__jstr *raw,
+                    const char *skip, int skip_null) {
+  sseval__jcur cur;
+  sseval__jstr key, val;
+  if (!raw || raw->len == 0) return 1;
+  sseval__jcur_init(&cur, raw->ptr, raw->len, SSEVAL__JSTREAM_MAX_DEPTH);
+  if (!sseval__j_obj_begin(&cur)) return 1; /* not an object: nothing to merge */
+  while (sseval__j_obj_next(&cur, &key) == 1) {
+    sseval__jkind k = sseval__j_peek(&cur);
+    if (!sseval__j_skip(&cur, &val)) return 1;
+    if (skip && sseval__jstr_eq(&key, skip, strlen(skip))) continue;
+    if (skip_null && k == SSEVAL__JK_NULL) continue;
+    if (!kv_set(kv, m, key.ptr, key.len, val.ptr, val.len)) return 0;
+  }
+  return 1;
+}
+
+static acc_block *get_block(const sseval__acc *a, uint32_t i) {
+  return i < a->nblocks ? &a->blocks[i] : NULL;
+}
+
+/* ---- lifecycle ----------------------------------------------------------------- */
+
+sseval__acc *sseval__acc_new(sseval__mem *m) {
+  sseval__acc *a = (sseval__acc *)sseval__mem_alloc(m, sizeof *a);
+  if (!a) return NULL;
+  memset(a, 0, sizeof *a);
+  a->mem = m;
+  return a;
+}
+
+static void block_free(acc_block *b, sseval__mem *m) {
+  sseval__buf_free(&b->start, m);
+  sseval__buf_free(&b->text, m);
+  sseval__buf_free(&b->signature, m);
+  sseval__buf_free(&b->citations, m);
+  sseval__buf_free(&b->strings, m);
+  kv_free(&b->fields, m);
+}
+
+void sseval__acc_free(sseval__acc *a) {
+  sseval__mem *m;
+  uint32_t i;
+  if (!a) return;
+  m = a->mem;
+  for (i = 0; i < a->cap; i++) block_free(&a->blocks[i], m);
+  sseval__mem_free(m, a->blocks, a->cap * sizeof *a->blocks);
+  sseval__buf_free(&a->id, m);
+  sseval__buf_free(&a->model, m);
+  sseval__buf_free(&a->stop_reason, m);
+  sseval__buf_free(&a->stop_sequence, m);
+  sseval__buf_free(&a->stop_details, m);
+  kv_free(&a->usage, m);
+  sseval__mem_free(m, a, sizeof *a);
+}
+
+void sseval__acc_reset(sseval__acc *a) {
+  uint32_t i;
+  a->has_start = 0;
+  a->id.len = a->model.len = a->stop_reason.len = a->stop_sequence.len = 0;
+  a->stop_details.len = 0;
+  a->has_stop_reason = a->has_stop_sequence = a->has_stop_details = 0;
+  a->usage.arena.len = a->usage.entries.len = 0;
+  for (i = 0; i < a->nblocks; i++) {
+    acc_block *b = &a->blocks[i];
+    b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
+    b->strings.len = 0;
+    b->fields.arena.len = b->fields.entries.len = 0;
+  }
+  a->nblocks = 0;
+}
+
+size_t sseval__acc_memory(const sseval__acc *a) {
+  (void)a;
+  return 0; /* counted through the shared sseval__mem */
+}
+
+/* ---- input ---------------------------------------------------------------------- */
+
+int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,
+                              const sseval__jstr *model,
+                              const sseval__jstr *usage_raw) {
+  a->has_start = 1;
+  a->id.len = a->model.len = 0;
+  if (!put_decoded(&a->id, a->mem, id)) return 0;
+  if (!put_decoded(&a->model, a->mem, model)) return 0;
+  return kv_merge(&a->usage, a->mem, usage_raw, NULL, 0);
+}
+
+int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
+                            const sseval__jstr *type_name,
+                            const sseval__jstr *tool_id,
+                            const sseval__jstr *tool_name,
+                            const sseval__jstr *start_raw) {
+  acc_block *b;
+  sseval__jcur cur;
+  sseval__jstr key, val;
+  if (a->nblocks == a->cap) {
+    uint32_t cap = a->cap ? a->cap * 2 : 8;
+    acc_block *nb = (acc_block *)sseval__mem_realloc(
+        a->mem, a->blocks, a->cap * sizeof *nb, cap * sizeof *nb);
+    if (!nb) return 0;
+    memset(nb + a->cap, 0, (cap - a->cap) * sizeof *nb);
+    a->blocks = nb;
+    a->cap = cap;
+  }
+  b = &a->blocks[a->nblocks];
+  b->type = type;
+  b->stopped = b->input_complete = b->has_signature = b->ncitations = 0;
+  b->has_input = 0;
+  b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
+  b->strings.len = 0;
+  b->fields.arena.len = b->fields.entries.len = 0;
+  a->nblocks++; /* counted even if a copy below fails: the index exists */
+  if (!sseval__buf_append(&b->start, a->mem, start_raw->ptr, start_raw->len))
+    return 0;
+  if (!put_decoded(&b->strings, a->mem, type_name)) return 0;
+  b->type_len = b->strings.len;
+  if (!put_decoded(&b->strings, a->mem, tool_id)) return 0;
+  b->id_len = b->strings.len - b->type_len;
+  if (!put_decoded(&b->strings, a->mem, tool_name)) return 0;
+  b->name_len = b->strings.len - b->type_len - b->id_len;
+  /* remember where the start's "input" value sits */
+  sseval__jcur_init(&cur, b->start.ptr, b->start.len, SSEVAL__JSTREAM_MAX_DEPTH);
+  if (sseval__j_obj_begin(&cur)) {
+    while (sseval__j_obj_next(&cur, &key) == 1) {
+      if (!sseval__j_skip(&cur, &val)) break;
+      if (sseval__jstr_eq(&key, "input", 5)) {
+        b->has_input = 1;
+        b->input_off = (size_t)(val.ptr - b->start.ptr);
+        b->input_len = val.len;
+      }
+    }
+  }
+  return 1;
+}
+
+int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p,
+                       size_t n) {
+  acc_block *b = get_block(a, index);
+  if (!b) return 1;
+  return sseval__buf_append(&b->text, a->mem, p, n);
+}
+
+int sseval__acc_signature(sseval__acc *a, uint32_t index,
+                          const sseval__jstr *sig) {
+  acc_block *b = get_block(a, index);
+  if (!b) return 1;
+  b->signature.len = 0;
+  b->has_signature = 1;
+  return put_decoded(&b->signature, a->mem, sig);
+}
+
+int sseval__acc_citation(sseval__acc *a, uint32_t index,
+                         const sseval__jstr *raw) {
+  acc_block *b = get_block(a, index);
+  if (!b) return 1;
+  if (b->ncitations && !sseval__buf_append(&b->citations, a->mem, ",", 1))
+    return 0;
+  b->ncitations++;
+  return sseval__buf_append(&b->citations, a->mem, raw->ptr, raw->len);
+}
+
+int sseval__acc_merge_fields(sseval__acc *a, uint32_t index,
+                             const sseval__jstr *delta_raw) {
+  acc_block *b = get_block(a, index);
+  if (!b) return 1;
+  return kv_merge(&b->fields, a->mem, delta_raw, "type", 0);
+}
+
+void sseval__acc_block_stop(sseval__acc *a, uint32_t index, int complete) {
+  acc_block *b = get_block(a, index);
+  if (!b) return;
+  b->stopped = 1;
+  b->input_complete = complete;
+}
+
+int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
+                              int stop_reason_null,
+                              const sseval__jstr *stop_sequence,
+                              int stop_sequence_null,
+                              const sseval__jstr *stop_details_raw,
+                              const sseval__jstr *usage_raw) {
+  if (stop_reason) {
+    a->stop_reason.len = 0;
+    a->has_stop_reason = !stop_reason_null;
+    if (!stop_reason_null && !put_decoded(&a->stop_reason, a->mem, stop_reason))
+      return 0;
+  }
+  if (stop_sequence) {
+    a->stop_sequence.len = 0;
+    a->has_stop_sequence = !stop_sequence_null;
+    if (!stop_sequence_null &&
+        !put_decoded(&a->stop_sequence, a->mem, stop_sequence))
+      return 0;
+  }
+  if (stop_details_raw) {
+    a->stop_details.len = 0;
+    a->has_stop_details = !(stop_details_raw->len == 4 &&
+                            memcmp(stop_details_raw->ptr, "null", 4) == 0);
+    if (a->has_stop_details &&
+        !sseval__buf_append(&a->stop_details, a->mem, stop_details_raw->ptr,
+                            stop_details_raw->len))
+      return 0;
+  }
+  return kv_merge(&a->usage, a->mem, usage_raw, NULL, 1);
+}
+
+/* ---- views ------------------------------------------------------------------------ */
+
+static sseval_span sp(const char *p, size_t n) {
+  sseval_span s;
+  s.ptr = p;
+  s.len = n;
+  return s;
+}
+
+uint32_t sseval__acc_count(const sseval__acc *a) { return a->nblocks; }
+
+static int is_tool(sseval_block_type t) {
+  return t == SSEVAL_BLOCK_TOOL_USE || t == SSEVAL_BLOCK_SERVER_TOOL_USE ||
+         t == SSEVAL_BLOCK_MCP_TOOL_USE;
+}
+
+int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out) {
+  const acc_block *b = get_block(a, i);
+  if (!b) return 0;
+  memset(out, 0, sizeof *out);
+  out->type = b->type;
+  out->type_name = sp(b->strings.ptr, b->type_len);
+  out->stopped = b->stopped;
+  out->start_json = sp(b->start.ptr, b->start.len);
+  out->signature = sp(b->signature.ptr, b->signature.len);
+  out->citations_json = sp(b->citations.ptr, b->citations.len);
+  if (is_tool(b->type)) {
+    out->tool_id = sp(b->strings.ptr + b->type_len, b->id_len);
+    out->tool_name = sp(b->strings.ptr + b->type_len + b->id_len, b->name_len);
+    out->partial_json = sp(b->text.ptr, b->text.len);
+    out->input_complete = b->input_complete;
+    if (b->input_complete) {
+      if (b->text.len)
+        out->input_json = sp(b->text.ptr, b->text.len);
+      else if (b->has_input)
+        out->input_json = sp(b->start.ptr + b->input_off, b->input_len);
+    }
+  } else {
+    out->text = sp(b->text.ptr, b->text.len);
+  }
+  return 1;
+}
+
+void sseval__acc_message(const sseval__acc *a, sseval_message_view *out) {
+  out->id = sp(a->id.ptr, a->id.len);
+  out->model = sp(a->model.ptr, a->model.len);
+  out->has_stop_reason = a->has_stop_reason;
+  out->stop_reason = sp(a->stop_reason.ptr, a->stop_reason.len);
+  out->has_stop_sequence = a->has_stop_sequence;
+  out->stop_sequence = sp(a->stop_sequence.ptr, a->stop_sequence.len);
+}
+
+/* ---- writing JSON ------------------------------------------------------------------ */
+
+#define W(p, n)                                                                \
+  do {                                                                         \
+    if ((n) && write(ctx, (p), (n))) return 0;                                 \
+  } while (0)
+#define WL(lit) W(lit, sizeof(lit) - 1)
+
+int sseval__json_write_string(sseval_write_fn write, void *ctx, const char *s,
+                              size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  size_t i, run = 0;
+  WL("\"");
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    char esc[6];
+    size_t elen = 2;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    W(s + run, i - run);
+    run = i + 1;
+    esc[0] = '\\';
+    switch (c) {
+    case '"': esc[1] = '"'; break;
+    case '\\': esc[1] = '\\'; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\r': esc[1] = 'r'; break;
+    case '\t': esc[1] = 't'; break;
+    case '\b': esc[1] = 'b'; break;
+    case '\f': esc[1] = 'f'; break;
+    default:
+      esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+      esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
+      elen = 6;
+    }
+    W(esc, elen);
+  }
+  W(s + run, n - run);
+  WL("\"");
+  return 1;
+}
+
+/* One override laid over the start object. */
+typedef struct override {
+  const char *key; /* raw key */
+  size_t key_len;
+  int kind;        /* 0 = raw JSON value, 1 = string to escape, 2 = array */
+  const char *val;
+  size_t val_len;
+} override;
+
+static int write_value(sseval_write_fn write, void *ctx, const override *o) {
+  if (o->kind == 1) return sseval__json_write_string(write, ctx, o->val, o->val_len);
+  if (o->kind == 2) {
+    WL("[");
+    W(o->val, o->val_len);
+    WL("]");
+    return 1;
+  }
+  W(o->val, o->val_len);
+  return 1;
+}
+
+/* Write the start object with overrides (and extra kv fields) applied. */
+static int write_merged(sseval_write_fn write, void *ctx, const acc_block *b,
+                        const override *ov, size_t nov) {
+  sseval__jcur cur;
+  sseval__jstr key, val;
+  const kv_entry *fe = (const kv_entry *)(const void *)b->fields.entries.ptr;
+  size_t nfe = b->fields.entries.len / sizeof *fe, i;
+  unsigned used = 0; /* bit i: override i written */
+  int first = 1;
+  char seen[64];
+  memset(seen, 0, sizeof seen);
+  WL("{");
+  sseval__jcur_init(&cur, b->start.ptr, b->start.len, SSEVAL__JSTREAM_MAX_DEPTH);
+  if (sseval__j_obj_begin(&cur)) {
+    while (sseval__j_obj_next(&cur, &key) == 1) {
+      const override *o = NULL;
+      const kv_entry *f = NULL;
+      if (!sseval__j_skip(&cur, &val)) break;
+      for (i = 0; i < nov; i++)
+        if (key.len == ov[i].key_len && memcmp(key.ptr, ov[i].key, key.len) == 0) {
+          o = &ov[i];
+          used |= 1u << i;
+        }
+      for (i = 0; i < nfe && i < sizeof seen; i++)
+        if (fe[i].key_len == key.len &&
+            memcmp(b->fields.arena.ptr + fe[i].key_off, key.ptr, key.len) == 0) {
+          f = &fe[i];
+          seen[i] = 1;
+        }
+      if (!first) WL(",");
+      first = 0;
+      WL("\"");
+      W(key.ptr, key.len);
+      WL("\":");
+      if (o) {
+        if (!write_value(write, ctx, o)) return 0;
+      } else if (f) {
+        W(b->fields.arena.ptr + f->val_off, f->val_len);
+      } else {
+        W(val.ptr, val.len);
+      }
+    }
+  }
+  for (i = 0; i < nov; i++) {
+    if (used & (1u << i)) continue;
+    if (!first) WL(",");
+    first = 0;
+    WL("\"");
+    W(ov[i].key, ov[i].key_len);
+    WL("\":");
+    if (!write_value(write, ctx, &ov[i])) return 0;
+  }
+  for (i = 0; i < nfe && i < sizeof seen; i++) {
+    if (seen[i]) continue;
+    if (!first) WL(",");
+    first = 0;
+    WL("\"");
+    W(b->fields.arena.ptr + fe[i].key_off, fe[i].key_len);
+    WL("\":");
+    W(b->fields.arena.ptr + fe[i].val_off, fe[i].val_len);
+  }
+  WL("}");
+  return 1;
+}
+
+static override ovr(const char *key, int kind, const char *val, size_t n) {
+  override o;
+  o.key = key;
+  o.key_len = strlen(key);
+  o.kind = kind;
+  o.val = val;
+  o.val_len = n;
+  return o;
+}
+
+static int write_block(sseval_write_fn write, void *ctx, const acc_block *b) {
+  override ov[3];
+  size_t n = 0;
+  switch (b->type) {
+  case SSEVAL_BLOCK_TEXT:
+    ov[n++] = ovr("text", 1, b->text.ptr, b->text.len);
+    if (b->ncitations) ov[n++] = ovr("citations", 2, b->citations.ptr, b->citations.len);
+    break;
+  case SSEVAL_BLOCK_THINKING:
+    ov[n++] = ovr("thinking", 1, b->text.ptr, b->text.len);
+    if (b->has_signature)
+      ov[n++] = ovr("signature", 1, b->signature.ptr, b->signature.len);
+    break;
+  case SSEVAL_BLOCK_TOOL_USE:
+  case SSEVAL_BLOCK_SERVER_TOOL_USE:
+  case SSEVAL_BLOCK_MCP_TOOL_USE:
+    if (b->input_complete) {
+      if (b->text.len) ov[n++] = ovr("input", 0, b->text.ptr, b->text.len);
+    } else {
+      ov[n++] = ovr("input", 0, "null", 4);
+      ov[n++] = ovr("partial_json", 1, b->text.ptr, b->text.len);
+    }
+    break;
+  default:
+    break;
+  }
+  return write_merged(write, ctx, b, ov, n);
+}
+
+static int write_opt_string(sseval_write_fn write, void *ctx, int has,
+                            const sseval__buf *b) {
+  if (!has) {
+    WL("null");
+    return 1;
+  }
+  return sseval__json_write_string(write, ctx, b->ptr, b->len);
+}
+
+static int write_usage(const sseval__acc *a, sseval_write_fn write,
+                       void *ctx) {
+  const kv_entry *e = (const kv_entry *)(const void *)a->usage.entries.ptr;
+  size_t ne = a->usage.entries.len / sizeof *e, k;
+  WL("{");
+  for (k = 0; k < ne; k++) {
+    if (k) WL(",");
+    WL("\"");
+    W(a->usage.arena.ptr + e[k].key_off, e[k].key_len);
+    WL("\":");
+    W(a->usage.arena.ptr + e[k].val_off, e[k].val_len);
+  }
+  WL("}");
+  return 1;
+}
+
+sseval_status sseval__acc_write_usage(const sseval__acc *a,
+                                      sseval_write_fn write, void *ctx) {
+  return write_usage(a, write, ctx) ? SSEVAL_OK : SSEVAL_E_CALLBACK;
+}
+
+static int write_all(const sseval__acc *a, sseval_write_fn write, void *ctx) {
+  uint32_t i;
+  WL("{\"id\":");
+  if (!write_opt_string(write, ctx, a->has_start, &a->id)) return 0;
+  WL(",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
+  if (!write_opt_string(write, ctx, a->has_start, &a->model)) return 0;
+  WL(",\"content\":[");
+  for (i = 0; i < a->nblocks; i++) {
+    if (i) WL(",");
+    if (!write_block(write, ctx, &a->blocks[i])) return 0;
+  }
+  WL("],\"stop_reason\":");
+  if (!write_opt_string(write, ctx, a->has_stop_reason, &a->stop_reason))
+    return 0;
+  WL(",\"stop_sequence\":");
+  if (!write_opt_string(write, ctx, a->has_stop_sequence, &a->stop_sequence))
+    return 0;
+  if (a->has_stop_details) {
+    WL(",\"stop_details\":");
+    W(a->stop_details.ptr, a->stop_details.len);
+  }
+  WL(",\"usage\":");
+  if (!write_usage(a, write, ctx)) return 0;
+  WL("}");
+  return 1;
+}
+
+sseval_status sseval__acc_write(const sseval__acc *a, sseval_write_fn write,
+                                void *ctx) {
+  return write_all(a, write, ctx) ? SSEVAL_OK : SSEVAL_E_CALLBACK;
+}

@@ -1,0 +1,62 @@
+/*
+ * src/accum.h - internal: the optional accumulator that rebuilds the final
+ * message from what the state machine (claude.c) has validated. It only
+ * receives data that passed validation, in stream order, and never reads the
+ * stream itself.
+ */
+#ifndef SSEVAL_SRC_ACCUM_H
+#define SSEVAL_SRC_ACCUM_H
+
+#include "internal.h"
+#include "json.h"
+#include "sseval/claude.h"
+
+typedef struct sseval__acc sseval__acc;
+
+sseval__acc *sseval__acc_new(sseval__mem *m);
+void sseval__acc_free(sseval__acc *a);
+void sseval__acc_reset(sseval__acc *a);
+size_t sseval__acc_memory(const sseval__acc *a);
+
+/* Each returns 1, or 0 on allocation failure (what was kept stays valid).
+ * Strings given as sseval__jstr are still JSON-escaped (raw from the event);
+ * raw JSON values are copied as they are. */
+int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,
+                              const sseval__jstr *model,
+                              const sseval__jstr *usage_raw);
+int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
+                            const sseval__jstr *type_name,
+                            const sseval__jstr *tool_id,
+                            const sseval__jstr *tool_name,
+                            const sseval__jstr *start_raw);
+/* Decoded content pieces (text, thinking, tool input). */
+int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p, size_t n);
+/* signature_delta: the last one wins (decoded string). */
+int sseval__acc_signature(sseval__acc *a, uint32_t index,
+                          const sseval__jstr *sig);
+int sseval__acc_citation(sseval__acc *a, uint32_t index,
+                         const sseval__jstr *raw);
+/* Merge the members of a raw delta object (except "type") over the block. */
+int sseval__acc_merge_fields(sseval__acc *a, uint32_t index,
+                             const sseval__jstr *delta_raw);
+void sseval__acc_block_stop(sseval__acc *a, uint32_t index, int input_complete);
+int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
+                              int stop_reason_null,
+                              const sseval__jstr *stop_sequence,
+                              int stop_sequence_null,
+                              const sseval__jstr *stop_details_raw,
+                              const sseval__jstr *usage_raw);
+
+uint32_t sseval__acc_count(const sseval__acc *a);
+int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out);
+void sseval__acc_message(const sseval__acc *a, sseval_message_view *out);
+sseval_status sseval__acc_write_usage(const sseval__acc *a,
+                                      sseval_write_fn write, void *ctx);
+sseval_status sseval__acc_write(const sseval__acc *a, sseval_write_fn write,
+                                void *ctx);
+
+/* Write s as a JSON string (quotes included); s must be valid UTF-8. */
+int sseval__json_write_string(sseval_write_fn write, void *ctx, const char *s,
+                              size_t n);
+
+#endif

@@ -1,0 +1,1267 @@
+/*
+ * src/claude.c - layer 2: the Claude Messages stream state machine.
+ *
+ * Data flow: bytes -> sseval_sse (layer 1) -> on_sse_event() here ->
+ *   1. classify the SSE event name;
+ *   2. walk the JSON payload once (src/json.c cursor): read the fields the
+ *      schema needs, skip-and-validate the rest;
+ *   3. apply the rules of docs/claude-stream.md in their evaluation order;
+ *   4. deliver callbacks and feed the optional accumulator (src/accum.c).
+ * The first problem is recorded in `res` and ends processing (sticky).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "accum.h"
+#include "internal.h"
+#include "json.h"
+#include "sseval/claude.h"
+
+/* ---- tables: verdicts, rules, block types, error types ------------------------ */
+
+const char *sseval_verdict_name(sseval_verdict v) {
+  switch (v) {
+#define SSEVAL_XX_(name, str, code)                                            \
+  case SSEVAL_VERDICT_##name:                                                  \
+    return str;
+    SSEVAL_VERDICT_MAP(SSEVAL_XX_)
+#undef SSEVAL_XX_
+  default:
+    return "unknown";
+  }
+}
+
+int sseval_verdict_exit_code(sseval_verdict v) {
+  switch (v) {
+#define SSEVAL_XX_(name, str, code)                                            \
+  case SSEVAL_VERDICT_##name:                                                  \
+    return code;
+    SSEVAL_VERDICT_MAP(SSEVAL_XX_)
+#undef SSEVAL_XX_
+  default:
+    return 1;
+  }
+}
+
+static const struct rule_row {
+  const char *id;
+  sseval_verdict verdict;
+  const char *desc;
+} rule_table[] = {
+#define SSEVAL_XX_(name, id, verdict, desc) {id, SSEVAL_VERDICT_##verdict, desc},
+    SSEVAL_RULE_MAP(SSEVAL_XX_)
+#undef SSEVAL_XX_
+};
+
+const char *sseval_rule_id(sseval_rule r) {
+  return (unsigned)r < SSEVAL_RULE_COUNT_ ? rule_table[r].id : "unknown";
+}
+sseval_verdict sseval_rule_verdict(sseval_rule r) {
+  return (unsigned)r < SSEVAL_RULE_COUNT_ ? rule_table[r].verdict
+                                          : SSEVAL_VERDICT_PROTOCOL_VIOLATION;
+}
+const char *sseval_rule_description(sseval_rule r) {
+  return (unsigned)r < SSEVAL_RULE_COUNT_ ? rule_table[r].desc : "unknown rule";
+}
+
+static int span_is(const char *p, size_t n, const char *lit) {
+  size_t l = strlen(lit);
+  return n == l && memcmp(p, lit, l) == 0;
+}
+
+static const struct {
+  const char *name;
+  sseval_block_type type;
+} block_types[] = {
+    {"text", SSEVAL_BLOCK_TEXT},
+    {"thinking", SSEVAL_BLOCK_THINKING},
+    {"redacted_thinking", SSEVAL_BLOCK_REDACTED_THINKING},
+    {"tool_use", SSEVAL_BLOCK_TOOL_USE},
+    {"server_tool_use", SSEVAL_BLOCK_SERVER_TOOL_USE},
+    {"mcp_tool_use", SSEVAL_BLOCK_MCP_TOOL_USE},
+    {"compaction", SSEVAL_BLOCK_COMPACTION},
+    {"web_search_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"web_fetch_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"code_execution_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"bash_code_execution_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"text_editor_code_execution_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"tool_search_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"container_upload", SSEVAL_BLOCK_TOOL_RESULT},
+    {"mcp_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"advisor_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
+    {"fallback", SSEVAL_BLOCK_FALLBACK},
+};
+
+static sseval_block_type block_type_of(const char *p, size_t n) {
+  size_t i;
+  for (i = 0; i < sizeof block_types / sizeof block_types[0]; i++)
+    if (span_is(p, n, block_types[i].name)) return block_types[i].type;
+  return SSEVAL_BLOCK_UNKNOWN;
+}
+
+const char *sseval_block_type_name(sseval_block_type t) {
+  switch (t) {
+  case SSEVAL_BLOCK_TEXT: return "text";
+  case SSEVAL_BLOCK_THINKING: return "thinking";
+  case SSEVAL_BLOCK_REDACTED_THINKING: return "redacted_thinking";
+  case SSEVAL_BLOCK_TOOL_USE: return "tool_use";
+  case SSEVAL_BLOCK_SERVER_TOOL_USE: return "server_tool_use";
+  case SSEVAL_BLOCK_MCP_TOOL_USE: return "mcp_tool_use";
+  case SSEVAL_BLOCK_COMPACTION: return "compaction";
+  case SSEVAL_BLOCK_TOOL_RESULT: return "tool_result";
+  case SSEVAL_BLOCK_FALLBACK: return "fallback";
+  default: return "unknown";
+  }
+}
+
+static int is_tool_block(sseval_block_type t) {
+  return t == SSEVAL_BLOCK_TOOL_USE || t == SSEVAL_BLOCK_SERVER_TOOL_USE ||
+         t == SSEVAL_BLOCK_MCP_TOOL_USE;
+}
+
+static const struct {
+  const char *type;
+  int status;
+  int retryable;
+} error_types[] = {
+    {"invalid_request_error", 400, 0}, {"authentication_error", 401, 0},
+    {"billing_error", 402, 0},         {"permission_error", 403, 0},
+    {"not_found_error", 404, 0},       {"request_too_large", 413, 0},
+    {"rate_limit_error", 429, 1},      {"api_error", 500, 1},
+    {"timeout_error", 504, 1},         {"overloaded_error", 529, 1},
+};
+
+int sseval_error_type_classify(sseval_span type, int *http_status) {
+  size_t i;
+  for (i = 0; i < sizeof error_types / sizeof error_types[0]; i++) {
+    if (span_is(type.ptr, type.len, error_types[i].type)) {
+      if (http_status) *http_status = error_types[i].status;
+      return error_types[i].retryable;
+    }
+  }
+  if (http_status) *http_status = 0;
+  return 0;
+}
+
+/* ---- the event walker: one pass over the payload ------------------------------------ */
+
+enum { K_STR, K_STR_OR_NULL, K_UINT, K_RAW };
+
+typedef struct slot {
+  unsigned char present, is_null, bad;
+  sseval__jstr v; /* string value (K_STR*) or raw bytes (K_UINT, K_RAW) */
+  uint64_t u;     /* K_UINT */
+} slot;
+
+typedef struct keyspec {
+  const char *name;
+  unsigned char len, kind;
+} keyspec;
+
+/* Read one member value into s according to kind. Returns 0 on a JSON
+ * error (recorded in the cursor). A valid value of the wrong kind is
+ * skipped and marked bad. */
+static int read_value(sseval__jcur *cur, unsigned kind, slot *s) {
+  sseval__jkind k = sseval__j_peek(cur);
+  s->present = 1;
+  if (k == SSEVAL__JK_ERROR) return 0;
+  if ((kind == K_STR || kind == K_STR_OR_NULL) && k == SSEVAL__JK_STRING)
+    return sseval__j_str(cur, &s->v);
+  if (kind == K_STR_OR_NULL && k == SSEVAL__JK_NULL) {
+    s->is_null = 1;
+    return sseval__j_skip(cur, &s->v);
+  }
+  if (!sseval__j_skip(cur, &s->v)) return 0;
+  if (kind == K_RAW) return 1;
+  if (kind == K_UINT && k == SSEVAL__JK_NUMBER) {
+    uint64_t v = 0;
+    size_t i;
+    for (i = 0; i < s->v.len; i++) {
+      unsigned d = (unsigned)(unsigned char)s->v.ptr[i] - '0';
+      if (d > 9 || v > (UINT64_MAX - d) / 10) {
+        s->bad = 1;
+        return 1;
+      }
+      v = v * 10 + d;
+    }
+    s->u = v;
+    return 1;
+  }
+  s->bad = 1;
+  return 1;
+}
+
+/* Walk the members of the object the cursor has just entered, filling the
+ * slots of known keys and skipping the rest. Returns 0 on a JSON error. */
+static int walk_members(sseval__jcur *cur, const keyspec *keys, size_t nkeys,
+                        slot *slots) {
+  sseval__jstr key;
+  int r;
+  while ((r = sseval__j_obj_next(cur, &key)) == 1) {
+    size_t i;
+    for (i = 0; i < nkeys; i++)
+      if (sseval__jstr_eq(&key, keys[i].name, keys[i].len)) break;
+    if (i < nkeys) {
+      if (!read_value(cur, keys[i].kind, &slots[i])) return 0;
+    } else if (!sseval__j_skip(cur, NULL)) {
+      return 0;
+    }
+  }
+  return r == 0;
+}
+
+/* Top-level keys */
+enum { T_TYPE, T_INDEX, T_MESSAGE, T_BLOCK, T_DELTA, T_USAGE, T_ERROR, T_N };
+static const keyspec top_keys[T_N] = {
+    {"type", 4, K_STR},   {"index", 5, K_UINT}, {"message", 7, K_RAW},
+    {"content_block", 13, K_RAW}, {"delta", 5, K_RAW}, {"usage", 5, K_RAW},
+    {"error", 5, K_RAW}};
+/* Keys of the nested objects (one table for all: each event only looks at
+ * the slots that matter to it). */
+enum {
+  S_TYPE, S_ID, S_NAME, S_MODEL, S_USAGE, S_TEXT, S_PARTIAL, S_THINKING,
+  S_SIGNATURE, S_CITATION, S_STOP_REASON, S_STOP_SEQUENCE, S_STOP_DETAILS,
+  S_MESSAGE, S_N
+};
+static const keyspec sub_keys[S_N] = {
+    {"type", 4, K_STR},
+    {"id", 2, K_STR},
+    {"name", 4, K_STR},
+    {"model", 5, K_STR},
+    {"usage", 5, K_RAW},
+    {"text", 4, K_STR},
+    {"partial_json", 12, K_STR},
+    {"thinking", 8, K_STR},
+    {"signature", 9, K_STR},
+    {"citation", 8, K_RAW},
+    {"stop_reason", 11, K_STR_OR_NULL},
+    {"stop_sequence", 13, K_STR_OR_NULL},
+    {"stop_details", 12, K_RAW},
+    {"message", 7, K_STR}};
+
+typedef struct parsed {
+  slot top[T_N];
+  slot sub[S_N]; /* members of message / content_block / delta / error */
+  int has_sub;
+} parsed;
+
+/* Walk a whole payload. Returns 1 when it is one valid JSON object. The
+ * single nested object the event kind cares about (`sub_key`, or T_N for
+ * none) is descended into; every other value is skipped and validated. */
+static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
+  sseval__jstr key;
+  int r;
+  memset(ev, 0, sizeof *ev);
+  if (!sseval__j_obj_begin(cur)) return 0;
+  while ((r = sseval__j_obj_next(cur, &key)) == 1) {
+    size_t i;
+    for (i = 0; i < T_N; i++)
+      if (sseval__jstr_eq(&key, top_keys[i].name, top_keys[i].len)) break;
+    if (i == T_N) {
+      if (!sseval__j_skip(cur, NULL)) return 0;
+      continue;
+    }
+    if ((int)i == sub_key && !ev->top[i].present) {
+      slot *s = &ev->top[i];
+      sseval__jkind k = sseval__j_peek(cur);
+      s->present = 1;
+      if (k == SSEVAL__JK_ERROR) return 0;
+      if (k == SSEVAL__JK_OBJECT) {
+        const unsigned char *start = cur->p;
+        if (!sseval__j_obj_begin(cur)) return 0;
+        if (!walk_members(cur, sub_keys, S_N, ev->sub)) return 0;
+        s->v.ptr = (const char *)start;
+        s->v.len = (size_t)(cur->p - start);
+        ev->has_sub = 1;
+        continue;
+      }
+      if (!sseval__j_skip(cur, &s->v)) return 0;
+      s->bad = 1;
+      continue;
+    }
+    memset(&ev->top[i], 0, sizeof ev->top[i]);
+    if (!read_value(cur, top_keys[i].kind, &ev->top[i])) return 0;
+  }
+  if (r < 0) return 0;
+  return sseval__j_end(cur);
+}
+
+/* ---- the instance ---------------------------------------------------------------- */
+
+enum { B_OPEN = 1, B_STOPPED = 2 };
+
+typedef struct block_state {
+  unsigned char type;  /* sseval_block_type */
+  unsigned char state; /* B_* */
+  uint64_t bytes;      /* decoded content bytes so far (max_block_bytes) */
+  sseval__jstream *js; /* tool blocks while open: the input validator */
+} block_state;
+
+enum {
+  E_UNKNOWN = 0, E_MESSAGE_START, E_BLOCK_START, E_BLOCK_DELTA, E_BLOCK_STOP,
+  E_MESSAGE_DELTA, E_MESSAGE_STOP, E_PING, E_ERROR
+};
+
+struct sseval_claude {
+  sseval_claude_callbacks cb;
+  void *user;
+  sseval__mem mem;
+  unsigned flags;
+  uint32_t max_depth, max_blocks;
+  size_t max_block_bytes;
+  sseval_sse *tok;
+
+  /* protocol state */
+  unsigned char seen_start, seen_delta, seen_stop, done, finished, pause_req;
+  unsigned char external;
+  unsigned char last_stop_reason_cut; /* max_tokens / context window */
+  sseval_status status;               /* sticky status error */
+  block_state *blocks;
+  uint32_t nblocks, cap_blocks;
+  sseval__jstream *free_js; /* one spare validator, reused across blocks */
+
+  /* the event being processed */
+  uint64_t ev_offset, ev_line;
+
+  sseval_claude_result res;
+  char detail[256];
+  sseval__buf err_type, err_msg; /* the error event's strings (owned) */
+  sseval__buf scratch, scratch2; /* decoded strings for callbacks */
+
+  sseval__acc *acc;
+  sseval_claude_stats st;
+};
+
+/* Record the first problem. Always returns 0 so callers can `return fail(..)`. */
+static int problem(sseval_claude *c, sseval_rule rule, uint64_t off,
+                   uint64_t line, const char *fmt, const char *a, uint64_t n) {
+  if (c->done) return 0;
+  c->done = 1;
+  c->res.rule = rule;
+  c->res.verdict = sseval_rule_verdict(rule);
+  c->res.has_offset = 1;
+  c->res.offset = off;
+  c->res.line = line;
+  snprintf(c->detail, sizeof c->detail, fmt, a ? a : "", (unsigned long long)n);
+  c->res.detail = c->detail;
+  return 0;
+}
+
+#define EV_PROBLEM(c, rule, fmt, a, n)                                         \
+  problem((c), (rule), (c)->ev_offset, (c)->ev_line, (fmt), (a), (uint64_t)(n))
+
+/* Callback plumbing: 0 = go on, -1 = abort (status recorded). */
+static int cb_rc(sseval_claude *c, int rc) {
+  if (rc == SSEVAL_CB_OK) return 0;
+  if (rc == SSEVAL_CB_PAUSE) {
+    c->pause_req = 1;
+    return 0;
+  }
+  if (c->status == SSEVAL_OK) c->status = SSEVAL_E_CALLBACK;
+  return -1;
+}
+
+static int nomem(sseval_claude *c) {
+  if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM;
+  EV_PROBLEM(c, SSEVAL_RULE_OUT_OF_MEMORY,
+             "Memory allocation failed while processing this event%s.", "", 0);
+  return -1;
+}
+
+static sseval_span span_of(const sseval__jstr *s) {
+  sseval_span r;
+  r.ptr = s->ptr;
+  r.len = s->len;
+  return r;
+}
+
+/* A decoded view of a validated string: zero-copy when it has no escapes,
+ * else decoded into c->scratch (valid until the next call). */
+static int decoded(sseval_claude *c, const sseval__jstr *s, sseval_span *out) {
+  sseval__jdec d;
+  sseval_span piece;
+  if (!s->has_escapes) {
+    *out = span_of(s);
+    return 1;
+  }
+  c->scratch.len = 0;
+  sseval__jdec_init(&d, s);
+  while (sseval__jdec_next(&d, &piece))
+    if (!sseval__buf_append(&c->scratch, &c->mem, piece.ptr, piece.len))
+      return 0;
+  c->st.bytes_copied += c->scratch.len;
+  out->ptr = c->scratch.ptr;
+  out->len = c->scratch.len;
+  return 1;
+}
+
+typedef int (*piece_cb)(void *user, uint32_t index, sseval_span piece);
+
+/* Deliver a string's decoded pieces to a content callback and the
+ * accumulator. Returns 0 or -1. */
+static int deliver_pieces(sseval_claude *c, uint32_t index,
+                          const sseval__jstr *s, piece_cb cb) {
+  sseval__jdec d;
+  sseval_span piece;
+  sseval__jdec_init(&d, s);
+  while (sseval__jdec_next(&d, &piece)) {
+    if (piece.ptr < s->ptr || piece.ptr >= s->ptr + s->len)
+      c->st.bytes_copied += piece.len;
+    if (c->acc && !sseval__acc_append(c->acc, index, piece.ptr, piece.len))
+      return nomem(c);
+    if (cb && cb_rc(c, cb(c->user, index, piece)) < 0) return -1;
+  }
+  return 0;
+}
+
+/* ---- per-event handlers ----------------------------------------------------------- */
+
+static int on_message_start(sseval_claude *c, parsed *ev) {
+  const slot *s = ev->sub;
+  sseval_message_info mi;
+  if (!ev->has_sub)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "message_start has no \"message\" object%s.", "", 0);
+  if ((s[S_ID].present && s[S_ID].bad) || (s[S_MODEL].present && s[S_MODEL].bad))
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "message_start: message.id and message.model must be "
+                      "strings%s.", "", 0);
+  c->seen_start = 1;
+  if (c->acc && !sseval__acc_message_start(c->acc, &s[S_ID].v, &s[S_MODEL].v,
+                                           &s[S_USAGE].v))
+    return nomem(c);
+  if (c->cb.on_message_start) {
+    memset(&mi, 0, sizeof mi);
+    mi.usage_json = span_of(&s[S_USAGE].v);
+    mi.raw_json = span_of(&ev->top[T_MESSAGE].v);
+    if (!decoded(c, &s[S_MODEL].v, &mi.model)) return nomem(c);
+    if (s[S_ID].v.has_escapes) { /* rare: keep the model out of scratch */
+      c->scratch2.len = 0;
+      if (!sseval__buf_append(&c->scratch2, &c->mem, mi.model.ptr,
+                              mi.model.len))
+        return nomem(c);
+      mi.model.ptr = c->scratch2.ptr;
+    }
+    if (!decoded(c, &s[S_ID].v, &mi.id)) return nomem(c);
+    return cb_rc(c, c->cb.on_message_start(c->user, &mi));
+  }
+  return 0;
+}
+
+static int grow_blocks(sseval_claude *c) {
+  uint32_t cap = c->cap_blocks ? c->cap_blocks * 2 : 8;
+  block_state *nb;
+  if (cap > c->max_blocks) cap = c->max_blocks;
+  nb = (block_state *)sseval__mem_realloc(&c->mem, c->blocks,
+                                          c->cap_blocks * sizeof *nb,
+                                          cap * sizeof *nb);
+  if (!nb) return 0;
+  c->blocks = nb;
+  c->cap_blocks = cap;
+  return 1;
+}
+
+static int on_block_start(sseval_claude *c, parsed *ev) {
+  const slot *s = ev->sub;
+  const slot *ix = &ev->top[T_INDEX];
+  block_state *b;
+  sseval_block_type type;
+  if (!ix->present || ix->bad)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "content_block_start needs a non-negative integer "
+                      "\"index\"%s.", "", 0);
+  if (ix->u < c->nblocks)
+    return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_START_INDEX_DUPLICATE,
+                      "content_block_start repeats index %s%llu; each block "
+                      "index must be started once.", "", ix->u);
+  if (ix->u > c->nblocks)
+    return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_START_INDEX_GAP,
+                      "content_block_start skips to index %s%llu; blocks must "
+                      "start at 0, 1, 2, ... in order.", "", ix->u);
+  if (!ev->has_sub || !s[S_TYPE].present || s[S_TYPE].bad)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "content_block_start needs a \"content_block\" object "
+                      "with a string \"type\"%s.", "", 0);
+  if (c->nblocks >= c->max_blocks)
+    return EV_PROBLEM(c, SSEVAL_RULE_TOO_MANY_BLOCKS,
+                      "More than %s%llu content blocks (max_blocks).", "",
+                      c->max_blocks);
+  if (c->nblocks == c->cap_blocks && !grow_blocks(c)) return nomem(c);
+  type = s[S_TYPE].v.has_escapes
+             ? SSEVAL_BLOCK_UNKNOWN
+             : block_type_of(s[S_TYPE].v.ptr, s[S_TYPE].v.len);
+  b = &c->blocks[c->nblocks];
+  b->type = (unsigned char)type;
+  b->state = B_OPEN;
+  b->bytes = 0;
+  b->js = NULL;
+  if (is_tool_block(type)) {
+    if (c->free_js) {
+      b->js = c->free_js;
+      c->free_js = NULL;
+    } else {
+      b->js = (sseval__jstream *)sseval__mem_alloc(&c->mem, sizeof *b->js);
+      if (!b->js) return nomem(c);
+    }
+    sseval__jstream_init(b->js, c->max_depth);
+  }
+  c->nblocks++;
+  if (type == SSEVAL_BLOCK_UNKNOWN) c->st.unknown_blocks++;
+  if (c->acc && !sseval__acc_block_start(c->acc, type, &s[S_TYPE].v,
+                                         &s[S_ID].v, &s[S_NAME].v,
+                                         &ev->top[T_BLOCK].v))
+    return nomem(c);
+  if (c->cb.on_block_start) {
+    sseval_block_info bi;
+    memset(&bi, 0, sizeof bi);
+    bi.index = (uint32_t)ix->u;
+    bi.type = type;
+    bi.type_name = span_of(&s[S_TYPE].v);
+    if (is_tool_block(type)) {
+      bi.tool_id = span_of(&s[S_ID].v);
+      bi.tool_name = span_of(&s[S_NAME].v);
+    }
+    bi.raw_json = span_of(&ev->top[T_BLOCK].v);
+    if (cb_rc(c, c->cb.on_block_start(c->user, &bi)) < 0) return -1;
+  }
+  /* initial content carried by the start event (normally "") */
+  if (type == SSEVAL_BLOCK_TEXT && s[S_TEXT].present && !s[S_TEXT].bad &&
+      s[S_TEXT].v.len)
+    return deliver_pieces(c, (uint32_t)ix->u, &s[S_TEXT].v, c->cb.on_text);
+  if (type == SSEVAL_BLOCK_THINKING && s[S_THINKING].present &&
+      !s[S_THINKING].bad && s[S_THINKING].v.len)
+    return deliver_pieces(c, (uint32_t)ix->u, &s[S_THINKING].v,
+                          c->cb.on_thinking);
+  return 0;
+}
+
+/* Which block type a known delta type belongs to; 0 for unknown deltas. */
+enum {
+  D_UNKNOWN = 0, D_TEXT, D_CITATIONS, D_INPUT_JSON, D_THINKING, D_SIGNATURE,
+  D_COMPACTION
+};
+
+static int delta_kind(const sseval__jstr *t) {
+  if (t->has_escapes) return D_UNKNOWN;
+  if (span_is(t->ptr, t->len, "text_delta")) return D_TEXT;
+  if (span_is(t->ptr, t->len, "input_json_delta")) return D_INPUT_JSON;
+  if (span_is(t->ptr, t->len, "thinking_delta")) return D_THINKING;
+  if (span_is(t->ptr, t->len, "signature_delta")) return D_SIGNATURE;
+  if (span_is(t->ptr, t->len, "citations_delta")) return D_CITATIONS;
+  if (span_is(t->ptr, t->len, "compaction_delta")) return D_COMPACTION;
+  return D_UNKNOWN;
+}
+
+static int delta_fits(int dk, sseval_block_type bt) {
+  switch (dk) {
+  case D_TEXT:
+  case D_CITATIONS: return bt == SSEVAL_BLOCK_TEXT;
+  case D_INPUT_JSON: return is_tool_block(bt);
+  case D_THINKING:
+  case D_SIGNATURE: return bt == SSEVAL_BLOCK_THINKING;
+  case D_COMPACTION: return bt == SSEVAL_BLOCK_COMPACTION;
+  default: return 1;
+  }
+}
+
+static const char *delta_field_name(int dk) {
+  switch (dk) {
+  case D_TEXT: return "text";
+  case D_INPUT_JSON: return "partial_json";
+  case D_THINKING: return "thinking";
+  case D_SIGNATURE: return "signature";
+  case D_CITATIONS: return "citation";
+  default: return "type";
+  }
+}
+
+static int on_block_delta(sseval_claude *c, parsed *ev) {
+  const slot *s = ev->sub;
+  const slot *ix = &ev->top[T_INDEX];
+  block_state *b;
+  uint32_t index;
+  int dk;
+  const slot *val = NULL;
+  if (!ix->present || ix->bad)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "content_block_delta needs a non-negative integer "
+                      "\"index\"%s.", "", 0);
+  if (!ev->has_sub || !s[S_TYPE].present || s[S_TYPE].bad)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "content_block_delta needs a \"delta\" object with a "
+                      "string \"type\"%s.", "", 0);
+  if (ix->u >= c->nblocks)
+    return EV_PROBLEM(c, SSEVAL_RULE_DELTA_FOR_UNOPENED_BLOCK,
+                      "content_block_delta for index %s%llu, which was never "
+                      "started by content_block_start.", "", ix->u);
+  index = (uint32_t)ix->u;
+  b = &c->blocks[index];
+  if (b->state == B_STOPPED)
+    return EV_PROBLEM(c, SSEVAL_RULE_DELTA_AFTER_BLOCK_STOP,
+                      "content_block_delta for index %s%llu after its "
+                      "content_block_stop.", "", ix->u);
+  dk = delta_kind(&s[S_TYPE].v);
+  if (dk != D_UNKNOWN && b->type != SSEVAL_BLOCK_UNKNOWN &&
+      !delta_fits(dk, (sseval_block_type)b->type))
+    return EV_PROBLEM(c, SSEVAL_RULE_DELTA_TYPE_MISMATCH,
+                      "A delta of this type cannot apply to a %s block at "
+                      "index %llu.", sseval_block_type_name(
+                                         (sseval_block_type)b->type), ix->u);
+  if (dk == D_UNKNOWN || b->type == SSEVAL_BLOCK_UNKNOWN) {
+    c->st.unknown_deltas++;
+    if (c->cb.on_unknown_delta)
+      return cb_rc(c, c->cb.on_unknown_delta(c->user, index,
+                                             span_of(&s[S_TYPE].v),
+                                             span_of(&ev->top[T_DELTA].v)));
+    return 0;
+  }
+  switch (dk) {
+  case D_TEXT: val = &s[S_TEXT]; break;
+  case D_INPUT_JSON: val = &s[S_PARTIAL]; break;
+  case D_THINKING: val = &s[S_THINKING]; break;
+  case D_SIGNATURE: val = &s[S_SIGNATURE]; break;
+  case D_CITATIONS: val = &s[S_CITATION]; break;
+  default: break;
+  }
+  if (val && (!val->present || val->bad))
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "This delta needs its \"%s\" field (index %llu).",
+                      delta_field_name(dk), ix->u);
+  if (val && dk != D_CITATIONS) {
+    size_t n = sseval__jstr_decoded_len(&val->v);
+    if (n > c->max_block_bytes - (size_t)(b->bytes < c->max_block_bytes
+                                               ? b->bytes
+                                               : c->max_block_bytes))
+      return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
+                        "Block %s%llu grew past max_block_bytes.", "", ix->u);
+    b->bytes += n;
+  }
+  switch (dk) {
+  case D_TEXT:
+    return deliver_pieces(c, index, &val->v, c->cb.on_text);
+  case D_THINKING:
+    return deliver_pieces(c, index, &val->v, c->cb.on_thinking);
+  case D_SIGNATURE: {
+    int rc = 0;
+    if (c->acc && !sseval__acc_signature(c->acc, index, &val->v))
+      return nomem(c);
+    if (c->cb.on_signature) {
+      sseval__jdec d;
+      sseval_span piece;
+      sseval__jdec_init(&d, &val->v);
+      while (rc == 0 && sseval__jdec_next(&d, &piece))
+        rc = cb_rc(c, c->cb.on_signature(c->user, index, piece));
+    }
+    return rc;
+  }
+  case D_CITATIONS:
+    if (c->acc && !sseval__acc_citation(c->acc, index, &val->v))
+      return nomem(c);
+    if (c->cb.on_citation)
+      return cb_rc(c, c->cb.on_citation(c->user, index, span_of(&val->v)));
+    return 0;
+  case D_COMPACTION:
+    if (c->acc && !sseval__acc_merge_fields(c->acc, index, &ev->top[T_DELTA].v))
+      return nomem(c);
+    if (c->cb.on_compaction)
+      return cb_rc(c, c->cb.on_compaction(c->user, index,
+                                          span_of(&ev->top[T_DELTA].v)));
+    return 0;
+  case D_INPUT_JSON: {
+    /* validate the decoded fragment incrementally, then deliver it */
+    sseval__jdec d;
+    sseval_span piece;
+    int invalid = 0;
+    uint64_t before = b->js->pos;
+    sseval__jdec_init(&d, &val->v);
+    while (!invalid && sseval__jdec_next(&d, &piece))
+      if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
+    if (!invalid && before == 0 && !sseval__jstream_empty(b->js) &&
+        !b->js->top_is_object)
+      invalid = 2;
+    if (deliver_pieces(c, index, &val->v, c->cb.on_tool_input) < 0) return -1;
+    if (invalid == 1)
+      return problem(c,
+                     b->js->err == SSEVAL__J_DEPTH ? SSEVAL_RULE_JSON_TOO_DEEP
+                                                   : SSEVAL_RULE_TOOL_INPUT_INVALID,
+                     c->ev_offset, c->ev_line,
+                     "The tool input of this block is not valid JSON (%s at "
+                     "byte %llu of the concatenated partial_json).",
+                     b->js->err_msg, b->js->err_pos);
+    if (invalid == 2)
+      return EV_PROBLEM(c, SSEVAL_RULE_TOOL_INPUT_INVALID,
+                        "The tool input of block %s%llu does not start a JSON "
+                        "object.", "", ix->u);
+    return 0;
+  }
+  default:
+    return 0;
+  }
+}
+
+static void release_js(sseval_claude *c, block_state *b) {
+  if (!b->js) return;
+  if (!c->free_js)
+    c->free_js = b->js;
+  else
+    sseval__mem_free(&c->mem, b->js, sizeof *b->js);
+  b->js = NULL;
+}
+
+static int on_block_stop(sseval_claude *c, parsed *ev) {
+  const slot *ix = &ev->top[T_INDEX];
+  block_state *b;
+  uint32_t index;
+  int complete = 0;
+  if (!ix->present || ix->bad)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "content_block_stop needs a non-negative integer "
+                      "\"index\"%s.", "", 0);
+  if (ix->u >= c->nblocks)
+    return EV_PROBLEM(c, SSEVAL_RULE_STOP_FOR_UNOPENED_BLOCK,
+                      "content_block_stop for index %s%llu, which was never "
+                      "started.", "", ix->u);
+  index = (uint32_t)ix->u;
+  b = &c->blocks[index];
+  if (b->state == B_STOPPED)
+    return EV_PROBLEM(c, SSEVAL_RULE_DUPLICATE_BLOCK_STOP,
+                      "A second content_block_stop for index %s%llu.", "",
+                      ix->u);
+  if (b->js) {
+    if (!sseval__jstream_empty(b->js)) {
+      if (!sseval__jstream_finish(b->js) || !b->js->top_is_object) {
+        if (c->acc) sseval__acc_block_stop(c->acc, index, 0);
+        b->state = B_STOPPED;
+        release_js(c, b);
+        return EV_PROBLEM(c, SSEVAL_RULE_TOOL_INPUT_INVALID,
+                          "At content_block_stop the tool input of block "
+                          "%s%llu is not one complete JSON object.", "", ix->u);
+      }
+      complete = 1;
+    } else {
+      complete = 1; /* empty: the start's input ({}) stands */
+    }
+    release_js(c, b);
+  }
+  b->state = B_STOPPED;
+  if (c->acc) sseval__acc_block_stop(c->acc, index, complete);
+  if (c->cb.on_block_stop)
+    return cb_rc(c, c->cb.on_block_stop(c->user, index));
+  return 0;
+}
+
+static int on_message_delta(sseval_claude *c, parsed *ev) {
+  const slot *s = ev->sub;
+  sseval_delta_info di;
+  if (!ev->has_sub || (s[S_STOP_REASON].present && s[S_STOP_REASON].bad) ||
+      (s[S_STOP_SEQUENCE].present && s[S_STOP_SEQUENCE].bad))
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "message_delta needs a \"delta\" object whose "
+                      "stop_reason and stop_sequence are strings or null%s.",
+                      "", 0);
+  c->seen_delta = 1;
+  if (s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null) {
+    const sseval__jstr *r = &s[S_STOP_REASON].v;
+    c->last_stop_reason_cut =
+        (unsigned char)(span_is(r->ptr, r->len, "max_tokens") ||
+                        span_is(r->ptr, r->len, "model_context_window_exceeded"));
+  }
+  if (c->acc &&
+      !sseval__acc_message_delta(
+          c->acc, s[S_STOP_REASON].present ? &s[S_STOP_REASON].v : NULL,
+          s[S_STOP_REASON].is_null,
+          s[S_STOP_SEQUENCE].present ? &s[S_STOP_SEQUENCE].v : NULL,
+          s[S_STOP_SEQUENCE].is_null,
+          s[S_STOP_DETAILS].present ? &s[S_STOP_DETAILS].v : NULL,
+          ev->top[T_USAGE].present ? &ev->top[T_USAGE].v : NULL))
+    return nomem(c);
+  if (c->cb.on_message_delta) {
+    memset(&di, 0, sizeof di);
+    di.has_stop_reason = s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null;
+    di.has_stop_sequence =
+        s[S_STOP_SEQUENCE].present && !s[S_STOP_SEQUENCE].is_null;
+    if (di.has_stop_reason) di.stop_reason = span_of(&s[S_STOP_REASON].v);
+    if (di.has_stop_sequence) {
+      if (!decoded(c, &s[S_STOP_SEQUENCE].v, &di.stop_sequence))
+        return nomem(c);
+    }
+    di.usage_json = span_of(&ev->top[T_USAGE].v);
+    di.delta_json = span_of(&ev->top[T_DELTA].v);
+    return cb_rc(c, c->cb.on_message_delta(c->user, &di));
+  }
+  return 0;
+}
+
+static int on_message_stop(sseval_claude *c) {
+  uint32_t i, open = 0, last_open = 0;
+  if (!c->seen_delta)
+    return EV_PROBLEM(c, SSEVAL_RULE_MISSING_MESSAGE_DELTA,
+                      "message_stop arrived without any message_delta, so "
+                      "the stop reason and final usage are missing%s.", "", 0);
+  for (i = 0; i < c->nblocks; i++)
+    if (c->blocks[i].state == B_OPEN) {
+      open++;
+      last_open = i;
+    }
+  if (open > 0) {
+    int allowed = open == 1 && last_open == c->nblocks - 1 &&
+                  c->last_stop_reason_cut;
+    if (!allowed)
+      return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_OPEN_AT_MESSAGE_STOP,
+                        "Block %s%llu is still open at message_stop.", "",
+                        last_open);
+    /* max_tokens cut the last block: it stays unfinished */
+    release_js(c, &c->blocks[last_open]);
+  }
+  c->seen_stop = 1;
+  if (c->cb.on_message_stop)
+    return cb_rc(c, c->cb.on_message_stop(c->user));
+  return 0;
+}
+
+/* An `error` event: terminal. */
+static int on_error(sseval_claude *c, sseval_span data) {
+  sseval__jcur cur;
+  parsed ev;
+  sseval_api_error e;
+  int ok;
+  sseval__jcur_init(&cur, data.ptr, data.len, c->max_depth);
+  ok = walk_event(&cur, T_ERROR, &ev) && ev.has_sub &&
+       ev.sub[S_TYPE].present && !ev.sub[S_TYPE].bad;
+  c->err_type.len = c->err_msg.len = 0;
+  if (ok) {
+    sseval_span t, m;
+    if (!decoded(c, &ev.sub[S_TYPE].v, &t) ||
+        !sseval__buf_append(&c->err_type, &c->mem, t.ptr, t.len))
+      return nomem(c);
+    if (ev.sub[S_MESSAGE].present && !ev.sub[S_MESSAGE].bad) {
+      if (!decoded(c, &ev.sub[S_MESSAGE].v, &m) ||
+          !sseval__buf_append(&c->err_msg, &c->mem, m.ptr, m.len))
+        return nomem(c);
+    }
+  } else if (!sseval__buf_append(&c->err_msg, &c->mem, data.ptr, data.len)) {
+    return nomem(c);
+  }
+  memset(&e, 0, sizeof e);
+  e.type.ptr = c->err_type.ptr;
+  e.type.len = c->err_type.len;
+  e.message.ptr = c->err_msg.ptr;
+  e.message.len = c->err_msg.len;
+  e.retryable = sseval_error_type_classify(e.type, &e.http_status);
+  c->res.has_error = 1;
+  c->res.error = e;
+  c->done = 1;
+  c->res.verdict = SSEVAL_VERDICT_ERROR_EVENT;
+  c->res.rule = SSEVAL_RULE_NONE;
+  c->res.has_offset = 1;
+  c->res.offset = c->ev_offset;
+  c->res.line = c->ev_line;
+  snprintf(c->detail, sizeof c->detail,
+           "The server sent an error event%s%.*s%s mid-stream; %s",
+           e.type.len ? " (" : "", (int)(e.type.len > 64 ? 64 : e.type.len),
+           e.type.ptr ? e.type.ptr : "", e.type.len ? ")" : "",
+           e.retryable ? "retrying the request can succeed."
+                       : "retrying the same request will not help.");
+  if (c->cb.on_error_event) return cb_rc(c, c->cb.on_error_event(c->user, &e));
+  return 0;
+}
+
+static int event_kind(const char *p, size_t n) {
+  switch (n) {
+  case 4: return span_is(p, n, "ping") ? E_PING : E_UNKNOWN;
+  case 5: return span_is(p, n, "error") ? E_ERROR : E_UNKNOWN;
+  case 12: return span_is(p, n, "message_stop") ? E_MESSAGE_STOP : E_UNKNOWN;
+  case 13:
+    if (span_is(p, n, "message_start")) return E_MESSAGE_START;
+    if (span_is(p, n, "message_delta")) return E_MESSAGE_DELTA;
+    return E_UNKNOWN;
+  case 18: return span_is(p, n, "content_block_stop") ? E_BLOCK_STOP : E_UNKNOWN;
+  case 19:
+    if (span_is(p, n, "content_block_start")) return E_BLOCK_START;
+    if (span_is(p, n, "content_block_delta")) return E_BLOCK_DELTA;
+    return E_UNKNOWN;
+  default: return E_UNKNOWN;
+  }
+}
+
+static const char *event_name_of(int kind) {
+  switch (kind) {
+  case E_MESSAGE_START: return "message_start";
+  case E_BLOCK_START: return "content_block_start";
+  case E_BLOCK_DELTA: return "content_block_delta";
+  case E_BLOCK_STOP: return "content_block_stop";
+  case E_MESSAGE_DELTA: return "message_delta";
+  default: return "message_stop";
+  }
+}
+
+/* The nested object each event kind reads. */
+static int sub_key_of(int kind) {
+  switch (kind) {
+  case E_MESSAGE_START: return T_MESSAGE;
+  case E_BLOCK_START: return T_BLOCK;
+  case E_BLOCK_DELTA:
+  case E_MESSAGE_DELTA: return T_DELTA;
+  default: return T_N;
+  }
+}
+
+/* Lenient mode: the name of an unnamed event from data.type. */
+static int name_from_data(sseval_claude *c, sseval_span data, sseval_span *out) {
+  sseval__jcur cur;
+  parsed ev;
+  sseval__jcur_init(&cur, data.ptr, data.len, c->max_depth);
+  if (!walk_event(&cur, T_N, &ev)) return 0;
+  if (!ev.top[T_TYPE].present || ev.top[T_TYPE].bad ||
+      ev.top[T_TYPE].v.has_escapes)
+    return 0;
+  *out = span_of(&ev.top[T_TYPE].v);
+  return 1;
+}
+
+static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
+  sseval_span name = sev->type;
+  sseval__jcur cur;
+  parsed ev;
+  int kind;
+
+  c->ev_offset = sev->offset;
+  c->ev_line = sev->line;
+  if (!(sev->flags & SSEVAL_SSE_TYPE_SET)) {
+    if (!(c->flags & SSEVAL_CLAUDE_LENIENT_UNNAMED) ||
+        !name_from_data(c, sev->data, &name))
+      return EV_PROBLEM(c, SSEVAL_RULE_EVENT_NAME_MISSING,
+                        "An event with data but no \"event:\" name line; the "
+                        "API names every event%s.", "", 0);
+  }
+  kind = event_kind(name.ptr, name.len);
+  if (kind == E_PING) {
+    c->st.pings++;
+    return c->cb.on_ping ? cb_rc(c, c->cb.on_ping(c->user)) : 0;
+  }
+  if (kind == E_UNKNOWN) {
+    c->st.unknown_events++;
+    return c->cb.on_unknown_event
+               ? cb_rc(c, c->cb.on_unknown_event(c->user, name, sev->data))
+               : 0;
+  }
+  if (kind == E_ERROR) return on_error(c, sev->data);
+
+  sseval__jcur_init(&cur, sev->data.ptr, sev->data.len, c->max_depth);
+  if (!walk_event(&cur, sub_key_of(kind), &ev)) {
+    if (cur.err == SSEVAL__J_DEPTH)
+      return EV_PROBLEM(c, SSEVAL_RULE_JSON_TOO_DEEP,
+                        "The data of this event nests deeper than "
+                        "max_json_depth (%s%llu).", "", c->max_depth);
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_DATA_NOT_JSON,
+                      "The data of this event is not a JSON object (%s at "
+                      "byte %llu of the data).",
+                      cur.err == SSEVAL__J_TYPE ? "not an object" : cur.err_msg,
+                      cur.err_pos);
+  }
+  if (ev.top[T_TYPE].present &&
+      (ev.top[T_TYPE].bad ||
+       !sseval__jstr_eq(&ev.top[T_TYPE].v, name.ptr, name.len)))
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_TYPE_MISMATCH,
+                      "The data's \"type\" differs from the event name "
+                      "\"%s\"; the event's meaning is ambiguous%.0llu.",
+                      event_name_of(kind), 0);
+  if (c->seen_stop)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_AFTER_MESSAGE_STOP,
+                      "An event arrived after message_stop, which ends the "
+                      "message%s.", "", 0);
+  if (kind == E_MESSAGE_START) {
+    if (c->seen_start)
+      return EV_PROBLEM(c, SSEVAL_RULE_DUPLICATE_MESSAGE_START,
+                        "A second message_start; one stream carries one "
+                        "message%s.", "", 0);
+    return on_message_start(c, &ev);
+  }
+  if (!c->seen_start)
+    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_BEFORE_MESSAGE_START,
+                      "A content or message event before message_start%s.",
+                      "", 0);
+  switch (kind) {
+  case E_BLOCK_START: return on_block_start(c, &ev);
+  case E_BLOCK_DELTA: return on_block_delta(c, &ev);
+  case E_BLOCK_STOP: return on_block_stop(c, &ev);
+  case E_MESSAGE_DELTA: return on_message_delta(c, &ev);
+  default: return on_message_stop(c);
+  }
+}
+
+int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
+  c->st.events++;
+  c->res.events++;
+  if (c->cb.on_sse_event &&
+      cb_rc(c, c->cb.on_sse_event(c->user, sev)) < 0)
+    return SSEVAL_CB_ABORT;
+  if (!c->done && c->status == SSEVAL_OK) process_event(c, sev);
+  if (c->status != SSEVAL_OK) return SSEVAL_CB_ABORT;
+  if (c->pause_req) {
+    c->pause_req = 0;
+    return SSEVAL_CB_PAUSE;
+  }
+  return SSEVAL_CB_OK;
+}
+
+static int tok_on_event(void *user, const sseval_sse_event *ev) {
+  return sseval_claude_on_sse_event((sseval_claude *)user, ev);
+}
+
+/* ---- lifecycle ------------------------------------------------------------------ */
+
+void sseval_claude_callbacks_init(sseval_claude_callbacks *cbs) {
+  if (!cbs) return;
+  memset(cbs, 0, sizeof *cbs);
+  cbs->struct_size = sizeof *cbs;
+}
+
+void sseval_claude_options_init(sseval_claude_options *o) {
+  if (!o) return;
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  o->max_line_bytes = SSEVAL_SSE_DEFAULT_MAX_LINE;
+  o->max_event_bytes = SSEVAL_SSE_DEFAULT_MAX_EVENT;
+  o->max_json_depth = SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH;
+  o->max_blocks = SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS;
+  o->max_block_bytes = SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES;
+}
+
+static void init_state(sseval_claude *c) {
+  uint32_t i;
+  for (i = 0; i < c->nblocks; i++) release_js(c, &c->blocks[i]);
+  c->nblocks = 0;
+  c->seen_start = c->seen_delta = c->seen_stop = 0;
+  c->done = c->finished = c->pause_req = 0;
+  c->last_stop_reason_cut = 0;
+  c->status = SSEVAL_OK;
+  memset(&c->res, 0, sizeof c->res);
+  c->res.verdict = SSEVAL_VERDICT_COMPLETE;
+  c->res.rule = SSEVAL_RULE_NONE;
+  c->detail[0] = '\0';
+  c->res.detail = c->detail;
+  c->err_type.len = c->err_msg.len = 0;
+  memset(&c->st, 0, sizeof c->st);
+}
+
+sseval_status sseval_claude_new(sseval_claude **out,
+                                const sseval_claude_callbacks *cbs, void *user,
+                                const sseval_claude_options *opts) {
+  sseval__mem mem;
+  sseval_claude *c;
+  sseval_sse_callbacks tcb;
+  sseval_sse_options topts;
+  sseval_status st;
+  if (!out) return SSEVAL_E_MISUSE;
+  *out = NULL;
+  if (cbs && cbs->struct_size < sizeof *cbs) return SSEVAL_E_MISUSE;
+  if (opts && opts->struct_size < sizeof *opts) return SSEVAL_E_MISUSE;
+  if (!sseval__mem_init(&mem, opts ? opts->allocator : NULL))
+    return SSEVAL_E_MISUSE;
+  c = (sseval_claude *)sseval__mem_alloc(&mem, sizeof *c);
+  if (!c) return SSEVAL_E_NOMEM;
+  memset(c, 0, sizeof *c);
+  c->mem = mem;
+  if (cbs)
+    c->cb = *cbs;
+  else
+    sseval_claude_callbacks_init(&c->cb);
+  c->user = user;
+  c->flags = opts ? opts->flags : 0;
+  c->max_depth = opts && opts->max_json_depth ? opts->max_json_depth
+                                              : SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH;
+  if (c->max_depth > SSEVAL__JSTREAM_MAX_DEPTH)
+    c->max_depth = SSEVAL__JSTREAM_MAX_DEPTH;
+  c->max_blocks = opts && opts->max_blocks ? opts->max_blocks
+                                           : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS;
+  c->max_block_bytes = opts && opts->max_block_bytes
+                           ? opts->max_block_bytes
+                           : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES;
+  sseval_sse_callbacks_init(&tcb);
+  tcb.on_event = tok_on_event;
+  sseval_sse_options_init(&topts);
+  if (opts && opts->max_line_bytes) topts.max_line_bytes = opts->max_line_bytes;
+  if (opts && opts->max_event_bytes)
+    topts.max_event_bytes = opts->max_event_bytes;
+  topts.allocator = opts ? opts->allocator : NULL;
+  st = sseval_sse_new(&c->tok, &tcb, c, &topts);
+  if (st != SSEVAL_OK) {
+    sseval__mem_free(&c->mem, c, sizeof *c);
+    return st;
+  }
+  if (c->flags & SSEVAL_CLAUDE_ACCUMULATE) {
+    c->acc = sseval__acc_new(&c->mem);
+    if (!c->acc) {
+      sseval_sse_free(c->tok);
+      sseval__mem_free(&c->mem, c, sizeof *c);
+      return SSEVAL_E_NOMEM;
+    }
+  }
+  init_state(c);
+  *out = c;
+  return SSEVAL_OK;
+}
+
+void sseval_claude_free(sseval_claude *c) {
+  sseval__mem mem;
+  uint32_t i;
+  if (!c) return;
+  for (i = 0; i < c->nblocks; i++) release_js(c, &c->blocks[i]);
+  if (c->free_js) sseval__mem_free(&c->mem, c->free_js, sizeof *c->free_js);
+  sseval__mem_free(&c->mem, c->blocks, c->cap_blocks * sizeof *c->blocks);
+  sseval__buf_free(&c->err_type, &c->mem);
+  sseval__buf_free(&c->err_msg, &c->mem);
+  sseval__buf_free(&c->scratch, &c->mem);
+  sseval__buf_free(&c->scratch2, &c->mem);
+  if (c->acc) sseval__acc_free(c->acc);
+  sseval_sse_free(c->tok);
+  mem = c->mem;
+  sseval__mem_free(&mem, c, sizeof *c);
+}
+
+void sseval_claude_reset(sseval_claude *c) {
+  if (!c) return;
+  init_state(c);
+  sseval_sse_reset(c->tok);
+  if (c->acc) sseval__acc_reset(c->acc);
+  c->mem.calls = 0;
+}
+
+/* Map a tokenizer error into the verdict. */
+static void tok_error(sseval_claude *c) {
+  const sseval_error *e = sseval_sse_error(c->tok);
+  if (e->status == SSEVAL_E_LIMIT) {
+    int line = strstr(e->message, "line") != NULL;
+    problem(c, line ? SSEVAL_RULE_LINE_TOO_LONG : SSEVAL_RULE_EVENT_TOO_LARGE,
+            e->offset, e->line,
+            line ? "A line is longer than max_line_bytes%s (%llu bytes); "
+                   "raise the limit if this stream is legitimate."
+                 : "An event's data is larger than max_event_bytes%s (%llu "
+                   "bytes); raise the limit if this stream is legitimate.",
+            "", 0);
+  } else if (e->status == SSEVAL_E_NOMEM) {
+    if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM;
+    problem(c, SSEVAL_RULE_OUT_OF_MEMORY, e->offset, e->line,
+            "Memory allocation failed%s.", "", 0);
+  }
+}
+
+sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
+                                 size_t *consumed) {
+  sseval_status st;
+  size_t used = 0;
+  if (consumed) *consumed = 0;
+  if (c->status != SSEVAL_OK) return c->status;
+  if (c->finished) return SSEVAL_E_MISUSE;
+  if (c->done) { /* the verdict is in: drain without reading */
+    c->res.bytes += len;
+    if (consumed) *consumed = len;
+    return SSEVAL_OK;
+  }
+  st = sseval_sse_feed(c->tok, buf, len, &used);
+  c->res.bytes += used;
+  if (consumed) *consumed = used;
+  if (st == SSEVAL_E_CALLBACK) return c->status != SSEVAL_OK ? c->status : st;
+  if (st == SSEVAL_E_LIMIT || st == SSEVAL_E_NOMEM) {
+    tok_error(c);
+    c->res.bytes += len - used;
+    if (consumed) *consumed = len;
+    return st == SSEVAL_E_NOMEM ? SSEVAL_E_NOMEM : SSEVAL_OK;
+  }
+  if (st == SSEVAL_OK && c->done) { /* count the rest as drained */
+    c->res.bytes += len - used;
+    if (consumed) *consumed = len;
+  }
+  return st;
+}
+
+static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
+                                   uint64_t end_off, uint64_t end_line,
+                                   sseval_claude_result *out) {
+  if (c->finished) {
+    if (out) sseval_claude_get_result(c, out);
+    return SSEVAL_E_MISUSE;
+  }
+  c->finished = 1;
+  if (!c->done && !c->seen_stop && c->status == SSEVAL_OK) {
+    if (t->discarded)
+      problem(c, SSEVAL_RULE_EOF_INSIDE_EVENT, end_off, end_line,
+              "The body ended inside an unfinished event%s (no blank line "
+              "after it) before message_stop: the stream was cut.", "", 0);
+    else
+      problem(c, SSEVAL_RULE_EOF_BEFORE_MESSAGE_STOP, end_off, end_line,
+              "The body ended before message_stop%s: the stream was cut; "
+              "retry the request or keep the partial message.", "", 0);
+  }
+  if (out) sseval_claude_get_result(c, out);
+  return c->status;
+}
+
+sseval_status sseval_claude_finish(sseval_claude *c, sseval_claude_result *out) {
+  sseval_sse_tail t;
+  memset(&t, 0, sizeof t);
+  if (!c->finished) sseval_sse_finish(c->tok, &t);
+  return finish_common(c, &t, c->res.bytes, t.end_line ? t.end_line : 1, out);
+}
+
+sseval_status sseval_claude_finish_external(sseval_claude *c,
+                                            const sseval_sse_tail *tail,
+                                            sseval_claude_result *out) {
+  sseval_sse_tail t;
+  if (tail)
+    t = *tail;
+  else
+    memset(&t, 0, sizeof t);
+  return finish_common(c, &t, t.end_offset, t.end_line ? t.end_line : 1, out);
+}
+
+void sseval_claude_get_result(const sseval_claude *c,
+                              sseval_claude_result *out) {
+  *out = c->res;
+  out->finished = c->finished;
+  if (out->detail == NULL) out->detail = "";
+}
+
+/* ---- accessors ---------------------------------------------------------------------- */
+
+uint32_t sseval_claude_block_count(const sseval_claude *c) {
+  return c->acc ? sseval__acc_count(c->acc) : 0;
+}
+
+sseval_status sseval_claude_block(const sseval_claude *c, uint32_t i,
+                                  sseval_block_view *out) {
+  if (!c->acc || !sseval__acc_block(c->acc, i, out)) return SSEVAL_E_MISUSE;
+  return SSEVAL_OK;
+}
+
+void sseval_claude_message(const sseval_claude *c, sseval_message_view *out) {
+  memset(out, 0, sizeof *out);
+  if (c->acc) sseval__acc_message(c->acc, out);
+}
+
+sseval_status sseval_claude_write_message_json(const sseval_claude *c,
+                                               sseval_write_fn write,
+                                               void *ctx) {
+  if (!c->acc) return SSEVAL_E_MISUSE;
+  return sseval__acc_write(c->acc, write, ctx);
+}
+
+sseval_status sseval_claude_write_usage_json(const sseval_claude *c,
+                                             sseval_write_fn write, void *ctx) {
+  if (!c->acc) return SSEVAL_E_MISUSE;
+  return sseval__acc_write_usage(c->acc, write, ctx);
+}
+
+void sseval_claude_get_stats(const sseval_claude *c, sseval_claude_stats *out) {
+  sseval_sse_stats ts;
+  sseval_sse_get_stats(c->tok, &ts);
+  *out = c->st;
+  out->allocations = c->mem.calls + ts.allocations;
+  out->bytes_copied += ts.bytes_copied;
+  out->bytes_zero_copy = ts.bytes_zero_copy;
+}
+
+size_t sseval_claude_memory(const sseval_claude *c) {
+  return c->mem.held + sseval_sse_memory(c->tok);
+}
