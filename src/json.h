@@ -88,6 +88,15 @@ int sseval__j_obj_begin(sseval__jcur *c);
  * Handles the ',' between members; rejects trailing commas. */
 int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key);
 
+/* (Added) Arrays, like objects: expect '[' and enter (depth + 1); returns 1,
+ * or 0 on error (J_TYPE: the value was another valid value, consumed). */
+int sseval__j_arr_begin(sseval__jcur *c);
+/* (Added) Inside an array: 1 when there is a next element (the cursor is at
+ * it; read it with any reader or skip it), 0 when the array ends (']'
+ * consumed, depth - 1), -1 on error. Handles ',' and rejects trailing
+ * commas. */
+int sseval__j_arr_next(sseval__jcur *c);
+
 /* Read a string value (validated: UTF-8, escapes, surrogates).
  * Returns 1, or 0 on error (J_TYPE when the value is not a string). */
 int sseval__j_str(sseval__jcur *c, sseval__jstr *out);
@@ -98,6 +107,11 @@ int sseval__j_str(sseval__jcur *c, sseval__jstr *out);
  * consumed and validated, so the caller may choose to ignore J_TYPE by
  * clearing it - see sseval__j_clear_type_error). */
 int sseval__j_uint(sseval__jcur *c, uint64_t *out);
+
+/* (Added) If the sticky error is J_TYPE, clear it (err = J_OK) and return
+ * 1: the mistyped value has been consumed and validated, so the cursor can
+ * go on. Any other error is kept and 0 returned. */
+int sseval__j_clear_type_error(sseval__jcur *c);
 
 /* Validate and skip any value (iterative, depth-limited). On success sets
  * *raw (if not NULL) to the value's exact bytes. Returns 1 or 0. */

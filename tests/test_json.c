@@ -1,0 +1,1187 @@
+/*
+ * tests/test_json.c - the strict JSON layer (src/json.h) and
+ * sseval_partial_json_preview.
+ *
+ * Every expectation here was written by hand from RFC 8259 / RFC 3629 and
+ * the error-position rule in src/json.c: the offset of the first byte that
+ * no continuation could make valid ("unexpected end": the length).
+ * Each table case runs through the cursor (skip + end) and the incremental
+ * validator fed whole, byte by byte, at every 2-way split and (for short
+ * texts) every 3-way split; all must give the same verdict, error kind,
+ * message and position.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "sseval/claude.h"
+#include "test.h"
+
+/* ---- running one text through every reader ------------------------------ */
+
+typedef struct res {
+  int ok;
+  sseval__jerr err;
+  const char *msg;
+  uint64_t pos;
+} res;
+
+static res run_cursor(const void *s, size_t n, uint32_t maxd) {
+  sseval__jcur c;
+  res r;
+  sseval__jcur_init(&c, s, n, maxd);
+  r.ok = sseval__j_skip(&c, NULL) && sseval__j_end(&c);
+  r.err = c.err;
+  r.msg = c.err_msg;
+  r.pos = c.err_pos;
+  return r;
+}
+
+/* Feed [0,a) [a,b) [b,n) (empty pieces included), then finish. */
+static res run_stream3(const void *sv, size_t n, uint32_t maxd, size_t a,
+                       size_t b) {
+  const char *s = (const char *)sv;
+  sseval__jstream js;
+  res r;
+  int ok;
+  sseval__jstream_init(&js, maxd);
+  ok = sseval__jstream_feed(&js, s, a);
+  ok = sseval__jstream_feed(&js, s + a, b - a) && ok;
+  ok = sseval__jstream_feed(&js, s + b, n - b) && ok;
+  r.ok = sseval__jstream_finish(&js) && ok;
+  r.err = js.err;
+  r.msg = js.err_msg;
+  r.pos = js.err_pos;
+  return r;
+}
+
+static res run_stream_bytes(const void *sv, size_t n, uint32_t maxd) {
+  const char *s = (const char *)sv;
+  sseval__jstream js;
+  size_t i;
+  res r;
+  int ok = 1;
+  sseval__jstream_init(&js, maxd);
+  for (i = 0; i < n; i++) ok = sseval__jstream_feed(&js, s + i, 1) && ok;
+  r.ok = sseval__jstream_finish(&js) && ok;
+  r.err = js.err;
+  r.msg = js.err_msg;
+  r.pos = js.err_pos;
+  return r;
+}
+
+static int same(res a, res b) {
+  if (a.ok != b.ok) return 0;
+  if (a.ok) return 1;
+  return a.err == b.err && a.pos == b.pos && strcmp(a.msg, b.msg) == 0;
+}
+
+static void report(const char *file, int line, const char *how, const void *s,
+                   size_t n, res got, res want) {
+  test_failed_checks_++;
+  fprintf(stderr, "%s:%d: [%s] %s: ", file, line, test_current_, how);
+  test_print_bytes_(s, n);
+  fprintf(stderr, "\n  got  ok=%d err=%d pos=%" PRIu64 " msg=\"%s\"\n", got.ok,
+          (int)got.err, got.pos, got.ok ? "" : got.msg);
+  fprintf(stderr, "  want ok=%d err=%d pos=%" PRIu64 " msg=\"%s\"\n", want.ok,
+          (int)want.err, want.pos, want.ok ? "" : want.msg);
+}
+
+static void check_all(const char *file, int line, const void *s, size_t n,
+                      uint32_t maxd, res want) {
+  res got;
+  size_t a, b;
+  char how[64];
+  got = run_cursor(s, n, maxd);
+  if (!same(got, want)) report(file, line, "cursor", s, n, got, want);
+  got = run_stream3(s, n, maxd, n, n);
+  if (!same(got, want)) report(file, line, "stream whole", s, n, got, want);
+  got = run_stream_bytes(s, n, maxd);
+  if (!same(got, want)) report(file, line, "stream bytes", s, n, got, want);
+  for (a = 0; a <= n; a++) {
+    got = run_stream3(s, n, maxd, a, a);
+    if (!same(got, want)) {
+      snprintf(how, sizeof how, "stream split at %zu", a);
+      report(file, line, how, s, n, got, want);
+      break;
+    }
+  }
+  if (n <= 24) {
+    for (a = 0; a <= n; a++)
+      for (b = a; b <= n; b++) {
+        got = run_stream3(s, n, maxd, a, b);
+        if (!same(got, want)) {
+          snprintf(how, sizeof how, "stream split at %zu,%zu", a, b);
+          report(file, line, how, s, n, got, want);
+          a = n + 1;
+          break;
+        }
+      }
+  }
+}
+
+static void accept_(const char *file, int line, const char *s, size_t n,
+                    uint32_t maxd) {
+  res want;
+  want.ok = 1;
+  want.err = SSEVAL__J_OK;
+  want.msg = "";
+  want.pos = 0;
+  check_all(file, line, s, n, maxd, want);
+}
+
+static void reject_(const char *file, int line, const char *s, size_t n,
+                    uint32_t maxd, sseval__jerr err, const char *msg,
+                    uint64_t pos) {
+  res want;
+  want.ok = 0;
+  want.err = err;
+  want.msg = msg;
+  want.pos = pos;
+  check_all(file, line, s, n, maxd, want);
+}
+
+/* String literals may hold NUL bytes: sizeof - 1 is the length. */
+#define ACCEPT(lit) accept_(__FILE__, __LINE__, lit, sizeof(lit) - 1, 64)
+#define ACCEPT_D(lit, d) accept_(__FILE__, __LINE__, lit, sizeof(lit) - 1, d)
+#define REJECT(lit, msg, pos)                                                  \
+  reject_(__FILE__, __LINE__, lit, sizeof(lit) - 1, 64, SSEVAL__J_SYNTAX, msg, \
+          pos)
+#define REJECT_DEPTH(lit, d, pos)                                              \
+  reject_(__FILE__, __LINE__, lit, sizeof(lit) - 1, d, SSEVAL__J_DEPTH,        \
+          "too deeply nested", pos)
+
+/* messages, as json.c spells them */
+#define M_END "unexpected end"
+#define M_VALUE "expected a value"
+#define M_KEY "expected a string key"
+#define M_COLON "expected ':'"
+#define M_AOBJ "expected ',' or '}'"
+#define M_AARR "expected ',' or ']'"
+#define M_EXTRA "extra data after value"
+#define M_TRAIL "trailing comma"
+#define M_SQUOTE "single quote"
+#define M_COMMENT "comment"
+#define M_LIT "invalid literal"
+#define M_NUM "invalid number"
+#define M_ZERO "leading zero"
+#define M_CTRL "control character in string"
+#define M_UTF8 "invalid UTF-8"
+#define M_ESC "invalid escape"
+#define M_UESC "invalid \\u escape"
+#define M_SURR "lone surrogate"
+
+/* ---- strictness, rule by rule ------------------------------------------- */
+
+TEST(literals) {
+  ACCEPT("true");
+  ACCEPT("false");
+  ACCEPT("null");
+  ACCEPT(" [true,false,null] ");
+  REJECT("tru", M_END, 3);
+  REJECT("t", M_END, 1);
+  REJECT("True", M_LIT, 0);
+  REJECT("tRue", M_LIT, 1);
+  REJECT("trux", M_LIT, 3);
+  REJECT("tru e", M_LIT, 3);
+  REJECT("nul", M_END, 3);
+  REJECT("nulL", M_LIT, 3);
+  REJECT("nulll", M_LIT, 4);
+  REJECT("true1", M_LIT, 4);
+  REJECT("falsey", M_LIT, 5);
+  REJECT("[true.]", M_LIT, 5);
+  REJECT("NaN", M_LIT, 0);
+  REJECT("nan", M_LIT, 1);
+  REJECT("Infinity", M_LIT, 0);
+  REJECT("[undefined]", M_LIT, 1);
+  REJECT("{\"a\":none}", M_LIT, 6);
+  REJECT("-Infinity", M_NUM, 1);
+}
+
+TEST(numbers) {
+  ACCEPT("0");
+  ACCEPT("-0");
+  ACCEPT("1");
+  ACCEPT("-1");
+  ACCEPT("1234567890");
+  ACCEPT("1.5");
+  ACCEPT("0.0");
+  ACCEPT("-0.25");
+  ACCEPT("1e5");
+  ACCEPT("1E5");
+  ACCEPT("1e+5");
+  ACCEPT("1e-5");
+  ACCEPT("0e0");
+  ACCEPT("-0.0E-0");
+  ACCEPT("1.5e300");
+  ACCEPT("1e400");                 /* syntax only: RFC 8259 sets no range */
+  ACCEPT("18446744073709551616");  /* 2^64: valid JSON */
+  ACCEPT("-123456789012345678901234567890");
+  ACCEPT("[0,-0,1e1,0.5]");
+  ACCEPT("{\"a\":0}");
+  ACCEPT("1 ");
+  ACCEPT("\t1\r\n");
+  REJECT("01", M_ZERO, 1);
+  REJECT("00", M_ZERO, 1);
+  REJECT("-01", M_ZERO, 2);
+  REJECT("[01]", M_ZERO, 2);
+  REJECT("+1", M_NUM, 0);
+  REJECT(".5", M_NUM, 0);
+  REJECT("-.5", M_NUM, 1);
+  REJECT("1.", M_END, 2);
+  REJECT("1.x", M_NUM, 2);
+  REJECT("[1.]", M_NUM, 3);
+  REJECT("1.e5", M_NUM, 2);
+  REJECT("1e", M_END, 2);
+  REJECT("1e+", M_END, 3);
+  REJECT("1ex", M_NUM, 2);
+  REJECT("1e+x", M_NUM, 3);
+  REJECT("1E.5", M_NUM, 2);
+  REJECT("1e++5", M_NUM, 3);
+  REJECT("1.5.3", M_NUM, 3);
+  REJECT("1e5e3", M_NUM, 3);
+  REJECT("1e5.3", M_NUM, 3);
+  REJECT("1-2", M_NUM, 1);
+  REJECT("1+2", M_NUM, 1);
+  REJECT("0x10", M_NUM, 1);
+  REJECT("1a", M_NUM, 1);
+  REJECT("-", M_END, 1);
+  REJECT("- 1", M_NUM, 1);
+  REJECT("--1", M_NUM, 1);
+  REJECT("-a", M_NUM, 1);
+  REJECT("[1,-]", M_NUM, 4);
+  REJECT("{\"a\":1.}", M_NUM, 7);
+}
+
+TEST(structure) {
+  ACCEPT("[]");
+  ACCEPT("{}");
+  ACCEPT("[ ]");
+  ACCEPT("{ }");
+  ACCEPT("[1,2,3]");
+  ACCEPT("[[[]]]");
+  ACCEPT("[{}]");
+  ACCEPT("[{},[],\"\",0,true]");
+  ACCEPT("{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}");
+  ACCEPT("{\"\":0}");
+  ACCEPT("{\"a\":1,\"a\":2}"); /* duplicate names: RFC 8259 SHOULD, not MUST */
+  ACCEPT(" \t\n\r[ 1 , 2 ] \t\n\r");
+  ACCEPT("{ \"a\" : 1 , \"b\" : 2 }");
+  ACCEPT("{\"type\":\"ping\"                    }"); /* padded, as recorded */
+  REJECT("", M_END, 0);
+  REJECT("   ", M_END, 3);
+  REJECT("[", M_END, 1);
+  REJECT("{", M_END, 1);
+  REJECT("[1", M_END, 2);
+  REJECT("[1,", M_END, 3);
+  REJECT("{\"a\"", M_END, 4);
+  REJECT("{\"a\":", M_END, 5);
+  REJECT("{\"a\":1", M_END, 6);
+  REJECT("{\"a\":1,", M_END, 7);
+  REJECT("]", M_VALUE, 0);
+  REJECT("}", M_VALUE, 0);
+  REJECT(":", M_VALUE, 0);
+  REJECT(",", M_VALUE, 0);
+  REJECT("[}", M_VALUE, 1);
+  REJECT("{]", M_KEY, 1);
+  REJECT("[1 2]", M_AARR, 3);
+  REJECT("[1}", M_AARR, 2);
+  REJECT("[1:2]", M_AARR, 2);
+  REJECT("{\"a\" 1}", M_COLON, 5);
+  REJECT("{\"a\",1}", M_COLON, 4);
+  REJECT("{\"a\":1 \"b\":2}", M_AOBJ, 7);
+  REJECT("{\"a\":1]", M_AOBJ, 6);
+  REJECT("{\"a\":1:2}", M_AOBJ, 6);
+  REJECT("{1:2}", M_KEY, 1);
+  REJECT("{a:1}", M_KEY, 1);
+  REJECT("{\"a\":}", M_VALUE, 5);
+  REJECT("{\"a\"::1}", M_VALUE, 5);
+  REJECT("[,1]", M_VALUE, 1);
+  REJECT("[1,,2]", M_VALUE, 3);
+  REJECT("{,}", M_KEY, 1);
+  REJECT("{\"a\":1,,}", M_KEY, 7);
+  REJECT("{\"a\":1,2}", M_KEY, 7);
+}
+
+TEST(trailing_commas) {
+  REJECT("[1,]", M_TRAIL, 3);
+  REJECT("[1, ]", M_TRAIL, 4);
+  REJECT("[[],]", M_TRAIL, 4);
+  REJECT("{\"a\":1,}", M_TRAIL, 7);
+  REJECT("{\"a\":1 , }", M_TRAIL, 9);
+  REJECT("[{\"a\":[1,]}]", M_TRAIL, 9);
+}
+
+TEST(second_value) {
+  REJECT("1 2", M_EXTRA, 2);
+  REJECT("{}{}", M_EXTRA, 2);
+  REJECT("[]]", M_EXTRA, 2);
+  REJECT("\"a\"\"b\"", M_EXTRA, 3);
+  REJECT("\"a\" x", M_EXTRA, 4);
+  REJECT("1,", M_EXTRA, 1);
+  REJECT("{} x", M_EXTRA, 3);
+  REJECT("null null", M_EXTRA, 5);
+  REJECT("1\0", M_EXTRA, 1);
+  REJECT("[]\0", M_EXTRA, 2);
+}
+
+TEST(single_quotes_and_comments) {
+  REJECT("'a'", M_SQUOTE, 0);
+  REJECT("{'a':1}", M_SQUOTE, 1);
+  REJECT("[\"a\",'b']", M_SQUOTE, 5);
+  REJECT("{\"a\":1,'b':2}", M_SQUOTE, 7);
+  REJECT("/*x*/1", M_COMMENT, 0);
+  REJECT("[1/*x*/]", M_COMMENT, 2);
+  REJECT("[1,/*x*/2]", M_COMMENT, 3);
+  REJECT("1 // c", M_COMMENT, 2);
+  REJECT("{\"a\"/**/:1}", M_COMMENT, 4);
+  REJECT("{\"a\":1/**/}", M_COMMENT, 6);
+  REJECT("{/**/}", M_COMMENT, 1);
+  REJECT("# c\n1", M_VALUE, 0);
+}
+
+TEST(whitespace) {
+  ACCEPT(" 1");
+  ACCEPT("\t1");
+  ACCEPT("\n1");
+  ACCEPT("\r1");
+  REJECT("\f1", M_VALUE, 0);
+  REJECT("\v1", M_VALUE, 0);
+  REJECT("[1,\f2]", M_VALUE, 3);
+  REJECT("\xC2\xA0 1", M_VALUE, 0);      /* U+00A0 */
+  REJECT("\xEF\xBB\xBF{}", M_VALUE, 0);  /* a BOM is not JSON whitespace */
+  REJECT("1\f", M_EXTRA, 1);
+  REJECT("{\"a\"\f:1}", M_COLON, 4);
+}
+
+TEST(strings_and_escapes) {
+  ACCEPT("\"\"");
+  ACCEPT("\"a\"");
+  ACCEPT("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"");
+  ACCEPT("\"/\"");
+  ACCEPT("\"\\u0000\"");
+  ACCEPT("\"\\u00e9\\u00E9\\uFFFF\\uffff\\u0041\"");
+  ACCEPT("\"\\uD83D\\uDE00\"");
+  ACCEPT("\"\\ud83d\\ude00\"");
+  ACCEPT("\"\\uDBFF\\uDFFF\\uD800\\uDC00\"");
+  ACCEPT("\"\\uD7FF\\uE000\"");   /* just outside the surrogate range */
+  ACCEPT("\"\x7f\"");             /* DEL is not a control character here */
+  ACCEPT("\"a very long plain ASCII string, longer than eight bytes\"");
+  ACCEPT("\"0123456\\\"89abcdef\\\\0123\\u0041\"");
+  ACCEPT("{\"ke\\\"y\":\"v\\u00e9\"}");
+  REJECT("\"", M_END, 1);
+  REJECT("\"abc", M_END, 4);
+  REJECT("\"abcdefghijklmnop", M_END, 17);
+  REJECT("\"\\", M_END, 2);
+  REJECT("\"\\u", M_END, 3);
+  REJECT("\"\\u00", M_END, 5);
+  REJECT("\"\\x\"", M_ESC, 2);
+  REJECT("\"\\a\"", M_ESC, 2);
+  REJECT("\"\\'\"", M_ESC, 2);
+  REJECT("\"\\U0041\"", M_ESC, 2);
+  REJECT("\"\\0\"", M_ESC, 2);
+  REJECT("\"\\ \"", M_ESC, 2);
+  REJECT("\"\\u00g0\"", M_UESC, 5);
+  REJECT("\"\\u12\"", M_UESC, 5);
+  REJECT("\"\\uZZZZ\"", M_UESC, 3);
+  REJECT("\"\\u 123\"", M_UESC, 3);
+  REJECT("\"abcdefghij\\q\"", M_ESC, 12);
+}
+
+TEST(control_characters) {
+  REJECT("\"a\x01" "b\"", M_CTRL, 2);
+  REJECT("\"\t\"", M_CTRL, 1);
+  REJECT("\"\n\"", M_CTRL, 1);
+  REJECT("\"\r\"", M_CTRL, 1);
+  REJECT("\"\0\"", M_CTRL, 1);
+  REJECT("\"\x1f\"", M_CTRL, 1);
+  REJECT("\"0123456789\x1f\"", M_CTRL, 11); /* found by the 8-byte scan */
+  REJECT("{\"a\x02\":1}", M_CTRL, 3);        /* in a key too */
+}
+
+TEST(surrogates) {
+  /* a high surrogate must be followed by exactly \u[dD][c-fC-F]XX */
+  REJECT("\"\\ud800\"", M_SURR, 7);
+  REJECT("\"\\uD800x\"", M_SURR, 7);
+  REJECT("\"\\ud800\\n\"", M_SURR, 8);
+  REJECT("\"\\ud800\\u0041\"", M_SURR, 9);
+  REJECT("\"\\ud800\\ud800\"", M_SURR, 10);
+  REJECT("\"\\ud800\\udbff\"", M_SURR, 10);
+  REJECT("\"\\ud800\\uZ\"", M_UESC, 9);
+  REJECT("\"\\ud800\\udZ\"", M_UESC, 10);
+  REJECT("\"\\ud800\\udcZ0\"", M_UESC, 11);
+  REJECT("\"\\ud800", M_END, 7);
+  REJECT("\"\\ud800\\", M_END, 8);
+  REJECT("\"\\ud800\\u", M_END, 9);
+  REJECT("\"\\ud800\\udc0", M_END, 12);
+  /* a low surrogate can never come first: the error is at its 2nd digit */
+  REJECT("\"\\udc00\"", M_SURR, 4);
+  REJECT("\"\\uDFFF\"", M_SURR, 4);
+  REJECT("\"\\udc00\\ud800\"", M_SURR, 4);
+  REJECT("[\"ok\",\"\\ude00\"]", M_SURR, 10);
+}
+
+TEST(utf8) {
+  ACCEPT("\"\xC3\xA9\"");                 /* U+00E9 */
+  ACCEPT("\"\xC2\x80\xDF\xBF\"");         /* U+0080, U+07FF */
+  ACCEPT("\"\xE0\xA0\x80\xE2\x82\xAC\"");  /* U+0800, U+20AC */
+  ACCEPT("\"\xED\x9F\xBF\xEE\x80\x80\"");  /* U+D7FF, U+E000 */
+  ACCEPT("\"\xEF\xBF\xBF\"");             /* U+FFFF */
+  ACCEPT("\"\xF0\x90\x80\x80\"");         /* U+10000 */
+  ACCEPT("\"\xF0\x9F\x98\x80\"");         /* U+1F600 */
+  ACCEPT("\"\xF4\x8F\xBF\xBF\"");         /* U+10FFFF */
+  ACCEPT("\"plain then \xC3\xA9 then plain again, long enough\"");
+  ACCEPT("{\"cl\xC3\xA9\":\"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\"}");
+  REJECT("\"\x80\"", M_UTF8, 1);           /* lone continuation byte */
+  REJECT("\"\xBF\"", M_UTF8, 1);
+  REJECT("\"\xC0\x80\"", M_UTF8, 1);       /* overlong NUL */
+  REJECT("\"\xC1\xBF\"", M_UTF8, 1);       /* overlong */
+  REJECT("\"\xE0\x80\x80\"", M_UTF8, 2);   /* overlong 3-byte */
+  REJECT("\"\xE0\x9F\xBF\"", M_UTF8, 2);
+  REJECT("\"\xED\xA0\x80\"", M_UTF8, 2);   /* U+D800 encoded */
+  REJECT("\"\xED\xBF\xBF\"", M_UTF8, 2);   /* U+DFFF encoded */
+  REJECT("\"\xF0\x80\x80\x80\"", M_UTF8, 2);
+  REJECT("\"\xF0\x8F\xBF\xBF\"", M_UTF8, 2);
+  REJECT("\"\xF4\x90\x80\x80\"", M_UTF8, 2); /* U+110000 */
+  REJECT("\"\xF5\x80\x80\x80\"", M_UTF8, 1);
+  REJECT("\"\xFE\"", M_UTF8, 1);
+  REJECT("\"\xFF\"", M_UTF8, 1);
+  REJECT("\"\xC3\"", M_UTF8, 2);           /* truncated: at the quote */
+  REJECT("\"\xE2\x82\"", M_UTF8, 3);
+  REJECT("\"\xF0\x9F\x98\"", M_UTF8, 4);
+  REJECT("\"\xE2\x82x\"", M_UTF8, 3);
+  REJECT("\"\xE2\x28\xA1\"", M_UTF8, 2);
+  REJECT("\"\xC3\xA9\xA9\"", M_UTF8, 3);
+  REJECT("\"\xC3", M_END, 2);
+  REJECT("\"\xF0\x9F\x98", M_END, 4);
+  REJECT("\"0123456789\xC3\xC3\"", M_UTF8, 12);
+  REJECT("[1,\xC3\xA9]", M_VALUE, 3);       /* outside a string */
+  REJECT("{\"a\":1}\xC3\xA9", M_EXTRA, 7);
+}
+
+TEST(depth) {
+  ACCEPT_D("1", 1);
+  ACCEPT_D("[]", 1);
+  ACCEPT_D("[1,{}]", 2);
+  ACCEPT_D("[[[1]]]", 3);
+  ACCEPT_D("{\"a\":{\"b\":{\"c\":{}}}}", 4);
+  ACCEPT_D("[[],[],[[]]]", 3);
+  REJECT_DEPTH("[[],[],[[]]]", 2, 8);
+  REJECT_DEPTH("[[]]", 1, 1);
+  REJECT_DEPTH("[[[[1]]]]", 3, 3);
+  REJECT_DEPTH("{\"a\":{\"b\":{\"c\":{}}}}", 3, 15);
+  REJECT_DEPTH("[[],[],[[]]]", 1, 1);
+  REJECT_DEPTH("[{},[{}]]", 2, 5);
+  /* the limit is clamped to 1..512 */
+  ACCEPT_D("[]", 0);
+  REJECT_DEPTH("[[]]", 0, 1);
+}
+
+TEST(depth_512) {
+  static char buf[2 * 513];
+  res r;
+  memset(buf, '[', 512);
+  memset(buf + 512, ']', 512);
+  accept_(__FILE__, __LINE__, buf, 1024, 512);
+  accept_(__FILE__, __LINE__, buf, 1024, 100000); /* clamped to 512 */
+  memset(buf, '[', 513);
+  memset(buf + 513, ']', 513);
+  r = run_cursor(buf, 1026, 512);
+  CHECK(!r.ok && r.err == SSEVAL__J_DEPTH && r.pos == 512);
+  r = run_stream3(buf, 1026, 512, 300, 700);
+  CHECK(!r.ok && r.err == SSEVAL__J_DEPTH && r.pos == 512);
+  r = run_cursor(buf, 1026, 511);
+  CHECK(!r.ok && r.err == SSEVAL__J_DEPTH && r.pos == 511);
+}
+
+/* Claude-shaped payloads through every reader. */
+TEST(claude_payloads) {
+  ACCEPT("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+         "\"text_delta\",\"text\":\"Hello, world! This is a token-sized "
+         "piece of text.\"}}");
+  ACCEPT("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":"
+         "\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":"
+         "[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_"
+         "tokens\":25,\"output_tokens\":1}}}");
+  ACCEPT("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":"
+         "\"input_json_delta\",\"partial_json\":\"{\\\"location\\\": \\\"San "
+         "Fra\"}}                 ");
+  ACCEPT("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+         "\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}");
+}
+
+/* ---- the cursor API ------------------------------------------------------ */
+
+TEST(cursor_walk) {
+  static const char js[] =
+      "{\"type\":\"content_block_delta\", \"index\" : 7 ,\"delta\":{\"type\":"
+      "\"text_delta\",\"text\":\"Hi \\u00e9\"},\"extra\":[1,{\"x\":null}]}  ";
+  sseval__jcur c;
+  sseval__jstr k, v, raw;
+  uint64_t u = 0;
+  sseval__jcur_init(&c, js, sizeof js - 1, 8);
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_OBJECT);
+  CHECK(sseval__j_obj_begin(&c) == 1);
+  CHECK(c.depth == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == 1);
+  CHECK_STR(k.ptr, k.len, "type");
+  CHECK(k.has_escapes == 0);
+  CHECK(sseval__jstr_eq(&k, "type", 4));
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_STRING);
+  CHECK(sseval__j_str(&c, &v) == 1);
+  CHECK_STR(v.ptr, v.len, "content_block_delta");
+  CHECK(sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__jstr_eq(&k, "index", 5));
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_NUMBER);
+  CHECK(sseval__j_uint(&c, &u) == 1);
+  CHECK_EQ_U64(u, 7);
+  CHECK(sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__jstr_eq(&k, "delta", 5));
+  CHECK(sseval__j_obj_begin(&c) == 1);
+  CHECK(c.depth == 2);
+  CHECK(sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_str(&c, &v) == 1);
+  CHECK(sseval__jstr_eq(&v, "text_delta", 10));
+  CHECK(sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__jstr_eq(&k, "text", 4));
+  CHECK(sseval__j_str(&c, &v) == 1);
+  CHECK(v.has_escapes == 1);
+  CHECK_STR(v.ptr, v.len, "Hi \\u00e9");
+  CHECK(sseval__jstr_eq(&v, "Hi \xC3\xA9", 5));
+  CHECK_EQ_U64(sseval__jstr_decoded_len(&v), 5);
+  CHECK(sseval__j_obj_next(&c, &k) == 0);
+  CHECK(c.depth == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__jstr_eq(&k, "extra", 5));
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_ARRAY);
+  CHECK(sseval__j_skip(&c, &raw) == 1);
+  CHECK_STR(raw.ptr, raw.len, "[1,{\"x\":null}]");
+  CHECK(c.depth == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == 0);
+  CHECK(c.depth == 0);
+  CHECK(sseval__j_end(&c) == 1);
+  CHECK(c.err == SSEVAL__J_OK);
+}
+
+TEST(cursor_empty_object_and_arrays) {
+  sseval__jcur c;
+  sseval__jstr k, v;
+  uint64_t u = 0;
+  static const char js[] = " { } ";
+  static const char arr[] = "[ \"a\" , [ ] ,3 ]";
+  sseval__jcur_init(&c, js, sizeof js - 1, 4);
+  CHECK(sseval__j_obj_begin(&c) == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == 0);
+  CHECK(sseval__j_end(&c) == 1);
+
+  sseval__jcur_init(&c, arr, sizeof arr - 1, 4);
+  CHECK(sseval__j_arr_begin(&c) == 1);
+  CHECK(sseval__j_arr_next(&c) == 1);
+  CHECK(sseval__j_str(&c, &v) == 1);
+  CHECK_STR(v.ptr, v.len, "a");
+  CHECK(sseval__j_arr_next(&c) == 1);
+  CHECK(sseval__j_arr_begin(&c) == 1);
+  CHECK(sseval__j_arr_next(&c) == 0);
+  CHECK(sseval__j_arr_next(&c) == 1);
+  CHECK(sseval__j_uint(&c, &u) == 1);
+  CHECK_EQ_U64(u, 3);
+  CHECK(sseval__j_arr_next(&c) == 0);
+  CHECK(sseval__j_end(&c) == 1);
+
+  sseval__jcur_init(&c, "[1,]", 4, 4);
+  CHECK(sseval__j_arr_begin(&c) == 1);
+  CHECK(sseval__j_arr_next(&c) == 1);
+  CHECK(sseval__j_uint(&c, &u) == 1);
+  CHECK(sseval__j_arr_next(&c) == -1);
+  CHECK(c.err == SSEVAL__J_SYNTAX && c.err_pos == 3);
+  CHECK(strcmp(c.err_msg, M_TRAIL) == 0);
+}
+
+TEST(cursor_obj_next_errors) {
+  sseval__jcur c;
+  sseval__jstr k;
+  uint64_t u;
+  static const char a[] = "{\"a\":1,}";
+  static const char b[] = "{\"a\":1 \"b\":2}";
+  static const char d[] = "{\"a\" 1}";
+  static const char e[] = "{\"a\":1";
+  sseval__jcur_init(&c, a, sizeof a - 1, 4);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_uint(&c, &u) == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == -1);
+  CHECK(c.err_pos == 7 && strcmp(c.err_msg, M_TRAIL) == 0);
+  CHECK(sseval__j_obj_next(&c, &k) == -1); /* sticky */
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_ERROR);
+  CHECK(c.err_pos == 7);
+
+  sseval__jcur_init(&c, b, sizeof b - 1, 4);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_uint(&c, &u) == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == -1);
+  CHECK(c.err_pos == 7 && strcmp(c.err_msg, M_AOBJ) == 0);
+
+  sseval__jcur_init(&c, d, sizeof d - 1, 4);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == -1);
+  CHECK(c.err_pos == 5 && strcmp(c.err_msg, M_COLON) == 0);
+
+  sseval__jcur_init(&c, e, sizeof e - 1, 4);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_uint(&c, &u) == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == -1);
+  CHECK(c.err_pos == 6 && strcmp(c.err_msg, M_END) == 0);
+
+  /* obj_next outside any object */
+  sseval__jcur_init(&c, "1", 1, 4);
+  CHECK(sseval__j_obj_next(&c, &k) == -1);
+  CHECK(c.err == SSEVAL__J_SYNTAX);
+
+  /* depth through the cursor */
+  sseval__jcur_init(&c, "{\"a\":{\"b\":{}}}", 14, 2);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_obj_begin(&c) == 0);
+  CHECK(c.err == SSEVAL__J_DEPTH && c.err_pos == 10);
+  /* ... and skip counts the cursor's open containers */
+  sseval__jcur_init(&c, "{\"a\":{\"b\":{}}}", 14, 2);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_skip(&c, NULL) == 0);
+  CHECK(c.err == SSEVAL__J_DEPTH && c.err_pos == 10);
+  sseval__jcur_init(&c, "{\"a\":{\"b\":{}}}", 14, 3);
+  CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+  CHECK(sseval__j_skip(&c, NULL) == 1);
+  CHECK(c.depth == 1);
+  CHECK(sseval__j_obj_next(&c, &k) == 0 && sseval__j_end(&c) == 1);
+}
+
+TEST(cursor_type_errors) {
+  sseval__jcur c;
+  sseval__jstr s;
+  uint64_t u = 99;
+  /* J_TYPE: the value was valid and has been consumed */
+  sseval__jcur_init(&c, " [1,{}] ", 8, 4);
+  CHECK(sseval__j_obj_begin(&c) == 0);
+  CHECK(c.err == SSEVAL__J_TYPE && c.err_pos == 1);
+  CHECK(sseval__j_end(&c) == 0); /* sticky */
+  CHECK(sseval__j_clear_type_error(&c) == 1);
+  CHECK(c.err == SSEVAL__J_OK);
+  CHECK(sseval__j_end(&c) == 1);
+  /* an invalid value of the wrong type is a syntax error */
+  sseval__jcur_init(&c, "[1,]", 4, 4);
+  CHECK(sseval__j_obj_begin(&c) == 0);
+  CHECK(c.err == SSEVAL__J_SYNTAX && c.err_pos == 3);
+  CHECK(sseval__j_clear_type_error(&c) == 0);
+  CHECK(c.err == SSEVAL__J_SYNTAX);
+
+  sseval__jcur_init(&c, "12", 2, 4);
+  CHECK(sseval__j_str(&c, &s) == 0 && c.err == SSEVAL__J_TYPE);
+  sseval__jcur_init(&c, "tru", 3, 4);
+  CHECK(sseval__j_str(&c, &s) == 0 && c.err == SSEVAL__J_SYNTAX);
+  CHECK(c.err_pos == 3);
+  sseval__jcur_init(&c, "\"x\"", 3, 4);
+  CHECK(sseval__j_uint(&c, &u) == 0 && c.err == SSEVAL__J_TYPE);
+
+  /* unsigned integers */
+#define UINT_OK(lit, val)                                                      \
+  do {                                                                         \
+    sseval__jcur_init(&c, lit, sizeof(lit) - 1, 4);                            \
+    u = 1;                                                                     \
+    CHECK(sseval__j_uint(&c, &u) == 1);                                        \
+    CHECK_EQ_U64(u, val);                                                      \
+    CHECK(sseval__j_end(&c) == 1);                                             \
+  } while (0)
+#define UINT_TYPE(lit)                                                         \
+  do {                                                                         \
+    sseval__jcur_init(&c, lit, sizeof(lit) - 1, 4);                            \
+    CHECK(sseval__j_uint(&c, &u) == 0);                                        \
+    CHECK(c.err == SSEVAL__J_TYPE && c.err_pos == 0);                          \
+    CHECK(sseval__j_clear_type_error(&c) == 1);                                \
+    CHECK(sseval__j_end(&c) == 1);                                             \
+  } while (0)
+  UINT_OK("0", 0);
+  UINT_OK("7", 7);
+  UINT_OK("1234567890123", 1234567890123u);
+  UINT_OK("18446744073709551615", UINT64_MAX);
+  UINT_TYPE("18446744073709551616");
+  UINT_TYPE("99999999999999999999");
+  UINT_TYPE("100000000000000000000");
+  UINT_TYPE("-1");
+  UINT_TYPE("-0");
+  UINT_TYPE("1.0");
+  UINT_TYPE("1e2");
+  UINT_TYPE("null");
+  UINT_TYPE("{}");
+  sseval__jcur_init(&c, "01", 2, 4);
+  CHECK(sseval__j_uint(&c, &u) == 0 && c.err == SSEVAL__J_SYNTAX);
+  CHECK(c.err_pos == 1 && strcmp(c.err_msg, M_ZERO) == 0);
+  sseval__jcur_init(&c, "{\"a\":1x}", 8, 4);
+  {
+    sseval__jstr k;
+    CHECK(sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, &k) == 1);
+    CHECK(sseval__j_uint(&c, &u) == 0 && c.err_pos == 6);
+    CHECK(strcmp(c.err_msg, M_NUM) == 0);
+  }
+#undef UINT_OK
+#undef UINT_TYPE
+}
+
+TEST(cursor_peek) {
+  sseval__jcur c;
+  static const struct {
+    const char *s;
+    sseval__jkind k;
+  } t[] = {
+      {" {", SSEVAL__JK_OBJECT}, {"[", SSEVAL__JK_ARRAY},
+      {"\"", SSEVAL__JK_STRING}, {"-", SSEVAL__JK_NUMBER},
+      {"0", SSEVAL__JK_NUMBER},  {"9", SSEVAL__JK_NUMBER},
+      {"t", SSEVAL__JK_TRUE},    {"f", SSEVAL__JK_FALSE},
+      {"n", SSEVAL__JK_NULL},    {"", SSEVAL__JK_ERROR},
+      {" ", SSEVAL__JK_ERROR},   {"x", SSEVAL__JK_ERROR},
+      {"]", SSEVAL__JK_ERROR},
+  };
+  size_t i;
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    sseval__jcur_init(&c, t[i].s, strlen(t[i].s), 4);
+    CHECK(sseval__j_peek(&c) == t[i].k);
+    CHECK((c.err != SSEVAL__J_OK) == (t[i].k == SSEVAL__JK_ERROR));
+  }
+  sseval__jcur_init(&c, " ", 1, 4);
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_ERROR);
+  CHECK(c.err_pos == 1 && strcmp(c.err_msg, M_END) == 0);
+  sseval__jcur_init(&c, NULL, 0, 4); /* NULL, 0 is a valid empty buffer */
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_ERROR && c.err_pos == 0);
+  sseval__jcur_init(&c, "  'a'", 5, 4);
+  CHECK(sseval__j_peek(&c) == SSEVAL__JK_ERROR);
+  CHECK(c.err_pos == 2 && strcmp(c.err_msg, M_SQUOTE) == 0);
+}
+
+TEST(skip_raw) {
+  sseval__jcur c;
+  sseval__jstr raw;
+  static const char js[] = "  {\"a\" : [1, 2]}  ";
+  sseval__jcur_init(&c, js, sizeof js - 1, 4);
+  CHECK(sseval__j_skip(&c, &raw) == 1);
+  CHECK_STR(raw.ptr, raw.len, "{\"a\" : [1, 2]}");
+  CHECK(sseval__j_end(&c) == 1);
+  sseval__jcur_init(&c, " -1.5e3 ", 8, 4);
+  CHECK(sseval__j_skip(&c, &raw) == 1);
+  CHECK_STR(raw.ptr, raw.len, "-1.5e3");
+  sseval__jcur_init(&c, "\"a\\nb\"", 6, 4);
+  CHECK(sseval__j_skip(&c, &raw) == 1);
+  CHECK_STR(raw.ptr, raw.len, "\"a\\nb\"");
+}
+
+/* ---- keys with escapes and decoding ------------------------------------ */
+
+static int read_key(const char *js, size_t n, sseval__jstr *k) {
+  sseval__jcur c;
+  sseval__jcur_init(&c, js, n, 4);
+  return sseval__j_obj_begin(&c) && sseval__j_obj_next(&c, k) == 1;
+}
+#define KEY(lit, k) read_key(lit, sizeof(lit) - 1, k)
+
+TEST(key_equality) {
+  sseval__jstr k;
+  CHECK(KEY("{\"\\u0074ype\":1}", &k) && k.has_escapes == 1);
+  CHECK(sseval__jstr_eq(&k, "type", 4));
+  CHECK(!sseval__jstr_eq(&k, "typ", 3));
+  CHECK(!sseval__jstr_eq(&k, "types", 5));
+  CHECK(!sseval__jstr_eq(&k, "Type", 4));
+  CHECK(KEY("{\"\\u0074\\u0079\\u0070\\u0065\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "type", 4));
+  CHECK(KEY("{\"ty\\\"pe\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "ty\"pe", 5));
+  CHECK(!sseval__jstr_eq(&k, "ty\\\"pe", 7));
+  CHECK(KEY("{\"a\\/b\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "a/b", 3));
+  CHECK(KEY("{\"\\ud83d\\ude00\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "\xF0\x9F\x98\x80", 4));
+  CHECK(KEY("{\"t\\u0000\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "t\0", 2));
+  CHECK(!sseval__jstr_eq(&k, "t", 1));
+  CHECK(KEY("{\"typ\":1}", &k) && k.has_escapes == 0);
+  CHECK(!sseval__jstr_eq(&k, "type", 4));
+  CHECK(KEY("{\"\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "", 0));
+  CHECK(!sseval__jstr_eq(&k, "a", 1));
+  CHECK(KEY("{\"\\n\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "\n", 1));
+  CHECK(!sseval__jstr_eq(&k, "", 0));
+  CHECK(KEY("{\"caf\xC3\xA9\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "caf\xC3\xA9", 5));
+  CHECK(KEY("{\"caf\\u00e9\":1}", &k));
+  CHECK(sseval__jstr_eq(&k, "caf\xC3\xA9", 5));
+}
+
+/* Decode a string value completely; checks every piece is non-empty. */
+static size_t decode_all(const char *js, size_t n, char *out, size_t cap,
+                         size_t *pieces) {
+  sseval__jcur c;
+  sseval__jstr s;
+  sseval__jdec d;
+  sseval_span sp;
+  size_t k = 0;
+  *pieces = 0;
+  sseval__jcur_init(&c, js, n, 4);
+  if (!sseval__j_str(&c, &s) || !sseval__j_end(&c)) return (size_t)-1;
+  sseval__jdec_init(&d, &s);
+  while (sseval__jdec_next(&d, &sp)) {
+    CHECK(sp.len > 0);
+    if (k + sp.len > cap) return (size_t)-1;
+    memcpy(out + k, sp.ptr, sp.len);
+    k += sp.len;
+    (*pieces)++;
+  }
+  CHECK_EQ_U64(sseval__jstr_decoded_len(&s), k);
+  return k;
+}
+
+#define DECODES(lit, exp)                                                      \
+  do {                                                                         \
+    char out_[256];                                                            \
+    size_t np_, n_ = decode_all(lit, sizeof(lit) - 1, out_, sizeof out_, &np_); \
+    CHECK(n_ != (size_t)-1);                                                   \
+    if (n_ != (size_t)-1) CHECK_MEM(out_, n_, exp, sizeof(exp) - 1);           \
+  } while (0)
+
+TEST(decode) {
+  size_t np;
+  char out[64];
+  DECODES("\"\"", "");
+  DECODES("\"abc\"", "abc");
+  DECODES("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t");
+  DECODES("\"\\u0000\"", "\0");
+  DECODES("\"\\u0041\\u007f\"", "A\x7f");
+  DECODES("\"\\u0080\"", "\xC2\x80");
+  DECODES("\"\\u00e9\\u00E9\"", "\xC3\xA9\xC3\xA9");
+  DECODES("\"\\u07FF\"", "\xDF\xBF");
+  DECODES("\"\\u0800\"", "\xE0\xA0\x80");
+  DECODES("\"\\u20ac\"", "\xE2\x82\xAC");
+  DECODES("\"\\uD7FF\"", "\xED\x9F\xBF");
+  DECODES("\"\\uE000\"", "\xEE\x80\x80");
+  DECODES("\"\\uFFFF\"", "\xEF\xBF\xBF");
+  DECODES("\"\\uD800\\uDC00\"", "\xF0\x90\x80\x80");      /* U+10000 */
+  DECODES("\"\\uD83D\\uDE00\"", "\xF0\x9F\x98\x80");      /* U+1F600 */
+  DECODES("\"\\ud83d\\ude00\"", "\xF0\x9F\x98\x80");
+  DECODES("\"\\uDBFF\\uDFFF\"", "\xF4\x8F\xBF\xBF");      /* U+10FFFF */
+  DECODES("\"a\\nb\\u00e9\\ud83d\\ude00c\"",
+          "a\n" "b\xC3\xA9\xF0\x9F\x98\x80" "c");
+  DECODES("\"\xC3\xA9\\n\xF0\x9F\x98\x80\"", "\xC3\xA9\n\xF0\x9F\x98\x80");
+  /* pieces: raw runs point into the buffer; escapes coalesce in scratch */
+  CHECK(decode_all("\"ab\\n\\t\\u00e9cd\"", 16, out, sizeof out, &np) == 8);
+  CHECK_MEM(out, 8, "ab\n\t\xC3\xA9" "cd", 8);
+  CHECK_EQ_U64(np, 3);
+  /* 7 escapes of 3 bytes: scratch holds two per piece, none is split */
+  CHECK(decode_all("\"\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\"",
+                   44, out, sizeof out, &np) == 21);
+  CHECK_EQ_U64(np, 4);
+  {
+    size_t i;
+    for (i = 0; i < 21; i += 3) CHECK_MEM(out + i, 3, "\xE2\x82\xAC", 3);
+  }
+  CHECK(decode_all("\"\\ud83d\\ude00\\ud83d\\ude00\\ud83d\\ude00\"", 38, out,
+                   sizeof out, &np) == 12);
+  CHECK_MEM(out, 12, "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 12);
+  CHECK_EQ_U64(np, 2);
+}
+
+/* ---- the incremental validator API ----------------------------------- */
+
+TEST(stream_api) {
+  sseval__jstream js;
+  sseval__jstream_init(&js, 8);
+  CHECK(sseval__jstream_empty(&js));
+  CHECK(sseval__jstream_feed(&js, NULL, 0) == 1);
+  CHECK(sseval__jstream_feed(&js, " \n", 2) == 1);
+  CHECK(sseval__jstream_empty(&js));
+  CHECK(js.pos == 2);
+  CHECK(sseval__jstream_finish(&js) == 0);
+  CHECK(js.err == SSEVAL__J_SYNTAX && js.err_pos == 2);
+  CHECK(strcmp(js.err_msg, M_END) == 0);
+  CHECK(sseval__jstream_empty(&js)); /* still "nothing but whitespace" */
+
+  sseval__jstream_init(&js, 8);
+  CHECK(sseval__jstream_feed(&js, " {\"a\"", 5) == 1);
+  CHECK(!sseval__jstream_empty(&js));
+  CHECK(js.top_is_object == 1);
+  CHECK(js.depth == 1);
+  CHECK(sseval__jstream_feed(&js, ":[1,", 4) == 1);
+  CHECK(js.depth == 2);
+  CHECK(sseval__jstream_feed(&js, "2]}", 3) == 1);
+  CHECK(js.depth == 0);
+  CHECK(js.pos == 12);
+  CHECK(sseval__jstream_finish(&js) == 1);
+  CHECK(sseval__jstream_finish(&js) == 1);
+
+  sseval__jstream_init(&js, 8);
+  CHECK(sseval__jstream_feed(&js, "[1]", 3) == 1);
+  CHECK(js.top_is_object == 0);
+  CHECK(sseval__jstream_feed(&js, " x", 2) == 0);
+  CHECK(js.err_pos == 4 && strcmp(js.err_msg, M_EXTRA) == 0);
+  CHECK(sseval__jstream_feed(&js, "1", 1) == 0); /* sticky */
+  CHECK(sseval__jstream_finish(&js) == 0);
+  CHECK(js.err_pos == 4);
+
+  sseval__jstream_init(&js, 8);
+  CHECK(sseval__jstream_feed(&js, "x", 1) == 0);
+  CHECK(!sseval__jstream_empty(&js));
+
+  sseval__jstream_init(&js, 8);
+  CHECK(sseval__jstream_feed(&js, "12", 2) == 1);
+  CHECK(sseval__jstream_feed(&js, "3", 1) == 1);
+  CHECK(sseval__jstream_finish(&js) == 1);
+}
+
+/* tool input as the API streams it: pieces cut anywhere */
+TEST(stream_tool_input_pieces) {
+  static const char *const pieces[] = {
+      "",         "{\"loc",  "ation\": \"San", " Francisco, CA\", \"u",
+      "nit\": \"f", "ahr\\u00", "e9nheit\", \"emoji\": \"\\ud83d",
+      "\\ude00\", \"n\": -1", "2.5e", "+3, \"t\": tr", "ue, \"c\": \"caf\xC3",
+      "\xA9\"}"};
+  sseval__jstream js;
+  size_t i;
+  int ok = 1;
+  sseval__jstream_init(&js, 64);
+  for (i = 0; i < sizeof pieces / sizeof pieces[0]; i++)
+    ok = sseval__jstream_feed(&js, pieces[i], strlen(pieces[i])) && ok;
+  CHECK(ok);
+  CHECK(sseval__jstream_finish(&js) == 1);
+  CHECK(js.top_is_object);
+}
+
+/* ---- preview ------------------------------------------------------------ */
+
+static void preview_(const char *file, int line, const char *in, size_t n,
+                     const char *want) {
+  char out[2048];
+  size_t len = 12345;
+  sseval_status st = sseval_partial_json_preview(in, n, out, sizeof out, &len);
+  if (st != SSEVAL_OK || len != strlen(want) || memcmp(out, want, len) != 0) {
+    test_failed_checks_++;
+    fprintf(stderr, "%s:%d: [%s] preview of ", file, line, test_current_);
+    test_print_bytes_(in, n);
+    fprintf(stderr, " status %d:\n  got      ", (int)st);
+    test_print_bytes_(out, st == SSEVAL_OK ? len : 0);
+    fprintf(stderr, "\n  expected ");
+    test_print_bytes_(want, strlen(want));
+    fputc('\n', stderr);
+    return;
+  }
+  {
+    res r = run_cursor(out, len, 512);
+    if (!r.ok) {
+      test_failed_checks_++;
+      fprintf(stderr, "%s:%d: preview output is not JSON\n", file, line);
+    }
+  }
+}
+#define PREVIEW(in, want) preview_(__FILE__, __LINE__, in, sizeof(in) - 1, want)
+
+TEST(preview_cases) {
+  /* empty or whitespace-only: the empty object (what the API means by an
+   * empty partial_json) */
+  PREVIEW("", "{}");
+  PREVIEW(" \n", "{}");
+  /* objects and dangling keys */
+  PREVIEW("{", "{}");
+  PREVIEW(" { ", " { }");
+  PREVIEW("{\"", "{}");
+  PREVIEW("{\"ke", "{}");
+  PREVIEW("{\"key\"", "{}");
+  PREVIEW("{\"key\":", "{}");
+  PREVIEW("{\"key\": ", "{}");
+  PREVIEW("{\"key\":\"", "{\"key\":\"\"}");
+  PREVIEW("{\"key\":\"val", "{\"key\":\"val\"}");
+  PREVIEW("{\"key\":\"val\"", "{\"key\":\"val\"}");
+  PREVIEW("{\"key\":\"val\",", "{\"key\":\"val\"}");
+  PREVIEW("{\"key\":\"val\", \"n", "{\"key\":\"val\"}");
+  PREVIEW("{\"key\":\"val\", \"n\":", "{\"key\":\"val\"}");
+  PREVIEW("{\"key\":\"val\" ", "{\"key\":\"val\" }");
+  /* cut numbers and literals are dropped with their member */
+  PREVIEW("{\"a\":1", "{}");
+  PREVIEW("{\"a\":1,\"b\":2", "{\"a\":1}");
+  PREVIEW("{\"a\":1 ", "{\"a\":1 }");
+  PREVIEW("{\"a\":-", "{}");
+  PREVIEW("{\"a\":1.", "{}");
+  PREVIEW("{\"a\":1e", "{}");
+  PREVIEW("{\"a\":1.5e+3", "{}");
+  PREVIEW("{\"a\":tr", "{}");
+  PREVIEW("{\"a\":nul", "{}");
+  PREVIEW("{\"a\":true", "{\"a\":true}");
+  PREVIEW("{\"a\":false", "{\"a\":false}");
+  PREVIEW("{\"a\":null", "{\"a\":null}");
+  PREVIEW("{\"x\":\"y\",\"a\":fal", "{\"x\":\"y\"}");
+  /* arrays */
+  PREVIEW("[", "[]");
+  PREVIEW("[1", "[]");
+  PREVIEW("[1,", "[1]");
+  PREVIEW("[1,2", "[1]");
+  PREVIEW("[1 ,", "[1 ]");
+  PREVIEW("[\"a\",\"b", "[\"a\",\"b\"]");
+  PREVIEW("[[", "[[]]");
+  PREVIEW("[[1],[2,", "[[1],[2]]");
+  PREVIEW("{\"a\":[", "{\"a\":[]}");
+  PREVIEW("{\"a\":[1,2", "{\"a\":[1]}");
+  PREVIEW("{\"a\":[1,2,", "{\"a\":[1,2]}");
+  PREVIEW("{\"a\":[\"x\",\"y", "{\"a\":[\"x\",\"y\"]}");
+  PREVIEW("{\"a\":[{\"b\":", "{\"a\":[{}]}");
+  PREVIEW("{\"a\":{\"b\":{\"c\":\"d", "{\"a\":{\"b\":{\"c\":\"d\"}}}");
+  PREVIEW("{\"a\":{\"b\":{}", "{\"a\":{\"b\":{}}}");
+  PREVIEW("{\"a\":{\"b\":{}}", "{\"a\":{\"b\":{}}}");
+  /* strings cut inside an escape, a surrogate pair or a UTF-8 sequence */
+  PREVIEW("{\"a\":\"x\\", "{\"a\":\"x\"}");
+  PREVIEW("{\"a\":\"x\\n", "{\"a\":\"x\\n\"}");
+  PREVIEW("{\"a\":\"x\\u", "{\"a\":\"x\"}");
+  PREVIEW("{\"a\":\"x\\u00", "{\"a\":\"x\"}");
+  PREVIEW("{\"a\":\"x\\u00e9", "{\"a\":\"x\\u00e9\"}");
+  PREVIEW("{\"a\":\"\\ud83d", "{\"a\":\"\"}");
+  PREVIEW("{\"a\":\"\\ud83d\\", "{\"a\":\"\"}");
+  PREVIEW("{\"a\":\"\\ud83d\\u", "{\"a\":\"\"}");
+  PREVIEW("{\"a\":\"\\ud83d\\ude0", "{\"a\":\"\"}");
+  PREVIEW("{\"a\":\"\\ud83d\\ude00", "{\"a\":\"\\ud83d\\ude00\"}");
+  PREVIEW("{\"a\":\"x\xE2", "{\"a\":\"x\"}");
+  PREVIEW("{\"a\":\"x\xE2\x82", "{\"a\":\"x\"}");
+  PREVIEW("{\"a\":\"x\xE2\x82\xAC", "{\"a\":\"x\xE2\x82\xAC\"}");
+  PREVIEW("{\"a\":\"x\\\"", "{\"a\":\"x\\\"\"}");
+  PREVIEW("{\"a\\", "{}");
+  /* complete texts come back unchanged */
+  PREVIEW("{\"a\":1}", "{\"a\":1}");
+  PREVIEW("{\"a\":1} \n", "{\"a\":1} \n");
+  /* top level scalars */
+  PREVIEW("\"ab", "\"ab\"");
+  PREVIEW("\"ab\\", "\"ab\"");
+  PREVIEW("12", "null");
+  PREVIEW(" -", "null");
+  PREVIEW("tr", "null");
+  PREVIEW("true", "true");
+  PREVIEW("12 ", "12 ");
+}
+
+TEST(preview_errors_and_limits) {
+  char out[16];
+  size_t len = 0;
+  static char deep[1100];
+  static char big[1100];
+  /* not a prefix of valid JSON */
+  CHECK(sseval_partial_json_preview("{\"a\":tx", 7, out, sizeof out, &len) ==
+        SSEVAL_E_INVALID);
+  CHECK(sseval_partial_json_preview("{\"a\":1}}", 8, out, sizeof out, &len) ==
+        SSEVAL_E_INVALID);
+  CHECK(sseval_partial_json_preview("[1,]", 4, out, sizeof out, &len) ==
+        SSEVAL_E_INVALID);
+  CHECK(sseval_partial_json_preview("{\"a\":\"\\ud800\\n", 14, out, sizeof out,
+                                    &len) == SSEVAL_E_INVALID);
+  /* misuse */
+  CHECK(sseval_partial_json_preview("{", 1, out, sizeof out, NULL) ==
+        SSEVAL_E_MISUSE);
+  CHECK(sseval_partial_json_preview(NULL, 1, out, sizeof out, &len) ==
+        SSEVAL_E_MISUSE);
+  CHECK(sseval_partial_json_preview("{", 1, NULL, 4, &len) == SSEVAL_E_MISUSE);
+  CHECK(sseval_partial_json_preview(NULL, 0, out, sizeof out, &len) ==
+        SSEVAL_OK);
+  CHECK_STR(out, len, "{}");
+  /* size query, short buffer */
+  CHECK(sseval_partial_json_preview("{\"a\":[\"xy", 9, NULL, 0, &len) ==
+        SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(len, 12);
+  memset(out, '#', sizeof out);
+  CHECK(sseval_partial_json_preview("{\"a\":[\"xy", 9, out, 10, &len) ==
+        SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(len, 12);
+  CHECK_MEM(out, 11, "{\"a\":[\"xy\"#", 11);
+  CHECK(sseval_partial_json_preview("{\"a\":[\"xy", 9, out, 12, &len) ==
+        SSEVAL_OK);
+  CHECK_STR(out, len, "{\"a\":[\"xy\"]}");
+  CHECK(sseval_partial_json_preview("", 0, out, 1, &len) == SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(len, 2);
+  CHECK(sseval_partial_json_preview("1", 1, out, 3, &len) == SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(len, 4);
+  /* nesting: 512 open arrays close; 513 are beyond the validator's limit */
+  memset(deep, '[', 512);
+  CHECK(sseval_partial_json_preview(deep, 512, big, sizeof big, &len) ==
+        SSEVAL_OK);
+  CHECK_EQ_U64(len, 1024);
+  CHECK(big[511] == '[' && big[512] == ']' && big[1023] == ']');
+  memset(deep, '[', 513);
+  CHECK(sseval_partial_json_preview(deep, 513, big, sizeof big, &len) ==
+        SSEVAL_E_INVALID);
+  /* objects and arrays mixed deeply: closers in the right order */
+  {
+    size_t i, n = 0;
+    for (i = 0; i < 40; i++) {
+      memcpy(deep + n, i % 2 ? "[" : "{\"k\":", i % 2 ? 1 : 5);
+      n += i % 2 ? 1 : 5;
+    }
+    CHECK(sseval_partial_json_preview(deep, n, big, sizeof big, &len) ==
+          SSEVAL_OK);
+    CHECK_EQ_U64(len, n + 40);
+    for (i = 0; i < 40; i++)
+      CHECK(big[n + i] == (i % 2 ? '}' : ']'));
+  }
+}
+
+/* Every prefix of a set of valid documents previews to valid JSON, and the
+ * full document previews to itself. */
+TEST(preview_every_prefix) {
+  static const char *const docs[] = {
+      "{\"location\": \"San Francisco, CA\", \"unit\": \"fahrenheit\"}",
+      ("{\"a\":[1,-2.5e+3,true,false,null,{\"b\":\"c\\u00e9\\ud83d\\ude00\"}],"
+       "\"d\":{}, \"e\":[], \"f\":\"\xE6\x97\xA5\\n\"}"),
+      "[ {\"x\" : [ [ ] , { } ] } , \"y\" , 0 ]",
+      "\"just a string \\\" with \\\\ escapes\"",
+      "  {\"nested\":{\"deeper\":{\"deepest\":[1,2,3]}}}  ",
+  };
+  size_t d;
+  for (d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+    const char *doc = docs[d];
+    size_t n = strlen(doc), i;
+    for (i = 0; i <= n; i++) {
+      char out[512];
+      size_t len = 0;
+      sseval_status st =
+          sseval_partial_json_preview(doc, i, out, sizeof out, &len);
+      CHECK(st == SSEVAL_OK);
+      if (st == SSEVAL_OK) {
+        res r = run_cursor(out, len, 512);
+        if (!r.ok) {
+          test_failed_checks_++;
+          fprintf(stderr, "prefix %zu of doc %zu: invalid preview ", i, d);
+          test_print_bytes_(out, len);
+          fputc('\n', stderr);
+        }
+      }
+      if (i == n) CHECK_STR(out, len, doc);
+    }
+  }
+}
+
+int main(void) {
+  RUN(literals);
+  RUN(numbers);
+  RUN(structure);
+  RUN(trailing_commas);
+  RUN(second_value);
+  RUN(single_quotes_and_comments);
+  RUN(whitespace);
+  RUN(strings_and_escapes);
+  RUN(control_characters);
+  RUN(surrogates);
+  RUN(utf8);
+  RUN(depth);
+  RUN(depth_512);
+  RUN(claude_payloads);
+  RUN(cursor_walk);
+  RUN(cursor_empty_object_and_arrays);
+  RUN(cursor_obj_next_errors);
+  RUN(cursor_type_errors);
+  RUN(cursor_peek);
+  RUN(skip_raw);
+  RUN(key_equality);
+  RUN(decode);
+  RUN(stream_api);
+  RUN(stream_tool_input_pieces);
+  RUN(preview_cases);
+  RUN(preview_errors_and_limits);
+  RUN(preview_every_prefix);
+  return test_summary();
+}
