@@ -4,6 +4,10 @@
  *   base [--smoke] [--reps N] [--budget S] CORPUS...
  *   base --callgrind SUBJECT CORPUS     one pass of SUBJECT in bench_region
  *   base --count FILE                   memchr line count as a whole process
+ *   base --exec REPS CMD [ARGS...]      time a whole process (when hyperfine
+ *                                       is missing): one warm-up run, then
+ *                                       REPS runs, stdout to /dev/null;
+ *                                       prints X, median_s, min_s, reps, exit
  *
  * Subjects (every one timed interleaved with the memchr loop, see bench.h):
  *   memchr        the memchr('\n') loop itself (ratio ~1: a noise check)
@@ -18,6 +22,49 @@
  *                 not spec-correct either), fed in 64 KiB, 1 KiB, 1 B chunks
  */
 #include "bench.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+/* ---- whole processes ----------------------------------------------------------- */
+static int run_once(char **cmd, double *secs) {
+  double t0 = bench_now();
+  pid_t pid = fork();
+  if (pid < 0) bench_die("fork");
+  if (pid == 0) {
+    int fd = open("/dev/null", O_WRONLY);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      close(fd);
+    }
+    execvp(cmd[0], cmd);
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) bench_die("waitpid");
+  }
+  *secs = bench_now() - t0;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int exec_mode(int reps, char **cmd) {
+  double t[BENCH_MAX_REPS], warm;
+  if (reps < 1) reps = 1;
+  if (reps > BENCH_MAX_REPS) reps = BENCH_MAX_REPS;
+  int rc = run_once(cmd, &warm);
+  for (int i = 0; i < reps && rc == 0; i++) rc = run_once(cmd, &t[i]);
+  if (rc != 0) {
+    printf("X\t0\t0\t0\t%d\n", rc);
+    return 0;
+  }
+  double mn = t[0];
+  for (int i = 1; i < reps; i++)
+    if (t[i] < mn) mn = t[i];
+  double med = bench_median(t, reps);
+  printf("X\t%.6f\t%.6f\t%d\t0\n", med, mn, reps);
+  return 0;
+}
 
 /* ---- memcpy -------------------------------------------------------------------- */
 static unsigned char *copy_dst;
@@ -253,6 +300,7 @@ int main(int argc, char **argv) {
     printf("%zu\n", bench_memchr_lines(buf, len));
     return 0;
   }
+  if (argc >= 4 && !strcmp(argv[1], "--exec")) return exec_mode(atoi(argv[2]), argv + 3);
   bench_opts o;
   const char *cg;
   int i = bench_parse_opts(argc, argv, &o, &cg);

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""bench/report.py - turn the records of one bench/run.sh run into Markdown.
+
+Records (tab-separated, one per line):
+  C key value...                      configuration (machine, compiler, corpora)
+  R subject corpus chunk bytes events median_s memchr_median_s ratio reps
+  M key value                         metrics (allocations, copies, memory)
+  W name median_s min_s reps exit tool   whole processes
+  S key value
+  G subject instructions bytes        callgrind, instructions in bench_region
+"""
+import sys
+
+MIB = 1048576.0
+
+
+def load(path):
+    conf, runs, metrics, whole, misc, cg, corpora = {}, [], {}, {}, {}, {}, []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            if not p or not p[0]:
+                continue
+            k = p[0]
+            if k == "C" and len(p) >= 3:
+                if p[1] == "corpus":
+                    corpora.append((p[2], p[3] if len(p) > 3 else ""))
+                else:
+                    conf[p[1]] = p[2]
+            elif k == "R" and len(p) >= 10:
+                runs.append(dict(subject=p[1], corpus=p[2], chunk=int(p[3]),
+                                 bytes=int(p[4]), events=int(p[5]),
+                                 t=float(p[6]), tm=float(p[7]),
+                                 ratio=float(p[8]), reps=int(p[9])))
+            elif k == "M" and len(p) >= 3:
+                metrics[p[1]] = p[2]
+            elif k == "W" and len(p) >= 6:
+                whole[p[1]] = dict(t=float(p[2]), tmin=float(p[3]),
+                                   reps=int(p[4]), exit=int(p[5]),
+                                   tool=p[6] if len(p) > 6 else "")
+            elif k == "S" and len(p) >= 3:
+                misc[p[1]] = p[2]
+            elif k == "G" and len(p) >= 4 and p[2] and p[3]:
+                cg[p[1]] = (int(p[2]), int(p[3]))
+    return conf, runs, metrics, whole, misc, cg, corpora
+
+
+def fmt(v, nd=0):
+    if v is None:
+        return "-"
+    if nd == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{nd}f}"
+
+
+def ratio_fmt(r):
+    if r is None:
+        return "-"
+    if r >= 10:
+        return f"{r:,.1f}x"
+    if r >= 0.1:
+        return f"{r:.2f}x"
+    return f"{r:.4f}x"
+
+
+def main():
+    conf, runs, metrics, whole, misc, cg, corpora = load(sys.argv[1])
+    smoke = conf.get("smoke") == "1"
+
+    def find(subject, corpus_prefix="realistic-", chunk=None):
+        for r in runs:
+            if r["subject"] == subject and r["corpus"].startswith(corpus_prefix) and (
+                    chunk is None or r["chunk"] == chunk):
+                return r
+        return None
+
+    def mibs(r):
+        return r["bytes"] / MIB / r["t"] if r and r["t"] > 0 else None
+
+    # Events in the realistic corpus: the tokenizer's count (every SSE event).
+    tok = find("tok_64k")
+    corpus_events = tok["events"] if tok else None
+    memchr = find("memchr")
+    memchr_mibs = mibs(memchr)
+
+    out = []
+    w = out.append
+    w("# sseval benchmark results")
+    w("")
+    if smoke:
+        w("**SMOKE RUN** (`bench/run.sh --smoke`): a tiny corpus and one rep of "
+          "everything, to check that the bench code builds and runs. The figures "
+          "below mean nothing.")
+        w("")
+    w(f"Machine: {conf.get('machine', '?')}; compiler: {conf.get('compiler', '?')}; "
+      f"{conf.get('kernel', '?')}; node {conf.get('node', '?')}; {conf.get('date', '?')}.")
+    w("")
+    w("Every C figure is the median of several reps, each timed interleaved with "
+      "a plain `memchr('\\n')` loop over the same buffer in the same process; "
+      "`x memchr` is the median of the per-rep ratios (memchr time / subject "
+      "time), so a noisy neighbour slows both sides of a ratio alike. The node "
+      "peers run in their own process in the same run; their `x memchr` uses "
+      "the memchr median of the baseline process. events/s counts every SSE "
+      "event of the corpus (pings included) for every row.")
+    w("")
+    w("Corpora (bench/gen, seeded):")
+    w("")
+    for name, stats in corpora:
+        w(f"- `{name}`: {stats}")
+    w("")
+
+    # ---- main table --------------------------------------------------------------
+    rows = [
+        ("memcpy of the buffer", "memcpy", None),
+        ("**memchr '\\n' loop** (the machine's limit)", "memchr", None),
+        ("naive C line splitter, whole buffer, no copy (not spec-correct)", "split_whole", None),
+        ("naive C line splitter, 64 KiB chunks, copies data (not spec-correct)", "split_copy_64k", None),
+        ("hand-rolled C tokenizer, malloc per line and event, 64 KiB chunks", "naive_64k", None),
+        ("hand-rolled C tokenizer, 1 KiB chunks", "naive_1k", None),
+        ("hand-rolled C tokenizer, 1 B chunks", "naive_1b", None),
+        ("**sseval tokenizer**, 64 KiB chunks", "tok_64k", None),
+        ("**sseval tokenizer**, 1 KiB chunks", "tok_1k", None),
+        ("**sseval tokenizer**, 1 B chunks", "tok_1b", None),
+        ("**sseval validator** (tokenizer + strict JSON + state machine), 64 KiB", "val_64k", None),
+        ("**sseval validator**, 1 KiB chunks", "val_1k", None),
+        ("**sseval validator + accumulator**, 64 KiB", "acc_64k", None),
+        ("**sseval validator + accumulator**, 1 KiB chunks", "acc_1k", None),
+        ("eventsource-parser (npm) + JSON.parse, 64 KiB", "esp_json", None),
+        ("@anthropic-ai/sdk `Stream.fromSSEResponse`, 64 KiB", "sdk_stream", None),
+        ("@anthropic-ai/sdk `MessageStream` -> finalMessage(), 64 KiB", "sdk_message", None),
+    ]
+    w("## Throughput on the realistic corpus")
+    w("")
+    w("| what | MiB/s | events/s | ns/event | x memchr |")
+    w("| --- | ---: | ---: | ---: | ---: |")
+    for label, subj, _ in rows:
+        r = find(subj)
+        if not r:
+            continue
+        m = mibs(r)
+        ev = corpus_events or r["events"]
+        evs = ev / r["t"] if r["t"] > 0 else None
+        nse = r["t"] * 1e9 / ev if ev else None
+        if r["tm"] > 0:
+            xm = ratio_fmt(r["ratio"])
+        elif memchr_mibs and m:
+            xm = "~" + ratio_fmt(m / memchr_mibs)
+        else:
+            xm = "-"
+        w(f"| {label} | {fmt(m)} | {fmt(evs)} | {fmt(nse, 1)} | {xm} |")
+    w("")
+
+    # ---- peers side by side -------------------------------------------------------
+    w("## Peers side by side (same run)")
+    w("")
+    w("| peer | MiB/s | events/s | sseval counterpart | sseval MiB/s | sseval is faster by |")
+    w("| --- | ---: | ---: | --- | ---: | ---: |")
+    pairs = [
+        ("hand-rolled C tokenizer (malloc per line/event), 64 KiB", "naive_64k", "tokenizer, 64 KiB", "tok_64k"),
+        ("hand-rolled C tokenizer, 1 B chunks", "naive_1b", "tokenizer, 1 B", "tok_1b"),
+        ("eventsource-parser + JSON.parse", "esp_json", "validator, 64 KiB", "val_64k"),
+        ("@anthropic-ai/sdk Stream.fromSSEResponse", "sdk_stream", "validator, 64 KiB", "val_64k"),
+        ("@anthropic-ai/sdk MessageStream.finalMessage()", "sdk_message", "validator + accumulator, 64 KiB", "acc_64k"),
+    ]
+    peer_ratio = {}
+    for label, ps, slabel, ss in pairs:
+        p, s = find(ps), find(ss)
+        if not p:
+            continue
+        pm, sm = mibs(p), mibs(s) if s else None
+        ev = corpus_events or p["events"]
+        r = sm / pm if (sm and pm) else None
+        peer_ratio[ps] = r
+        w(f"| {label} | {fmt(pm, 1)} | {fmt(ev / p['t'])} | {slabel} | {fmt(sm)} | {ratio_fmt(r)} |")
+    w("")
+
+    # ---- whole processes -------------------------------------------------------------
+    single_bytes = int(misc.get("single_bytes", "0") or 0)
+    if whole:
+        w(f"## Whole processes on the single-message stream ({single_bytes / MIB:.1f} MiB)")
+        w("")
+        w("Wall time of the whole process (start-up and file read included), median; "
+          f"timed with {next(iter(whole.values()))['tool'] or '?'}, pinned to one CPU.")
+        w("")
+        w("| process | median s | MiB/s | vs `sseval check` |")
+        w("| --- | ---: | ---: | ---: |")
+        labels = [
+            ("memchr_count", "memchr line count (`bench/base --count`)"),
+            ("sseval_check", "`sseval check FILE`"),
+            ("sseval_check_64k", "`sseval check --chunk 65536 FILE`"),
+            ("sseval_check_1k", "`sseval check --chunk 1024 FILE`"),
+            ("sseval_events", "`sseval events FILE` (JSON line per event)"),
+            ("node_esp_json", "node: eventsource-parser + JSON.parse"),
+            ("node_sdk_message", "node: @anthropic-ai/sdk MessageStream.finalMessage()"),
+        ]
+        chk = whole.get("sseval_check")
+        for key, label in labels:
+            x = whole.get(key)
+            if not x:
+                continue
+            if x["exit"] != 0:
+                w(f"| {label} | failed (exit {x['exit']}) | - | - |")
+                continue
+            m = single_bytes / MIB / x["t"] if x["t"] > 0 else None
+            rel = chk["t"] / x["t"] if chk and chk["exit"] == 0 and x["t"] > 0 else None
+            rels = "1" if key == "sseval_check" else (
+                f"{ratio_fmt(rel)} the speed" if rel is not None else "-")
+            w(f"| {label} | {x['t']:.3f} | {fmt(m)} | {rels} |")
+        w("")
+
+    # ---- adversarial shapes ---------------------------------------------------------------
+    adv = [r for r in runs if not r["corpus"].startswith("realistic-")
+           and r["subject"] not in ("esp_json", "sdk_stream", "sdk_message")]
+    if adv:
+        w("## Other shapes")
+        w("")
+        w("| subject | corpus | chunk | MiB/s | events/s | ns/event | x memchr |")
+        w("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        for r in adv:
+            m = mibs(r)
+            evs = r["events"] / r["t"] if r["t"] > 0 else None
+            nse = r["t"] * 1e9 / r["events"] if r["events"] else None
+            w(f"| {r['subject']} | {r['corpus']} | {r['chunk']} | {fmt(m)} | {fmt(evs)} | "
+              f"{fmt(nse, 1)} | {ratio_fmt(r['ratio'])} |")
+        w("")
+
+    # ---- instructions ----------------------------------------------------------------
+    if cg:
+        w("## Instructions (callgrind, one pass in `bench_region`, realistic corpus)")
+        w("")
+        w("| subject | instructions | per input byte | per event |")
+        w("| --- | ---: | ---: | ---: |")
+        cg_events = None
+        for name, stats in corpora:
+            pass
+        for subj, (ir, b) in cg.items():
+            per_ev = None
+            if corpus_events and tok:
+                per_ev = ir / (corpus_events * b / tok["bytes"])
+            w(f"| {subj} | {fmt(ir)} | {ir / b:.2f} | {fmt(per_ev)} |")
+        w("")
+
+    # ---- allocations, copies, memory ---------------------------------------------------------
+    def mget(k):
+        return metrics.get(k)
+
+    def mfind(suffix, prefix):
+        for k, v in metrics.items():
+            if k.startswith(prefix) and k.endswith(suffix) and "realistic-" in k:
+                return v
+        return None
+
+    w("## Allocations, copies, memory")
+    w("")
+    w("| what | 64 KiB chunks | 1 KiB chunks | 1 B chunks |")
+    w("| --- | ---: | ---: | ---: |")
+    for label, prefix in (("tokenizer", "sse."), ("validator", "claude.val."),
+                          ("validator + accumulator", "claude.acc.")):
+        vals = [mfind(f".{c}.allocs_per_event", prefix) for c in ("64k", "1k", "1b")]
+        w(f"| {label}: allocations per event after warm-up | " + " | ".join(v or "-" for v in vals) + " |")
+        vals = [mfind(f".{c}.copied_pct_of_input", prefix) for c in ("64k", "1k", "1b")]
+        w(f"| {label}: bytes copied, % of input | " + " | ".join((v + "%") if v else "-" for v in vals) + " |")
+        zc = [mfind(f".{c}.bytes_zero_copy", prefix) for c in ("64k", "1k", "1b")]
+        cp = [mfind(f".{c}.bytes_copied", prefix) for c in ("64k", "1k", "1b")]
+        cells = []
+        for z, c in zip(zc, cp):
+            cells.append(f"{int(c):,} / {int(z):,}" if z is not None and c is not None else "-")
+        w(f"| {label}: bytes copied / data bytes handed out zero-copy | " + " | ".join(cells) + " |")
+    w("")
+    w("| memory of one instance | bytes |")
+    w("| --- | ---: |")
+    memrows = [
+        ("tokenizer at rest (`sseval_sse_memory`)", "sse.memory.at_rest"),
+        ("tokenizer after a typical stream, 64 KiB chunks", "sse.memory.after_stream_64k"),
+        ("tokenizer after a typical stream, 1 KiB chunks", "sse.memory.after_stream_1k"),
+        ("tokenizer after a typical stream, 1 B chunks", "sse.memory.after_stream_1b"),
+        ("validator at rest (`sseval_claude_memory`)", "claude.val.memory.at_rest"),
+        ("validator after a typical stream", "claude.val.memory.after_typical_stream"),
+        ("validator after reset", "claude.val.memory.after_reset"),
+        ("validator + accumulator at rest", "claude.acc.memory.at_rest"),
+        ("validator + accumulator after a typical stream", "claude.acc.memory.after_typical_stream"),
+        ("validator + accumulator after reset", "claude.acc.memory.after_reset"),
+    ]
+    for label, k in memrows:
+        if mget(k) is not None:
+            w(f"| {label} | {int(mget(k)):,} |")
+    ts = mget("sse.memory.typical_stream_bytes")
+    if ts:
+        w("")
+        w(f"A typical stream is the median-size message of the realistic corpus ({int(ts):,} bytes).")
+    bad = {k: v for k, v in metrics.items() if k.endswith(".not_complete")}
+    if bad:
+        w("")
+        w("**Streams not validated as complete** (the figures of those runs are wrong): " +
+          ", ".join(f"{k} = {v}" for k, v in bad.items()))
+    w("")
+
+    # ---- goals --------------------------------------------------------------------------
+    w("## Goals (docs/performance.md)")
+    w("")
+    if smoke:
+        w("Not evaluated in a smoke run.")
+        w("")
+        print("\n".join(out))
+        return
+
+    def x(subj):
+        r = find(subj)
+        return r["ratio"] if r and r["tm"] > 0 else None
+
+    def ir_b(subj):
+        if subj in cg:
+            ir, b = cg[subj]
+            return ir / b
+        return None
+
+    def whole_ratio(a, b):  # how many times faster a is than b (time b / time a)
+        wa, wb = whole.get(a), whole.get(b)
+        if wa and wb and wa["exit"] == 0 and wb["exit"] == 0 and wa["t"] > 0:
+            return wb["t"] / wa["t"]
+        return None
+
+    def allocs_all_zero():
+        vals = [v for k, v in metrics.items() if k.endswith(".allocs_per_event")]
+        if not vals:
+            return None
+        return max(float(v) for v in vals)
+
+    sse_rest = mget("sse.memory.at_rest")
+    val_rest = mget("claude.val.memory.at_rest")
+    goals = [
+        ("tokenizer alone, 64 KiB chunks (x memchr)", x("tok_64k"), 0.8, 1.0, "ge", ratio_fmt),
+        ("validate only, 64 KiB (x memchr)", x("val_64k"), 0.30, 0.40, "ge", ratio_fmt),
+        ("validate + rebuild the message, 64 KiB (x memchr)", x("acc_64k"), 0.25, 0.35, "ge", ratio_fmt),
+        ("vs eventsource-parser + JSON.parse (validator, times faster)", peer_ratio.get("esp_json"), 15, 25, "ge", ratio_fmt),
+        ("vs @anthropic-ai/sdk MessageStream (accumulator, times faster)", peer_ratio.get("sdk_message"), 70, 100, "ge", ratio_fmt),
+        ("instructions per input byte, tokenizer", ir_b("tok_64k"), 2.0, 1.5, "le", lambda v: f"{v:.2f}"),
+        ("instructions per input byte, full validation", ir_b("val_64k"), 9, 6, "le", lambda v: f"{v:.2f}"),
+        ("allocations per event after warm-up (worst of all runs)", allocs_all_zero(), 0, 0, "le", lambda v: f"{v:g}"),
+        ("memory per idle tokenizer, bytes", float(sse_rest) if sse_rest else None, 256, 256, "le", lambda v: f"{v:,.0f}"),
+        ("memory per idle validator, bytes", float(val_rest) if val_rest else None, 1024, 1024, "le", lambda v: f"{v:,.0f}"),
+        ("tokenizer, 1 B chunks (x memchr)", x("tok_1b"), 0.05, 0.05, "ge", ratio_fmt),
+        ("`sseval check` process vs memchr line-count process (x)", whole_ratio("memchr_count", "sseval_check") and 1 / whole_ratio("memchr_count", "sseval_check"), 0.30, 0.40, "ge", ratio_fmt),
+        ("`sseval check` process vs node eventsource-parser + JSON.parse (times faster)", whole_ratio("sseval_check", "node_esp_json"), 10, 14, "ge", ratio_fmt),
+        ("`sseval check` process vs node SDK MessageStream (times faster)", whole_ratio("sseval_check", "node_sdk_message"), 35, 50, "ge", ratio_fmt),
+    ]
+    w("| goal | measured | goal | stretch | status |")
+    w("| --- | ---: | ---: | ---: | --- |")
+    for label, v, g, s, how, f in goals:
+        if v is None:
+            w(f"| {label} | not measured | {g} | {s} | - |")
+            continue
+        ok = v >= g if how == "ge" else v <= g
+        okx = v >= s if how == "ge" else v <= s
+        status = "**stretch met**" if okx else ("met" if ok else "**MISSED**")
+        sym = ">=" if how == "ge" else "<="
+        w(f"| {label} | {f(v)} | {sym} {g} | {sym} {s} | {status} |")
+    w("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
