@@ -117,8 +117,8 @@ void cli_report_human(FILE *out, const sseval_claude *c,
     case SSEVAL_BLOCK_MCP_TOOL_USE:
       fprintf(out, "%.*s  ", (int)b.tool_name.len, b.tool_name.ptr);
       if (b.input_complete) {
-        fputs("input ", out);
-        preview(out, b.input_json, 60);
+        fprintf(out, "input %.*s%s", (int)(b.input_json.len > 60 ? 60 : b.input_json.len),
+                b.input_json.ptr, b.input_json.len > 60 ? "..." : "");
       } else {
         fprintf(out, "input unfinished (%zu bytes of partial_json)",
                 b.partial_json.len);
