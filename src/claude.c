@@ -261,9 +261,13 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
       if (!sseval__j_skip(cur, NULL)) return 0;
       continue;
     }
-    if ((int)i == sub_key && !ev->top[i].present) {
+    if ((int)i == sub_key) { /* a repeated key: the last one wins, as in
+                                JSON.parse and the SDKs */
       slot *s = &ev->top[i];
       sseval__jkind k = sseval__j_peek(cur);
+      memset(s, 0, sizeof *s);
+      memset(ev->sub, 0, sizeof ev->sub);
+      ev->has_sub = 0;
       s->present = 1;
       if (k == SSEVAL__JK_ERROR) return 0;
       if (k == SSEVAL__JK_OBJECT) {
@@ -672,12 +676,10 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
     sseval__jdec d;
     sseval_span piece;
     int invalid = 0;
-    uint64_t before = b->js->pos;
     sseval__jdec_init(&d, &val->v);
     while (!invalid && sseval__jdec_next(&d, &piece))
       if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
-    if (!invalid && before == 0 && !sseval__jstream_empty(b->js) &&
-        !b->js->top_is_object)
+    if (!invalid && !sseval__jstream_empty(b->js) && !b->js->top_is_object)
       invalid = 2;
     if (deliver_pieces(c, index, &val->v, c->cb.on_tool_input) < 0) return -1;
     if (invalid == 1)
@@ -780,7 +782,20 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
     di.has_stop_reason = s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null;
     di.has_stop_sequence =
         s[S_STOP_SEQUENCE].present && !s[S_STOP_SEQUENCE].is_null;
-    if (di.has_stop_reason) di.stop_reason = span_of(&s[S_STOP_REASON].v);
+    if (di.has_stop_reason) {
+      di.stop_reason = span_of(&s[S_STOP_REASON].v);
+      if (s[S_STOP_REASON].v.has_escapes) { /* rare: decode via scratch2 */
+        sseval__jdec d;
+        sseval_span piece;
+        c->scratch2.len = 0;
+        sseval__jdec_init(&d, &s[S_STOP_REASON].v);
+        while (sseval__jdec_next(&d, &piece))
+          if (!sseval__buf_append(&c->scratch2, &c->mem, piece.ptr, piece.len))
+            return nomem(c);
+        di.stop_reason.ptr = c->scratch2.ptr;
+        di.stop_reason.len = c->scratch2.len;
+      }
+    }
     if (di.has_stop_sequence) {
       if (!decoded(c, &s[S_STOP_SEQUENCE].v, &di.stop_sequence))
         return nomem(c);
@@ -991,13 +1006,20 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
 }
 
 int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
+  if (c->status != SSEVAL_OK) return SSEVAL_CB_ABORT;
+  if (c->done) return SSEVAL_CB_OK; /* after the verdict: ignored */
   c->st.events++;
   c->res.events++;
   if (c->cb.on_sse_event &&
       cb_rc(c, c->cb.on_sse_event(c->user, sev)) < 0)
     return SSEVAL_CB_ABORT;
-  if (!c->done && c->status == SSEVAL_OK) process_event(c, sev);
+  process_event(c, sev);
   if (c->status != SSEVAL_OK) return SSEVAL_CB_ABORT;
+  if (c->done) { /* verdict reached: stop tokenizing (same counts for every
+                    chunking); feed drains the rest */
+    c->pause_req = 0;
+    return SSEVAL_CB_PAUSE;
+  }
   if (c->pause_req) {
     c->pause_req = 0;
     return SSEVAL_CB_PAUSE;
@@ -1169,9 +1191,11 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
     if (consumed) *consumed = len;
     return st == SSEVAL_E_NOMEM ? SSEVAL_E_NOMEM : SSEVAL_OK;
   }
-  if (st == SSEVAL_OK && c->done) { /* count the rest as drained */
+  if ((st == SSEVAL_OK || st == SSEVAL_PAUSED) && c->done) {
+    /* the verdict is in: count the rest as drained */
     c->res.bytes += len - used;
     if (consumed) *consumed = len;
+    return SSEVAL_OK;
   }
   return st;
 }

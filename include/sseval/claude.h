@@ -310,8 +310,11 @@ SSEVAL_API sseval_status sseval_claude_feed(sseval_claude *c, const void *buf,
 /**
  * Drive the machine from your own tokenizer instead of feed: call this from
  * your sseval_sse on_event with the same event. Returns an SSEVAL_CB_* code
- * to pass back. Do not mix with sseval_claude_feed on one instance; call
- * sseval_claude_finish_external at end of input with the tokenizer's tail.
+ * to pass back: SSEVAL_CB_PAUSE also when this event decided the verdict
+ * (nothing after it is read; later events are ignored, so you may stop
+ * feeding or drain). Do not mix with sseval_claude_feed on one instance;
+ * call sseval_claude_finish_external at end of input with the tokenizer's
+ * tail. The on_sse_event tap stops with the verdict too.
  */
 SSEVAL_API int sseval_claude_on_sse_event(sseval_claude *c,
                                           const sseval_sse_event *ev);
