@@ -28,7 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#if defined(__GNUC__) && !defined(__clang__)
+#define BENCH_NOINLINE __attribute__((noinline, noclone))
+#else
 #define BENCH_NOINLINE __attribute__((noinline))
+#endif
 #define BENCH_UNUSED __attribute__((unused))
 
 /* The line end the memchr loop looks for: LF, or CR for a corpus whose first

@@ -222,7 +222,7 @@ if [ "$smoke" = 0 ] && [ "$use_cg" = 1 ] && command -v valgrind >/dev/null 2>&1;
   cg() { # binary subject
     local f
     f=$(mktemp "${TMPDIR:-/tmp}/sseval-bench-cg.XXXXXX")
-    if valgrind --tool=callgrind --toggle-collect=bench_region --callgrind-out-file="$f" \
+    if valgrind --tool=callgrind --toggle-collect='bench_region*' --callgrind-out-file="$f" \
          "$bin/$1" --callgrind "$2" "$cgcorpus" >"$f.stdout" 2>/dev/null; then
       local ir
       ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$f")
