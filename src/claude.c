@@ -1289,3 +1289,57 @@ void sseval_claude_get_stats(const sseval_claude *c, sseval_claude_stats *out) {
 size_t sseval_claude_memory(const sseval_claude *c) {
   return c->mem.held + sseval_sse_memory(c->tok);
 }
+
+/* ---- non-streaming error bodies ---------------------------------------------------- */
+/* Append the decoded value of a validated string to scratch, as much as fits
+ * (cut at a UTF-8 boundary: decoded pieces are valid UTF-8). */
+static sseval_span copy_decoded(const sseval__jstr *s, char *scratch,
+                                size_t cap, size_t *used) {
+  sseval__jdec d;
+  sseval_span piece, out;
+  out.ptr = scratch ? scratch + *used : NULL;
+  out.len = 0;
+  sseval__jdec_init(&d, s);
+  while (sseval__jdec_next(&d, &piece)) {
+    size_t n = piece.len;
+    int full = n > cap - *used;
+    if (full) {
+      n = cap - *used;
+      while (n > 0 && ((unsigned char)piece.ptr[n] & 0xC0) == 0x80) n--;
+    }
+    if (n) memcpy(scratch + *used, piece.ptr, n);
+    *used += n;
+    out.len += n;
+    if (full) break;
+  }
+  return out;
+}
+
+sseval_status sseval_parse_error_body(const void *body, size_t len,
+                                      char *scratch, size_t scratch_cap,
+                                      sseval_api_error *out) {
+  sseval__jcur cur;
+  parsed ev;
+  size_t used = 0, n;
+  if (!out) return SSEVAL_E_MISUSE;
+  memset(out, 0, sizeof *out);
+  if ((!body && len) || (!scratch && scratch_cap)) return SSEVAL_E_MISUSE;
+  sseval__jcur_init(&cur, body, len, SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH);
+  if (walk_event(&cur, T_ERROR, &ev) && ev.has_sub &&
+      ev.sub[S_TYPE].present && !ev.sub[S_TYPE].bad &&
+      (!ev.top[T_TYPE].present ||
+       (!ev.top[T_TYPE].bad &&
+        sseval__jstr_eq(&ev.top[T_TYPE].v, "error", 5)))) {
+    out->type = copy_decoded(&ev.sub[S_TYPE].v, scratch, scratch_cap, &used);
+    if (ev.sub[S_MESSAGE].present && !ev.sub[S_MESSAGE].bad)
+      out->message =
+          copy_decoded(&ev.sub[S_MESSAGE].v, scratch, scratch_cap, &used);
+    out->retryable = sseval_error_type_classify(out->type, &out->http_status);
+    return SSEVAL_OK;
+  }
+  n = len < scratch_cap ? len : scratch_cap;
+  if (n) memcpy(scratch, body, n);
+  out->message.ptr = n ? scratch : NULL;
+  out->message.len = n;
+  return SSEVAL_E_INVALID;
+}
