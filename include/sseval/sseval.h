@@ -12,5 +12,6 @@
 #include "common.h"
 #include "sse.h"
 #include "claude.h"
+#include "retry.h"
 
 #endif /* SSEVAL_SSEVAL_H */
