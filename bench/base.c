@@ -298,6 +298,7 @@ int main(int argc, char **argv) {
     size_t len;
     unsigned char *buf = bench_load(argv[2], &len);
     printf("%zu\n", bench_memchr_lines(buf, len));
+    free(buf);
     return 0;
   }
   if (argc >= 4 && !strcmp(argv[1], "--exec")) return exec_mode(atoi(argv[2]), argv + 3);

@@ -254,10 +254,16 @@ else
   cat "$rec"
 fi
 
-# A smoke run fails when a Claude corpus did not validate as complete: the
-# generator and the validator disagree, and every figure would be wrong.
+# A smoke run fails when a Claude corpus did not validate as complete (the
+# generator and the validator disagree: every figure would be wrong) or a
+# timed process did not exit 0.
+status=0
 if grep -q $'^M\tclaude\..*\.not_complete' "$rec"; then
   log "run.sh: some generated streams were not 'complete' (see not_complete above)"
-  [ "$smoke" = 1 ] && exit 1
+  status=1
 fi
+if awk -F'\t' '$1=="W" && $6!=0 {bad=1; print "run.sh: process " $2 " failed (exit " $6 ")" > "/dev/stderr"} END {exit !bad}' "$rec"; then
+  status=1
+fi
+[ "$smoke" = 1 ] && [ "$status" != 0 ] && exit 1
 log "run.sh: done"
