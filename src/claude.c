@@ -191,6 +191,23 @@ static int read_value(sseval__jcur *cur, unsigned kind, slot *s) {
   return 1;
 }
 
+/* Index of `key` in `keys` (nkeys when absent). Keys without escapes (all
+ * real ones) are compared by length first, then with memcmp. */
+static size_t key_index(const sseval__jstr *key, const keyspec *keys,
+                        size_t nkeys) {
+  size_t i;
+  if (!key->has_escapes) {
+    for (i = 0; i < nkeys; i++)
+      if (keys[i].len == key->len && keys[i].name[0] == key->ptr[0] &&
+          memcmp(keys[i].name, key->ptr, key->len) == 0)
+        return i;
+    return nkeys;
+  }
+  for (i = 0; i < nkeys; i++)
+    if (sseval__jstr_eq(key, keys[i].name, keys[i].len)) return i;
+  return nkeys;
+}
+
 /* Walk the members of the object the cursor has just entered, filling the
  * slots of known keys and skipping the rest. Returns 0 on a JSON error. */
 static int walk_members(sseval__jcur *cur, const keyspec *keys, size_t nkeys,
@@ -198,9 +215,7 @@ static int walk_members(sseval__jcur *cur, const keyspec *keys, size_t nkeys,
   sseval__jstr key;
   int r;
   while ((r = sseval__j_obj_next(cur, &key)) == 1) {
-    size_t i;
-    for (i = 0; i < nkeys; i++)
-      if (sseval__jstr_eq(&key, keys[i].name, keys[i].len)) break;
+    size_t i = key_index(&key, keys, nkeys);
     if (i < nkeys) {
       if (!read_value(cur, keys[i].kind, &slots[i])) return 0;
     } else if (!sseval__j_skip(cur, NULL)) {
@@ -254,9 +269,7 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
   memset(ev, 0, sizeof *ev);
   if (!sseval__j_obj_begin(cur)) return 0;
   while ((r = sseval__j_obj_next(cur, &key)) == 1) {
-    size_t i;
-    for (i = 0; i < T_N; i++)
-      if (sseval__jstr_eq(&key, top_keys[i].name, top_keys[i].len)) break;
+    size_t i = key_index(&key, top_keys, T_N);
     if (i == T_N) {
       if (!sseval__j_skip(cur, NULL)) return 0;
       continue;
@@ -288,6 +301,96 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
   }
   if (r < 0) return 0;
   return sseval__j_end(cur);
+}
+
+/* Fast path for the shape of nearly every event of a real stream:
+ *   {"type":"content_block_delta","index":N,"delta":{"type":"T","F":"..."}}
+ * followed by optional whitespace (the API pads before the last brace).
+ * Every byte outside the string is matched literally and the string goes
+ * through the strict scanner, so a match is valid JSON with exactly these
+ * members; anything else (other order, spacing, fields) returns 0 and takes
+ * the general walker. Fills ev exactly as walk_event would. */
+/* Skip JSON whitespace; runs of spaces (the API's padding) 8 at a time. */
+static const char *skip_ws_bytes(const char *p, const char *end) {
+  while (end - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    if (w != 0x2020202020202020ull) break;
+    p += 8;
+  }
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+static void set_slot(slot *s, const char *ptr, size_t len) {
+  s->present = 1;
+  s->is_null = 0;
+  s->bad = 0;
+  s->v.ptr = ptr;
+  s->v.len = len;
+  s->v.has_escapes = 0;
+}
+
+static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
+  static const char head[] = "{\"type\":\"content_block_delta\",\"index\":";
+  static const char mid[] = ",\"delta\":{\"type\":\"";
+  static const struct {
+    const char *tail; /* from the delta type's first letter to the value */
+    unsigned char len, type_len, sub;
+  } kinds[] = {
+      {"text_delta\",\"text\":", 19, 10, S_TEXT},
+      {"input_json_delta\",\"partial_json\":", 33, 16, S_PARTIAL},
+      {"thinking_delta\",\"thinking\":", 27, 14, S_THINKING},
+      {"signature_delta\",\"signature\":", 29, 15, S_SIGNATURE},
+  };
+  const char *p = data.ptr, *end = data.ptr + data.len, *num, *delta_obj;
+  uint64_t v = 0;
+  size_t k;
+  sseval__jcur cur;
+  slot *val;
+  if (data.len < sizeof head - 1 || memcmp(p, head, sizeof head - 1) != 0)
+    return 0;
+  p += sizeof head - 1;
+  num = p;
+  if (p < end && *p == '0') {
+    p++;
+  } else {
+    while (p < end && *p >= '0' && *p <= '9' && p - num < 18)
+      v = v * 10 + (uint64_t)(*p++ - '0');
+  }
+  if (p == num || (size_t)(end - p) < sizeof mid - 1 ||
+      memcmp(p, mid, sizeof mid - 1) != 0)
+    return 0;
+  delta_obj = p + 9; /* the '{' after ,"delta": */
+  p += sizeof mid - 1;
+  for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+    if ((size_t)(end - p) > kinds[k].len &&
+        memcmp(p, kinds[k].tail, kinds[k].len) == 0)
+      break;
+  if (k == sizeof kinds / sizeof kinds[0]) return 0;
+  /* ev is not cleared: every slot the delta handler reads is set below */
+  set_slot(&ev->sub[S_TYPE], p, kinds[k].type_len);
+  p += kinds[k].len;
+  if (*p != '"') return 0;
+  sseval__jcur_init(&cur, data.ptr, data.len, max_depth);
+  cur.p = (const unsigned char *)p;
+  val = &ev->sub[kinds[k].sub];
+  if (!sseval__j_str(&cur, &val->v)) return 0; /* the general walker reports */
+  val->present = 1;
+  val->is_null = 0;
+  val->bad = 0;
+  p = (const char *)cur.p;
+  if (p == end || *p != '}') return 0;
+  p++; /* end of the delta object */
+  set_slot(&ev->top[T_DELTA], delta_obj, (size_t)(p - delta_obj));
+  p = skip_ws_bytes(p, end);
+  if (p == end || *p != '}') return 0;
+  if (skip_ws_bytes(p + 1, end) != end) return 0;
+  ev->has_sub = 1;
+  set_slot(&ev->top[T_TYPE], data.ptr + 9, 19);
+  set_slot(&ev->top[T_INDEX], num, (size_t)(delta_obj - 9 - num));
+  ev->top[T_INDEX].u = v;
+  return 1;
 }
 
 /* ---- the instance ---------------------------------------------------------------- */
@@ -407,6 +510,17 @@ static int deliver_pieces(sseval_claude *c, uint32_t index,
                           const sseval__jstr *s, piece_cb cb) {
   sseval__jdec d;
   sseval_span piece;
+  if (!s->has_escapes) { /* one zero-copy piece */
+    if (s->len == 0) return 0;
+    if (c->acc && !sseval__acc_append(c->acc, index, s->ptr, s->len))
+      return nomem(c);
+    if (cb) {
+      piece.ptr = s->ptr;
+      piece.len = s->len;
+      if (cb_rc(c, cb(c->user, index, piece)) < 0) return -1;
+    }
+    return 0;
+  }
   sseval__jdec_init(&d, s);
   while (sseval__jdec_next(&d, &piece)) {
     if (piece.ptr < s->ptr || piece.ptr >= s->ptr + s->len)
@@ -676,9 +790,13 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
     sseval__jdec d;
     sseval_span piece;
     int invalid = 0;
-    sseval__jdec_init(&d, &val->v);
-    while (!invalid && sseval__jdec_next(&d, &piece))
-      if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
+    if (!val->v.has_escapes) {
+      if (!sseval__jstream_feed(b->js, val->v.ptr, val->v.len)) invalid = 1;
+    } else {
+      sseval__jdec_init(&d, &val->v);
+      while (!invalid && sseval__jdec_next(&d, &piece))
+        if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
+    }
     if (!invalid && !sseval__jstream_empty(b->js) && !b->js->top_is_object)
       invalid = 2;
     if (deliver_pieces(c, index, &val->v, c->cb.on_tool_input) < 0) return -1;
@@ -882,18 +1000,19 @@ static int on_error(sseval_claude *c, sseval_span data) {
 }
 
 static int event_kind(const char *p, size_t n) {
-  switch (n) {
-  case 4: return span_is(p, n, "ping") ? E_PING : E_UNKNOWN;
-  case 5: return span_is(p, n, "error") ? E_ERROR : E_UNKNOWN;
-  case 12: return span_is(p, n, "message_stop") ? E_MESSAGE_STOP : E_UNKNOWN;
+  switch (n) { /* memcmp with constant sizes compiles to a few loads */
+  case 4: return memcmp(p, "ping", 4) == 0 ? E_PING : E_UNKNOWN;
+  case 5: return memcmp(p, "error", 5) == 0 ? E_ERROR : E_UNKNOWN;
+  case 12: return memcmp(p, "message_stop", 12) == 0 ? E_MESSAGE_STOP : E_UNKNOWN;
   case 13:
-    if (span_is(p, n, "message_start")) return E_MESSAGE_START;
-    if (span_is(p, n, "message_delta")) return E_MESSAGE_DELTA;
+    if (memcmp(p, "message_start", 13) == 0) return E_MESSAGE_START;
+    if (memcmp(p, "message_delta", 13) == 0) return E_MESSAGE_DELTA;
     return E_UNKNOWN;
-  case 18: return span_is(p, n, "content_block_stop") ? E_BLOCK_STOP : E_UNKNOWN;
+  case 18:
+    return memcmp(p, "content_block_stop", 18) == 0 ? E_BLOCK_STOP : E_UNKNOWN;
   case 19:
-    if (span_is(p, n, "content_block_start")) return E_BLOCK_START;
-    if (span_is(p, n, "content_block_delta")) return E_BLOCK_DELTA;
+    if (memcmp(p, "content_block_delta", 19) == 0) return E_BLOCK_DELTA;
+    if (memcmp(p, "content_block_start", 19) == 0) return E_BLOCK_START;
     return E_UNKNOWN;
   default: return E_UNKNOWN;
   }
@@ -938,7 +1057,7 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   sseval_span name = sev->type;
   sseval__jcur cur;
   parsed ev;
-  int kind;
+  int kind, fast;
 
   c->ev_offset = sev->offset;
   c->ev_line = sev->line;
@@ -962,8 +1081,9 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   }
   if (kind == E_ERROR) return on_error(c, sev->data);
 
-  sseval__jcur_init(&cur, sev->data.ptr, sev->data.len, c->max_depth);
-  if (!walk_event(&cur, sub_key_of(kind), &ev)) {
+  fast = kind == E_BLOCK_DELTA && fast_delta(c->max_depth, sev->data, &ev);
+  if (!fast) sseval__jcur_init(&cur, sev->data.ptr, sev->data.len, c->max_depth);
+  if (!fast && !walk_event(&cur, sub_key_of(kind), &ev)) {
     if (cur.err == SSEVAL__J_DEPTH)
       return EV_PROBLEM(c, SSEVAL_RULE_JSON_TOO_DEEP,
                         "The data of this event nests deeper than "
@@ -974,7 +1094,7 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
                       cur.err == SSEVAL__J_TYPE ? "not an object" : cur.err_msg,
                       cur.err_pos);
   }
-  if (ev.top[T_TYPE].present &&
+  if (!fast && ev.top[T_TYPE].present &&
       (ev.top[T_TYPE].bad ||
        !sseval__jstr_eq(&ev.top[T_TYPE].v, name.ptr, name.len)))
     return EV_PROBLEM(c, SSEVAL_RULE_EVENT_TYPE_MISMATCH,

@@ -199,8 +199,14 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
     }
     return 0;
   }
-  /* R7 / R8: split name and value */
-  colon = (const char *)memchr(s, ':', n);
+  /* R7 / R8: split name and value; "data:" and "event:" (nearly every
+   * line of a real stream) without a memchr call */
+  if (n >= 5 && memcmp(s, "data:", 5) == 0)
+    colon = s + 4;
+  else if (n >= 6 && memcmp(s, "event:", 6) == 0)
+    colon = s + 5;
+  else
+    colon = (const char *)memchr(s, ':', n);
   name = s;
   if (colon) {
     name_len = (size_t)(colon - s);
