@@ -358,6 +358,7 @@ typedef struct ref_state {
   uint64_t fields;       /* field lines in the block (not comments) */
   uint64_t block_off, block_line;
   int failed;
+  sseref_counts counts;
 } ref_state;
 
 static void emit_u(ref_state *st, void (*fn)(sseref_buf *, const void *,
@@ -436,6 +437,7 @@ static void dispatch(ref_state *st, uint64_t end) {
      * that is the identity. */
     sseref_trace_event(st->out, t, tl, d, dl, id, il, st->block_off,
                        st->block_line, end);
+    st->counts.events++;
     free(t);
     free(d);
     free(id);
@@ -456,9 +458,11 @@ static void process_line(ref_state *st, const ref_cp *cps, size_t a, size_t b,
   if (!c) abort();
   for (i = 0; i < n; i++) c[i] = cps[a + i].cp;
 
+  st->counts.lines++;
   if (n == 0) {
     dispatch(st, term + 1);
   } else if (c[0] == ':') {
+    st->counts.comments++;
     emit_u(st, sseref_trace_comment, c + 1, n - 1, off);
   } else {
     const uint32_t *value;
@@ -491,6 +495,11 @@ static void process_line(ref_state *st, const ref_cp *cps, size_t a, size_t b,
 
 void sseref_run(const void *input, size_t len, const sseref_opts *opts,
                 sseref_buf *out) {
+  sseref_run_counts(input, len, opts, out, NULL);
+}
+
+void sseref_run_counts(const void *input, size_t len, const sseref_opts *opts,
+                       sseref_buf *out, sseref_counts *counts) {
   size_t count, i, start;
   ref_cp *cps = ref_decode_alloc(input, len, &count);
   ref_state st;
@@ -540,6 +549,8 @@ void sseref_run(const void *input, size_t len, const sseref_opts *opts,
     line++;
   }
 
+  st.counts.end_line = line;
+  if (counts) *counts = st.counts;
   free(cps);
   free(st.data.cp);
   free(st.type.cp);

@@ -94,8 +94,19 @@ typedef struct sseref_opts {
   size_t max_event;
 } sseref_opts;
 
-/* Run the reference on the whole input and append its trace to *out. */
+/* Counters as sseval_sse_stats defines them, for a run without an error. */
+typedef struct sseref_counts {
+  uint64_t lines;    /* complete lines processed, blank ones included */
+  uint64_t comments; /* comment lines */
+  uint64_t events;   /* events dispatched */
+  uint64_t end_line; /* 1-based line number at the end of input */
+} sseref_counts;
+
+/* Run the reference on the whole input and append its trace to *out; fill
+ * *counts when not NULL. */
 void sseref_run(const void *input, size_t len, const sseref_opts *opts,
                 sseref_buf *out);
+void sseref_run_counts(const void *input, size_t len, const sseref_opts *opts,
+                       sseref_buf *out, sseref_counts *counts);
 
 #endif

@@ -228,6 +228,9 @@ static void trace_callbacks(sseval_sse_callbacks *cbs) {
  * tokenizer; append the trace to *trace. Problems with the API contract
  * (offsets, consumed, sticky errors) are written into the trace as
  * "!problem" lines, so they show up as a mismatch. */
+static sseval_sse_stats last_stats; /* of the last run_fast without error */
+static uint64_t last_end_line;      /* its tail.end_line */
+
 static void run_fast(const unsigned char *in, size_t len, const size_t *sizes,
                      size_t n, size_t max_line, size_t max_event,
                      int pause_all, sseref_buf *trace) {
@@ -242,6 +245,8 @@ static void run_fast(const unsigned char *in, size_t len, const size_t *sizes,
   int failed = 0;
 
   memset(&r, 0, sizeof r);
+  memset(&last_stats, 0xFF, sizeof last_stats);
+  last_end_line = (uint64_t)-1;
   r.trace = trace;
   r.pause_all = pause_all;
   trace_callbacks(&cbs);
@@ -331,6 +336,10 @@ static void run_fast(const unsigned char *in, size_t len, const size_t *sizes,
       if (tail.discarded != 0 && tail.discarded != 1)
         sseref_buf_str(trace, "!problem tail.discarded is not 0/1\n");
       sseval_sse_get_stats(p, &st);
+      last_stats = st;
+      last_end_line = tail.end_line;
+      if (tail.end_offset != len)
+        sseref_buf_str(trace, "!problem tail.end_offset != input length\n");
       if (st.bytes != len) sseref_buf_str(trace, "!problem stats.bytes\n");
       if (st.events != r.events)
         sseref_buf_str(trace, "!problem stats.events\n");
@@ -371,6 +380,18 @@ static void chunk_fixed(chunking *c, size_t len, size_t step) {
   snprintf(c->desc, sizeof c->desc, "chunks of %zu", step);
 }
 
+/* one byte at a time with an empty feed before and after each byte */
+static void chunk_bytes_and_empty(chunking *c, size_t len) {
+  size_t i;
+  c->n = 0;
+  c->sizes[c->n++] = 0;
+  for (i = 0; i < len; i++) {
+    c->sizes[c->n++] = 1;
+    c->sizes[c->n++] = 0;
+  }
+  snprintf(c->desc, sizeof c->desc, "bytes with empty feeds between");
+}
+
 static void chunk_cuts(chunking *c, size_t len, size_t a, size_t b) {
   /* cut at a and b (0 < a <= b < len; b == a means one cut) */
   c->n = 0;
@@ -406,6 +427,8 @@ typedef struct gcase {
   sseref_buf expect; /* canonical trace */
   size_t max_line, max_event;
   int bad; /* the file itself is malformed */
+  sseref_counts counts; /* the reference's counters */
+  int has_error;        /* the expected trace ends in an error */
 } gcase;
 
 static int hexval(int c) {
@@ -690,7 +713,10 @@ TEST(golden_cases_vs_reference) {
     o.max_event = cases[i].max_event;
     sseref_buf_init(&t);
     sseref_buf_add(&t, "", 0);
-    sseref_run(cases[i].input.p, cases[i].input.len, &o, &t);
+    sseref_run_counts(cases[i].input.p, cases[i].input.len, &o, &t,
+                      &cases[i].counts);
+    cases[i].has_error = strstr(t.p, "\nerror ") != NULL ||
+                         strncmp(t.p, "error ", 6) == 0;
     same_trace(&cases[i], "reference tokenizer", &t, &cases[i].expect);
     sseref_buf_free(&t);
   }
@@ -707,6 +733,21 @@ static int run_and_compare(const gcase *c, const chunking *ch, int pause_all) {
   snprintf(what, sizeof what, "sseval, %s%s", ch->desc,
            pause_all ? ", pausing at every callback" : "");
   ok = same_trace(c, what, &t, &c->expect);
+  if (ok && !c->has_error &&
+      (last_stats.lines != c->counts.lines ||
+       last_stats.comments != c->counts.comments ||
+       last_stats.events != c->counts.events ||
+       last_end_line != c->counts.end_line)) {
+    test_failed_checks_++;
+    fprintf(stderr,
+            "%s: [%s] %s: stats lines=%" PRIu64 " comments=%" PRIu64
+            " events=%" PRIu64 " tail.end_line=%" PRIu64 ", expected %" PRIu64
+            " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+            c->where, c->name, what, last_stats.lines, last_stats.comments,
+            last_stats.events, last_end_line, c->counts.lines,
+            c->counts.comments, c->counts.events, c->counts.end_line);
+    ok = 0;
+  }
   sseref_buf_free(&t);
   return ok;
 }
@@ -718,12 +759,14 @@ TEST(golden_cases_all_chunkings) {
     const gcase *c = &cases[i];
     size_t len = c->input.len, a, b, k;
     chunking ch;
-    ch.sizes = (size_t *)xmalloc((len + 3) * sizeof *ch.sizes);
+    ch.sizes = (size_t *)xmalloc((2 * len + 3) * sizeof *ch.sizes);
     rng_state = 0x1234567u + i;
     do {
       chunk_whole(&ch, len);
       if (!run_and_compare(c, &ch, 0)) break;
       chunk_fixed(&ch, len, 1);
+      if (!run_and_compare(c, &ch, 0)) break;
+      chunk_bytes_and_empty(&ch, len);
       if (!run_and_compare(c, &ch, 0)) break;
       for (a = 1; a < len; a++) {
         chunk_cuts(&ch, len, a, a);
@@ -1710,6 +1753,25 @@ TEST(limits_small_every_chunking) {
   }
 }
 
+TEST(limits_at_size_max) {
+  static const char s[] = "data:abc\ndata:def\n\n:comment\nid:1\n\n"
+                          "data:ghi\n\n";
+  rec r;
+  sseval_sse *p;
+  rec_init(&r);
+  p = rec_new(&r, (size_t)-1, (size_t)-1, NULL);
+  if (!p) {
+    CHECK(p != NULL);
+    return;
+  }
+  CHECK_EQ_U64(feed_chunked(p, &r, s, sizeof s - 1, 3), SSEVAL_OK);
+  CHECK_EQ_U64(feed_str(p, &r, s), SSEVAL_OK);
+  CHECK_EQ_U64(r.events, 4);
+  CHECK_EQ_U64(sseval_sse_finish(p, NULL), SSEVAL_OK);
+  sseval_sse_free(p);
+  sseref_buf_free(&r.trace);
+}
+
 /* A 1 GiB stream without a newline, fed in 64 KiB chunks from one generated
  * repeating chunk: stops with E_LIMIT at the line limit, memory bounded. */
 TEST(no_newline_stream_is_bounded) {
@@ -2008,6 +2070,7 @@ int main(int argc, char **argv) {
   RUN(limits_default_event);
   RUN(limits_large_event_grows_to_bound);
   RUN(limits_small_every_chunking);
+  RUN(limits_at_size_max);
   RUN(no_newline_stream_is_bounded);
   RUN(many_data_lines_without_blank_line_are_bounded);
   RUN(zero_copy_whole_chunk);

@@ -340,8 +340,47 @@ TEST(new_fails_cleanly) {
   CHECK_EQ_U64(f.live, 0);
 }
 
+/* "A hook may return NULL: the library then fails the call with
+ * SSEVAL_E_NOMEM and leaves the instance consistent (accumulated data is
+ * kept)": an id line whose copy fails must not lose the last event ID in
+ * force before it. */
+TEST(nomem_keeps_last_event_id) {
+  failing f;
+  sseval_allocator a;
+  sseval_status st;
+  sseval_sse *p;
+  sseref_buf t;
+  sseref_buf big;
+  size_t i;
+  sseval_span id;
+  memset(&f, 0, sizeof f);
+  sseref_buf_init(&t);
+  sseref_buf_init(&big);
+  p = make(&f, &a, &t, &st);
+  if (!p) {
+    CHECK(p != NULL);
+    return;
+  }
+  CHECK_EQ_U64(sseval_sse_feed(p, "id:first\ndata:a\n\n", 17, NULL),
+               SSEVAL_OK);
+  sseref_buf_str(&big, "id:");
+  for (i = 0; i < 100000; i++) sseref_buf_add(&big, "x", 1);
+  sseref_buf_str(&big, "\n");
+  f.fail_at = f.calls + 1; /* every allocation from now on fails */
+  f.fail_rest = 1;
+  st = sseval_sse_feed(p, big.p, big.len, NULL);
+  CHECK_EQ_U64(st, SSEVAL_E_NOMEM);
+  id = sseval_sse_last_event_id(p);
+  CHECK_STR(id.ptr, id.len, "first");
+  sseval_sse_free(p);
+  CHECK_EQ_U64(f.live, 0);
+  sseref_buf_free(&t);
+  sseref_buf_free(&big);
+}
+
 int main(void) {
   RUN(fail_every_allocation);
   RUN(new_fails_cleanly);
+  RUN(nomem_keeps_last_event_id);
   return test_summary();
 }
