@@ -37,7 +37,8 @@ struct sseval_sse {
   uint64_t line_start;      /* absolute offset of that line's first byte */
   sseval__buf line;         /* the current line when it straddles chunks */
   unsigned char after_cr;   /* previous chunk ended with a CR line end */
-  unsigned char first_line; /* the next line completed is the stream's first */
+  unsigned char bom;        /* R2: BOM bytes matched at stream start (0-2);
+                               3 once decided */
   unsigned char ended;      /* finish was called */
   unsigned char paused;     /* a callback asked to pause (this feed call) */
 
@@ -147,7 +148,7 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   ev.id.len = p->id.len;
   ev.offset = p->ev_offset;
   ev.line = p->ev_line;
-  ev.end_offset = line_off;
+  ev.end_offset = line_off + 1; /* past the blank line's CR or LF */
   ev.data_lines = p->data_lines;
   p->st.events++;
   rc = p->cb.on_event ? p->cb.on_event(p->user, &ev) : SSEVAL_CB_OK;
@@ -180,14 +181,6 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
   const char *colon;
 
   p->st.lines++;
-  if (p->first_line) { /* R2: one BOM at the very start */
-    p->first_line = 0;
-    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-        (unsigned char)s[2] == 0xBF) {
-      s += 3;
-      n -= 3;
-    }
-  }
   if (n == 0) return dispatch(p, off); /* R5 */
   if (s[0] == ':') {                   /* R6 */
     p->st.comments++;
@@ -352,6 +345,26 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
   if (!buf) return fail(p, SSEVAL_E_MISUSE, "NULL buffer", base, p->line_no);
   p->paused = 0;
 
+  if (p->bom < 3) { /* R2: drop one EF BB BF at the very start, byte-wise so
+                       that a BOM split across chunks is recognised */
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+    while (s < end && p->bom < 3 && (unsigned char)*s == bom[p->bom]) {
+      p->bom++;
+      s++;
+    }
+    if (p->bom == 3) {
+      p->line_start = base + (uint64_t)(s - b0); /* line 1 starts after it */
+    } else if (s < end) { /* not a BOM: the bytes matched are line content */
+      if (!copy_in(p, &p->line, (const char *)bom, p->bom)) {
+        rc = fail(p, SSEVAL_E_NOMEM, "out of memory", 0, 1);
+        goto out;
+      }
+      p->bom = 3;
+    } else {
+      goto out; /* all of this chunk may still be a BOM */
+    }
+  }
+
   if (p->after_cr) { /* R3: the LF of a CRLF split across chunks */
     p->after_cr = 0;
     if (*s == '\n') s++;
@@ -433,10 +446,11 @@ sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
     t.offset = p->line_start;
     t.line = p->line_no;
   }
-  t.partial_line_bytes = p->line.len;
+  /* bytes held as a possible BOM at the very start are a partial line too */
+  t.partial_line_bytes = p->line.len + (p->bom < 3 ? p->bom : 0u);
   t.end_offset = p->st.bytes;
   t.end_line = p->line_no;
-  t.discarded = (p->pending_fields > 0 || p->line.len > 0) ? 1 : 0;
+  t.discarded = (p->pending_fields > 0 || t.partial_line_bytes > 0) ? 1 : 0;
   if (tail) *tail = t;
   if (p->err.status != SSEVAL_OK) return p->err.status;
   if (p->ended)
@@ -469,7 +483,7 @@ static void init_state(sseval_sse *p) {
   p->line_start = 0;
   p->line.len = 0;
   p->after_cr = 0;
-  p->first_line = 1;
+  p->bom = 0;
   p->ended = 0;
   p->paused = 0;
   clear_event(p);

@@ -63,7 +63,9 @@ typedef struct sseval_sse_event {
   sseval_span id;      /**< last event ID in force (R14a); may be empty */
   uint64_t offset;     /**< absolute offset of the event's first field line */
   uint64_t line;       /**< 1-based line number of that line */
-  uint64_t end_offset; /**< absolute offset just past the dispatching blank line */
+  uint64_t end_offset; /**< absolute offset just past the dispatching blank
+                            line's first line-end byte (for a CRLF, past the
+                            CR: the same whatever the chunking) */
   uint32_t data_lines; /**< number of `data` fields joined */
   unsigned flags;      /**< SSEVAL_SSE_* bits */
 } sseval_sse_event;
