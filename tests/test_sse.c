@@ -885,10 +885,24 @@ TEST(generated_vs_reference_small_limits) {
   sseref_buf in;
   int i, reported = 0;
   sseref_buf_init(&in);
+  static const char *const starts[] = {"\xEF", "\xEF\xBB", "\xEF\xBB\xBF",
+                                       "\r", "\n"};
   rng_state = 777u;
   for (i = 0; i < 2000; i++) {
+    size_t max_line = rng_below(2) ? 1 + rng_below(4) : 1 + rng_below(24);
     gen_stream(&in, rng_below(40));
-    diff_generated(&in, 1 + rng_below(24), 1 + rng_below(24), &reported);
+    if (rng_below(4) == 0) {
+      /* a start that exercises the BOM and line-ending state first */
+      sseref_buf t;
+      const char *st = starts[rng_below(sizeof starts / sizeof starts[0])];
+      sseref_buf_init(&t);
+      sseref_buf_str(&t, st);
+      sseref_buf_add(&t, in.p, in.len);
+      sseref_buf_clear(&in);
+      sseref_buf_add(&in, t.p, t.len);
+      sseref_buf_free(&t);
+    }
+    diff_generated(&in, max_line, 1 + rng_below(24), &reported);
   }
   sseref_buf_free(&in);
 }
