@@ -137,8 +137,10 @@ static unsigned utf8_lead(unsigned b, unsigned *lo, unsigned *hi) {
 /* Hot helpers must be inlined into the scanning loops. */
 #if defined(__GNUC__) || defined(__clang__)
 #define J_HOT static inline __attribute__((always_inline))
+#define J_COLD static __attribute__((noinline))
 #else
 #define J_HOT static inline
+#define J_COLD static
 #endif
 
 /* ---- SWAR --------------------------------------------------------------- */
@@ -464,7 +466,13 @@ static int type_mismatch(sseval__jcur *c, const char *msg) {
 }
 
 int sseval__j_obj_begin(sseval__jcur *c) {
-  sseval__jkind k = sseval__j_peek(c);
+  sseval__jkind k;
+  if (!c->err && c->p < c->end && *c->p == '{' && c->depth < c->max_depth) {
+    c->p++; /* the byte before p is now '{': obj_next knows it is first */
+    c->depth++;
+    return 1;
+  }
+  k = sseval__j_peek(c);
   if (k == SSEVAL__JK_ERROR) return 0;
   if (k != SSEVAL__JK_OBJECT) return type_mismatch(c, E_NOT_OBJECT);
   if (c->depth >= c->max_depth)
@@ -474,7 +482,7 @@ int sseval__j_obj_begin(sseval__jcur *c) {
   return 1;
 }
 
-int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key) {
+J_COLD int obj_next_slow(sseval__jcur *c, sseval__jstr *key) {
   const unsigned char *p = c->p, *end = c->end, *k;
   int esc = 0;
   if (c->err) return -1;
@@ -508,6 +516,36 @@ close:
   c->p = p + 1;
   c->depth--;
   return 0;
+}
+
+/*
+ * The common case without a call: compact JSON (`{"key":`, `,"key":`, `}`)
+ * and a key with no escape or non-ASCII byte. Anything else is left to
+ * obj_next_slow, which starts again from c->p.
+ */
+int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key) {
+  const unsigned char *p = c->p, *end = c->end, *k, *q;
+  if (c->err || c->depth == 0 || p == c->base || p == end)
+    return obj_next_slow(c, key);
+  if (*p == '}') {
+    c->p = p + 1;
+    c->depth--;
+    return 0;
+  }
+  if (p[-1] == '{') {
+    if (*p != '"') return obj_next_slow(c, key);
+  } else {
+    if (*p != ',' || end - p < 2 || p[1] != '"') return obj_next_slow(c, key);
+    p++;
+  }
+  k = p + 1;
+  q = str_run(k, end, c->base);
+  if (end - q < 2 || q[0] != '"' || q[1] != ':') return obj_next_slow(c, key);
+  key->ptr = (const char *)k;
+  key->len = (size_t)(q - k);
+  key->has_escapes = 0;
+  c->p = q + 2;
+  return 1;
 }
 
 int sseval__j_arr_begin(sseval__jcur *c) {
@@ -546,7 +584,7 @@ close:
   return 0;
 }
 
-int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
+J_COLD int str_slow_path(sseval__jcur *c, sseval__jstr *out) {
   const unsigned char *p;
   int esc = 0;
   sseval__jkind k = sseval__j_peek(c);
@@ -561,10 +599,32 @@ int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
   return 1;
 }
 
+int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
+  const unsigned char *p = c->p, *end = c->end, *q;
+  if (!c->err && p < end && *p == '"') { /* a plain string, no call */
+    q = str_run(p + 1, end, c->base);
+    if (q < end && *q == '"') {
+      out->ptr = (const char *)p + 1;
+      out->len = (size_t)(q - p - 1);
+      out->has_escapes = 0;
+      c->p = q + 1;
+      return 1;
+    }
+  }
+  return str_slow_path(c, out);
+}
+
 int sseval__j_uint(sseval__jcur *c, uint64_t *out) {
   const unsigned char *p, *q, *s;
   uint64_t v = 0;
-  sseval__jkind k = sseval__j_peek(c);
+  sseval__jkind k;
+  p = c->p;
+  if (!c->err && c->end - p >= 2 && IS_DIGIT(*p) && !IS_TOKEN(p[1])) {
+    *out = (uint64_t)(*p - '0'); /* one digit, ended by a structural byte */
+    c->p = p + 1;
+    return 1;
+  }
+  k = sseval__j_peek(c);
   if (k == SSEVAL__JK_ERROR) return 0;
   if (k != SSEVAL__JK_NUMBER) return type_mismatch(c, E_NOT_UINT);
   s = p = c->p;
@@ -856,12 +916,11 @@ size_t sseval__jstr_decoded_len(const sseval__jstr *s) {
   return n;
 }
 
-int sseval__jstr_eq(const sseval__jstr *s, const char *lit, size_t lit_len) {
+J_COLD int jstr_eq_escaped(const sseval__jstr *s, const char *lit,
+                           size_t lit_len) {
   sseval__jdec d;
   sseval_span piece;
   size_t off = 0;
-  if (!s->has_escapes)
-    return s->len == lit_len && (lit_len == 0 || memcmp(s->ptr, lit, lit_len) == 0);
   if (s->len < lit_len) return 0; /* escapes only make the text longer */
   sseval__jdec_init(&d, s);
   while (sseval__jdec_next(&d, &piece)) {
@@ -870,6 +929,24 @@ int sseval__jstr_eq(const sseval__jstr *s, const char *lit, size_t lit_len) {
     off += piece.len;
   }
   return off == lit_len;
+}
+
+int sseval__jstr_eq(const sseval__jstr *s, const char *lit, size_t lit_len) {
+  uint32_t a, b, x, y;
+  if (s->has_escapes) return jstr_eq_escaped(s, lit, lit_len);
+  if (s->len != lit_len) return 0;
+  if (lit_len < 4) { /* keys are short: no call to memcmp */
+    size_t i;
+    for (i = 0; i < lit_len; i++)
+      if (s->ptr[i] != lit[i]) return 0;
+    return 1;
+  }
+  if (lit_len > 8) return memcmp(s->ptr, lit, lit_len) == 0;
+  memcpy(&a, s->ptr, 4); /* 4..8 bytes: the first four and the last four */
+  memcpy(&b, lit, 4);
+  memcpy(&x, s->ptr + lit_len - 4, 4);
+  memcpy(&y, lit + lit_len - 4, 4);
+  return a == b && x == y;
 }
 
 /* ======================================================================= */
