@@ -258,6 +258,10 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
   }
   if (name_len == 2 && memcmp(name, "id", 2) == 0) { /* R12 */
     if (val_len && memchr(val, 0, val_len)) return 0;
+    /* make room first: a failed allocation keeps the previous ID */
+    if (val_len > p->id.len &&
+        !sseval__buf_reserve(&p->id, &p->mem, val_len - p->id.len))
+      goto nomem;
     p->id.len = 0;
     if (!copy_in(p, &p->id, val, val_len)) goto nomem;
     return 0;
