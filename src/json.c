@@ -64,6 +64,7 @@ static const char E_NOT_IN_ARRAY[] = "not inside an array";
 /* ---- character classes ------------------------------------------------- */
 enum { CC_WS = 1, CC_DIGIT = 2, CC_TOKEN = 4 /* [A-Za-z0-9.+-] */, CC_HEX = 8 };
 
+/* clang-format off */
 static const unsigned char cc[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -82,6 +83,7 @@ static const unsigned char cc[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
+/* clang-format on */
 
 #define IS_WS(b) (cc[(b)] & CC_WS)
 #define IS_DIGIT(b) (cc[(b)] & CC_DIGIT)
@@ -122,13 +124,17 @@ static unsigned utf8_lead(unsigned b, unsigned *lo, unsigned *hi) {
   if (b < 0xC2) return 0;
   if (b < 0xE0) return 1;
   if (b < 0xF0) {
-    if (b == 0xE0) *lo = 0xA0;
-    else if (b == 0xED) *hi = 0x9F;
+    if (b == 0xE0)
+      *lo = 0xA0;
+    else if (b == 0xED)
+      *hi = 0x9F;
     return 2;
   }
   if (b < 0xF5) {
-    if (b == 0xF0) *lo = 0x90;
-    else if (b == 0xF4) *hi = 0x8F;
+    if (b == 0xF0)
+      *lo = 0x90;
+    else if (b == 0xF4)
+      *hi = 0x8F;
     return 3;
   }
   return 0;
@@ -148,7 +154,7 @@ static unsigned utf8_lead(unsigned b, unsigned *lo, unsigned *hi) {
 #define HIGHS UINT64_C(0x8080808080808080)
 
 static inline uint64_t load64le(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&           \
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&             \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   uint64_t v;
   memcpy(&v, p, 8);
@@ -259,7 +265,7 @@ J_HOT const unsigned char *str_run(const unsigned char *p,
 /* part 1: the cursor                                                       */
 /* ======================================================================= */
 
-static const unsigned char empty_buf[1] = {0};
+static const unsigned char empty_buf[1] = { 0 };
 
 void sseval__jcur_init(sseval__jcur *c, const void *buf, size_t len,
                        uint32_t max_depth) {
@@ -297,7 +303,7 @@ static const unsigned char *cur_fail_p(sseval__jcur *c, const char *msg,
 #define SYNTAX_P(msg, at) cur_fail_p(c, (msg), (at))
 
 J_HOT const unsigned char *skip_ws(const unsigned char *p,
-                                           const unsigned char *end) {
+                                   const unsigned char *end) {
   while (p < end && IS_WS(*p)) p++;
   return p;
 }
@@ -315,13 +321,16 @@ static const unsigned char *str_slow(sseval__jcur *c, const unsigned char *p,
     unsigned cp = 0;
     if (++p == end) return SYNTAX_P(E_END, end);
     switch (*p) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
-    case 't':
-      return p + 1;
-    case 'u':
-      break;
-    default:
-      return SYNTAX_P(E_ESCAPE, p);
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't': return p + 1;
+    case 'u': break;
+    default: return SYNTAX_P(E_ESCAPE, p);
     }
     for (i = 0; i < 4; i++) {
       if (++p == end) return SYNTAX_P(E_END, end);
@@ -359,10 +368,8 @@ static const unsigned char *str_slow(sseval__jcur *c, const unsigned char *p,
 
 /* p just after the opening quote. Returns the position after the closing
  * quote, or NULL. *esc is set to 1 if an escape was seen (else untouched). */
-J_HOT const unsigned char *scan_str(sseval__jcur *c,
-                                            const unsigned char *p,
-                                            const unsigned char *end,
-                                            int *esc) {
+J_HOT const unsigned char *scan_str(sseval__jcur *c, const unsigned char *p,
+                                    const unsigned char *end, int *esc) {
   for (;;) {
     p = str_run(p, end, c->base);
     if (p == end) return SYNTAX_P(E_END, end);
@@ -374,9 +381,8 @@ J_HOT const unsigned char *scan_str(sseval__jcur *c,
 }
 
 /* p at '-' or a digit. Validates the number and the byte after it. */
-static inline const unsigned char *scan_num(sseval__jcur *c,
-                                            const unsigned char *p,
-                                            const unsigned char *end) {
+static inline const unsigned char *
+scan_num(sseval__jcur *c, const unsigned char *p, const unsigned char *end) {
   if (*p == '-') {
     if (++p == end) return SYNTAX_P(E_END, end);
   }
@@ -413,9 +419,8 @@ static const char lit_true[] = "true", lit_false[] = "false",
                   lit_null[] = "null";
 
 /* p at 't', 'f' or 'n'. */
-static inline const unsigned char *scan_lit(sseval__jcur *c,
-                                            const unsigned char *p,
-                                            const unsigned char *end) {
+static inline const unsigned char *
+scan_lit(sseval__jcur *c, const unsigned char *p, const unsigned char *end) {
   const char *lit = *p == 't' ? lit_true : *p == 'f' ? lit_false : lit_null;
   size_t n = *p == 'f' ? 5 : 4, i;
   if ((size_t)(end - p) > 5) { /* fast path: compare 4 bytes at once */
@@ -445,15 +450,21 @@ sseval__jkind sseval__j_peek(sseval__jcur *c) {
   case '{': return SSEVAL__JK_OBJECT;
   case '[': return SSEVAL__JK_ARRAY;
   case '"': return SSEVAL__JK_STRING;
-  case '-': case '0': case '1': case '2': case '3': case '4': case '5':
-  case '6': case '7': case '8': case '9':
-    return SSEVAL__JK_NUMBER;
+  case '-':
+  case '0':
+  case '1':
+  case '2':
+  case '3':
+  case '4':
+  case '5':
+  case '6':
+  case '7':
+  case '8':
+  case '9': return SSEVAL__JK_NUMBER;
   case 't': return SSEVAL__JK_TRUE;
   case 'f': return SSEVAL__JK_FALSE;
   case 'n': return SSEVAL__JK_NULL;
-  default:
-    (void)SYNTAX(value_msg(*p), p);
-    return SSEVAL__JK_ERROR;
+  default: (void)SYNTAX(value_msg(*p), p); return SSEVAL__JK_ERROR;
   }
 }
 
@@ -660,7 +671,7 @@ int sseval__j_skip(sseval__jcur *c, sseval__jstr *raw) {
   const unsigned char *p, *end = c->end, *start;
   uint32_t lvl = 0, room;
   unsigned close = NO_CLOSE; /* '}' or ']': what closes the innermost level */
-  uint64_t stk[SSEVAL__JSTREAM_MAX_DEPTH / 64] = {0}; /* 1 = object */
+  uint64_t stk[SSEVAL__JSTREAM_MAX_DEPTH / 64] = { 0 }; /* 1 = object */
   unsigned b;
   int esc;
 
@@ -733,16 +744,16 @@ key: /* p at the key's opening quote */
     }
     p++;
   }
-  if (p < end && *p > ' ') goto value;
+  if (p<end && * p> ' ') goto value;
   p = skip_ws(p, end);
   goto value;
 
 pop: /* p at the closing byte of the innermost level */
   p++;
   lvl--;
-  close = lvl == 0 ? NO_CLOSE
+  close = lvl == 0                                         ? NO_CLOSE
           : (stk[(lvl - 1) >> 6] >> ((lvl - 1) & 63)) & 1u ? (unsigned)'}'
-                                                             : (unsigned)']';
+                                                           : (unsigned)']';
   /* fall into after */
 after:
   if (lvl == 0) goto done;
@@ -758,7 +769,7 @@ after:
       SYNTAX(*p == '}' ? E_TRAILING : key_msg(*p), p);
       goto fail;
     }
-    if (p < end && *p > ' ' && *p != ']') goto value;
+    if (p<end && * p> ' ' && *p != ']') goto value;
     p = skip_ws(p, end);
     if (p == end) goto e_end;
     if (*p != ']') goto value;
@@ -983,7 +994,7 @@ enum {
   ST_ERR
 };
 
-static const char *const lits[3] = {lit_true, lit_false, lit_null};
+static const char *const lits[3] = { lit_true, lit_false, lit_null };
 
 void sseval__jstream_init(sseval__jstream *s, uint32_t max_depth) {
   memset(s, 0, sizeof *s);
@@ -1065,17 +1076,23 @@ int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
         FAIL(st == ST_VAL_ANEXT ? E_TRAILING : E_VALUE);
       case '-': st = ST_NUM_MINUS; break;
       case '0': st = ST_NUM_ZERO; break;
-      case '1': case '2': case '3': case '4': case '5': case '6': case '7':
-      case '8': case '9':
-        st = ST_NUM_INT;
-        break;
-      case 't': case 'f': case 'n':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9': st = ST_NUM_INT; break;
+      case 't':
+      case 'f':
+      case 'n':
         st = ST_LIT;
         aux = b == 't' ? 0u : b == 'f' ? 1u : 2u;
         aux2 = 1;
         break;
-      default:
-        FAIL(value_msg(b));
+      default: FAIL(value_msg(b));
       }
       p++;
       continue;
@@ -1115,17 +1132,21 @@ int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
         continue;
       }
       if (TOP_IS_OBJ()) {
-        if (b == ',') st = ST_KEY_NEXT;
+        if (b == ',')
+          st = ST_KEY_NEXT;
         else if (b == '}') {
           depth--;
           VALUE_DONE();
-        } else FAIL(slash_or(b, E_AFTER_OBJ));
+        } else
+          FAIL(slash_or(b, E_AFTER_OBJ));
       } else {
-        if (b == ',') st = ST_VAL_ANEXT;
+        if (b == ',')
+          st = ST_VAL_ANEXT;
         else if (b == ']') {
           depth--;
           VALUE_DONE();
-        } else FAIL(slash_or(b, E_AFTER_ARR));
+        } else
+          FAIL(slash_or(b, E_AFTER_ARR));
       }
       p++;
       continue;
@@ -1140,8 +1161,10 @@ int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
       if (p == end) continue;
       b = *p;
       if (b == '"') {
-        if (aux3) st = ST_COLON;
-        else VALUE_DONE();
+        if (aux3)
+          st = ST_COLON;
+        else
+          VALUE_DONE();
       } else if (b == '\\') {
         st = ST_ESC;
       } else if (b < 0x20) {
@@ -1165,17 +1188,20 @@ int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
 
     case ST_ESC:
       switch (b) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
-      case 't':
-        st = ST_STR;
-        break;
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't': st = ST_STR; break;
       case 'u':
         st = ST_UHEX;
         aux = 0;
         aux2 = 0;
         break;
-      default:
-        FAIL(E_ESCAPE);
+      default: FAIL(E_ESCAPE);
       }
       p++;
       continue;
@@ -1211,9 +1237,12 @@ int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
     }
 
     case ST_NUM_MINUS:
-      if (b == '0') st = ST_NUM_ZERO;
-      else if (IS_DIGIT(b)) st = ST_NUM_INT;
-      else FAIL(E_NUMBER);
+      if (b == '0')
+        st = ST_NUM_ZERO;
+      else if (IS_DIGIT(b))
+        st = ST_NUM_INT;
+      else
+        FAIL(E_NUMBER);
       p++;
       continue;
     case ST_NUM_DOT:
@@ -1222,9 +1251,12 @@ int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
       p++;
       continue;
     case ST_NUM_E:
-      if (b == '+' || b == '-') st = ST_NUM_ESIGN;
-      else if (IS_DIGIT(b)) st = ST_NUM_EXP;
-      else FAIL(E_NUMBER);
+      if (b == '+' || b == '-')
+        st = ST_NUM_ESIGN;
+      else if (IS_DIGIT(b))
+        st = ST_NUM_EXP;
+      else
+        FAIL(E_NUMBER);
       p++;
       continue;
     case ST_NUM_ESIGN:
@@ -1296,8 +1328,7 @@ fail:
 int sseval__jstream_finish(sseval__jstream *s) {
   if (s->err) return 0;
   switch (s->state) {
-  case ST_DONE:
-    return 1;
+  case ST_DONE: return 1;
   case ST_NUM_ZERO:
   case ST_NUM_INT:
   case ST_NUM_FRAC:
@@ -1308,8 +1339,7 @@ int sseval__jstream_finish(sseval__jstream *s) {
       return 1;
     }
     break;
-  default:
-    break;
+  default: break;
   }
   /* the state is kept: sseval__jstream_empty still answers after this */
   s->err = SSEVAL__J_SYNTAX;

@@ -55,8 +55,10 @@ static size_t lax_string(const unsigned char *s, size_t n, size_t i,
     if (s[i] == '"') return i + 1;
     if (s[i] == '\\') {
       if (i + 1 >= n) break;
-      if (s[i + 1] != 'u') u = 2;
-      else if (i + 6 > n) break;
+      if (s[i + 1] != 'u')
+        u = 2;
+      else if (i + 6 > n)
+        break;
       else {
         unsigned cp = hex4(s + i + 2);
         u = cp >= 0xD800 && cp <= 0xDBFF ? 12 : 6; /* a pair is one char */
@@ -84,8 +86,7 @@ sseval_status sseval_partial_json_preview(const void *prefix, size_t len,
   int close_str = 0; /* the text ends inside a string value */
   int top_null = 0;  /* the only value was dropped */
 
-  if (!out_len || (!prefix && len) || (!out && out_cap))
-    return SSEVAL_E_MISUSE;
+  if (!out_len || (!prefix && len) || (!out && out_cap)) return SSEVAL_E_MISUSE;
   *out_len = 0;
   sseval__jstream_init(&js, SSEVAL__JSTREAM_MAX_DEPTH);
   if (!sseval__jstream_feed(&js, prefix, len)) return SSEVAL_E_INVALID;
@@ -105,14 +106,20 @@ sseval_status sseval_partial_json_preview(const void *prefix, size_t len,
   while (i < len) {
     unsigned char b = s[i];
     switch (b) {
-    case ' ': case '\t': case '\n': case '\r': case ':':
-      i++;
-      continue;
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case ':': i++; continue;
     case '{':
     case '[':
-      stack[depth >> 3] = (unsigned char)(b == '{'
-          ? ((depth & 7) ? stack[depth >> 3] | 1u << (depth & 7) : 1u)
-          : ((depth & 7) ? stack[depth >> 3] & ~(1u << (depth & 7)) : 0u));
+      stack[depth >> 3] =
+          (unsigned char)(b == '{' ? ((depth & 7) ? stack[depth >> 3] |
+                                                        1u << (depth & 7)
+                                                  : 1u)
+                                   : ((depth & 7) ? stack[depth >> 3] &
+                                                        ~(1u << (depth & 7))
+                                                  : 0u));
       depth++;
       want_key = b == '{';
       pending = 0;

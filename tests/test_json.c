@@ -214,8 +214,8 @@ TEST(numbers) {
   ACCEPT("0e0");
   ACCEPT("-0.0E-0");
   ACCEPT("1.5e300");
-  ACCEPT("1e400");                 /* syntax only: RFC 8259 sets no range */
-  ACCEPT("18446744073709551616");  /* 2^64: valid JSON */
+  ACCEPT("1e400");                /* syntax only: RFC 8259 sets no range */
+  ACCEPT("18446744073709551616"); /* 2^64: valid JSON */
   ACCEPT("-123456789012345678901234567890");
   ACCEPT("[0,-0,1e1,0.5]");
   ACCEPT("{\"a\":0}");
@@ -348,8 +348,8 @@ TEST(whitespace) {
   REJECT("\f1", M_VALUE, 0);
   REJECT("\v1", M_VALUE, 0);
   REJECT("[1,\f2]", M_VALUE, 3);
-  REJECT("\xC2\xA0 1", M_VALUE, 0);      /* U+00A0 */
-  REJECT("\xEF\xBB\xBF{}", M_VALUE, 0);  /* a BOM is not JSON whitespace */
+  REJECT("\xC2\xA0 1", M_VALUE, 0);     /* U+00A0 */
+  REJECT("\xEF\xBB\xBF{}", M_VALUE, 0); /* a BOM is not JSON whitespace */
   REJECT("1\f", M_EXTRA, 1);
   REJECT("{\"a\"\f:1}", M_COLON, 4);
 }
@@ -364,8 +364,8 @@ TEST(strings_and_escapes) {
   ACCEPT("\"\\uD83D\\uDE00\"");
   ACCEPT("\"\\ud83d\\ude00\"");
   ACCEPT("\"\\uDBFF\\uDFFF\\uD800\\uDC00\"");
-  ACCEPT("\"\\uD7FF\\uE000\"");   /* just outside the surrogate range */
-  ACCEPT("\"\x7f\"");             /* DEL is not a control character here */
+  ACCEPT("\"\\uD7FF\\uE000\""); /* just outside the surrogate range */
+  ACCEPT("\"\x7f\"");           /* DEL is not a control character here */
   ACCEPT("\"a very long plain ASCII string, longer than eight bytes\"");
   ACCEPT("\"0123456\\\"89abcdef\\\\0123\\u0041\"");
   ACCEPT("{\"ke\\\"y\":\"v\\u00e9\"}");
@@ -389,14 +389,16 @@ TEST(strings_and_escapes) {
 }
 
 TEST(control_characters) {
-  REJECT("\"a\x01" "b\"", M_CTRL, 2);
+  REJECT("\"a\x01"
+         "b\"",
+         M_CTRL, 2);
   REJECT("\"\t\"", M_CTRL, 1);
   REJECT("\"\n\"", M_CTRL, 1);
   REJECT("\"\r\"", M_CTRL, 1);
   REJECT("\"\0\"", M_CTRL, 1);
   REJECT("\"\x1f\"", M_CTRL, 1);
   REJECT("\"0123456789\x1f\"", M_CTRL, 11); /* found by the 8-byte scan */
-  REJECT("{\"a\x02\":1}", M_CTRL, 3);        /* in a key too */
+  REJECT("{\"a\x02\":1}", M_CTRL, 3);       /* in a key too */
 }
 
 TEST(surrogates) {
@@ -424,29 +426,29 @@ TEST(surrogates) {
 TEST(utf8) {
   ACCEPT("\"\xC3\xA9\"");                 /* U+00E9 */
   ACCEPT("\"\xC2\x80\xDF\xBF\"");         /* U+0080, U+07FF */
-  ACCEPT("\"\xE0\xA0\x80\xE2\x82\xAC\"");  /* U+0800, U+20AC */
-  ACCEPT("\"\xED\x9F\xBF\xEE\x80\x80\"");  /* U+D7FF, U+E000 */
+  ACCEPT("\"\xE0\xA0\x80\xE2\x82\xAC\""); /* U+0800, U+20AC */
+  ACCEPT("\"\xED\x9F\xBF\xEE\x80\x80\""); /* U+D7FF, U+E000 */
   ACCEPT("\"\xEF\xBF\xBF\"");             /* U+FFFF */
   ACCEPT("\"\xF0\x90\x80\x80\"");         /* U+10000 */
   ACCEPT("\"\xF0\x9F\x98\x80\"");         /* U+1F600 */
   ACCEPT("\"\xF4\x8F\xBF\xBF\"");         /* U+10FFFF */
   ACCEPT("\"plain then \xC3\xA9 then plain again, long enough\"");
   ACCEPT("{\"cl\xC3\xA9\":\"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\"}");
-  REJECT("\"\x80\"", M_UTF8, 1);           /* lone continuation byte */
+  REJECT("\"\x80\"", M_UTF8, 1); /* lone continuation byte */
   REJECT("\"\xBF\"", M_UTF8, 1);
-  REJECT("\"\xC0\x80\"", M_UTF8, 1);       /* overlong NUL */
-  REJECT("\"\xC1\xBF\"", M_UTF8, 1);       /* overlong */
-  REJECT("\"\xE0\x80\x80\"", M_UTF8, 2);   /* overlong 3-byte */
+  REJECT("\"\xC0\x80\"", M_UTF8, 1);     /* overlong NUL */
+  REJECT("\"\xC1\xBF\"", M_UTF8, 1);     /* overlong */
+  REJECT("\"\xE0\x80\x80\"", M_UTF8, 2); /* overlong 3-byte */
   REJECT("\"\xE0\x9F\xBF\"", M_UTF8, 2);
-  REJECT("\"\xED\xA0\x80\"", M_UTF8, 2);   /* U+D800 encoded */
-  REJECT("\"\xED\xBF\xBF\"", M_UTF8, 2);   /* U+DFFF encoded */
+  REJECT("\"\xED\xA0\x80\"", M_UTF8, 2); /* U+D800 encoded */
+  REJECT("\"\xED\xBF\xBF\"", M_UTF8, 2); /* U+DFFF encoded */
   REJECT("\"\xF0\x80\x80\x80\"", M_UTF8, 2);
   REJECT("\"\xF0\x8F\xBF\xBF\"", M_UTF8, 2);
   REJECT("\"\xF4\x90\x80\x80\"", M_UTF8, 2); /* U+110000 */
   REJECT("\"\xF5\x80\x80\x80\"", M_UTF8, 1);
   REJECT("\"\xFE\"", M_UTF8, 1);
   REJECT("\"\xFF\"", M_UTF8, 1);
-  REJECT("\"\xC3\"", M_UTF8, 2);           /* truncated: at the quote */
+  REJECT("\"\xC3\"", M_UTF8, 2); /* truncated: at the quote */
   REJECT("\"\xE2\x82\"", M_UTF8, 3);
   REJECT("\"\xF0\x9F\x98\"", M_UTF8, 4);
   REJECT("\"\xE2\x82x\"", M_UTF8, 3);
@@ -455,7 +457,7 @@ TEST(utf8) {
   REJECT("\"\xC3", M_END, 2);
   REJECT("\"\xF0\x9F\x98", M_END, 4);
   REJECT("\"0123456789\xC3\xC3\"", M_UTF8, 12);
-  REJECT("[1,\xC3\xA9]", M_VALUE, 3);       /* outside a string */
+  REJECT("[1,\xC3\xA9]", M_VALUE, 3); /* outside a string */
   REJECT("{\"a\":1}\xC3\xA9", M_EXTRA, 7);
 }
 
@@ -730,13 +732,13 @@ TEST(cursor_peek) {
     const char *s;
     sseval__jkind k;
   } t[] = {
-      {" {", SSEVAL__JK_OBJECT}, {"[", SSEVAL__JK_ARRAY},
-      {"\"", SSEVAL__JK_STRING}, {"-", SSEVAL__JK_NUMBER},
-      {"0", SSEVAL__JK_NUMBER},  {"9", SSEVAL__JK_NUMBER},
-      {"t", SSEVAL__JK_TRUE},    {"f", SSEVAL__JK_FALSE},
-      {"n", SSEVAL__JK_NULL},    {"", SSEVAL__JK_ERROR},
-      {" ", SSEVAL__JK_ERROR},   {"x", SSEVAL__JK_ERROR},
-      {"]", SSEVAL__JK_ERROR},
+    { " {", SSEVAL__JK_OBJECT }, { "[", SSEVAL__JK_ARRAY },
+    { "\"", SSEVAL__JK_STRING }, { "-", SSEVAL__JK_NUMBER },
+    { "0", SSEVAL__JK_NUMBER },  { "9", SSEVAL__JK_NUMBER },
+    { "t", SSEVAL__JK_TRUE },    { "f", SSEVAL__JK_FALSE },
+    { "n", SSEVAL__JK_NULL },    { "", SSEVAL__JK_ERROR },
+    { " ", SSEVAL__JK_ERROR },   { "x", SSEVAL__JK_ERROR },
+    { "]", SSEVAL__JK_ERROR },
   };
   size_t i;
   for (i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -838,7 +840,8 @@ static size_t decode_all(const char *js, size_t n, char *out, size_t cap,
 #define DECODES(lit, exp)                                                      \
   do {                                                                         \
     char out_[256];                                                            \
-    size_t np_, n_ = decode_all(lit, sizeof(lit) - 1, out_, sizeof out_, &np_); \
+    size_t np_,                                                                \
+        n_ = decode_all(lit, sizeof(lit) - 1, out_, sizeof out_, &np_);        \
     CHECK(n_ != (size_t)-1);                                                   \
     if (n_ != (size_t)-1) CHECK_MEM(out_, n_, exp, sizeof(exp) - 1);           \
   } while (0)
@@ -859,20 +862,24 @@ TEST(decode) {
   DECODES("\"\\uD7FF\"", "\xED\x9F\xBF");
   DECODES("\"\\uE000\"", "\xEE\x80\x80");
   DECODES("\"\\uFFFF\"", "\xEF\xBF\xBF");
-  DECODES("\"\\uD800\\uDC00\"", "\xF0\x90\x80\x80");      /* U+10000 */
-  DECODES("\"\\uD83D\\uDE00\"", "\xF0\x9F\x98\x80");      /* U+1F600 */
+  DECODES("\"\\uD800\\uDC00\"", "\xF0\x90\x80\x80"); /* U+10000 */
+  DECODES("\"\\uD83D\\uDE00\"", "\xF0\x9F\x98\x80"); /* U+1F600 */
   DECODES("\"\\ud83d\\ude00\"", "\xF0\x9F\x98\x80");
-  DECODES("\"\\uDBFF\\uDFFF\"", "\xF4\x8F\xBF\xBF");      /* U+10FFFF */
-  DECODES("\"a\\nb\\u00e9\\ud83d\\ude00c\"",
-          "a\n" "b\xC3\xA9\xF0\x9F\x98\x80" "c");
+  DECODES("\"\\uDBFF\\uDFFF\"", "\xF4\x8F\xBF\xBF"); /* U+10FFFF */
+  DECODES("\"a\\nb\\u00e9\\ud83d\\ude00c\"", "a\n"
+                                             "b\xC3\xA9\xF0\x9F\x98\x80"
+                                             "c");
   DECODES("\"\xC3\xA9\\n\xF0\x9F\x98\x80\"", "\xC3\xA9\n\xF0\x9F\x98\x80");
   /* pieces: raw runs point into the buffer; escapes coalesce in scratch */
   CHECK(decode_all("\"ab\\n\\t\\u00e9cd\"", 16, out, sizeof out, &np) == 8);
-  CHECK_MEM(out, 8, "ab\n\t\xC3\xA9" "cd", 8);
+  CHECK_MEM(out, 8,
+            "ab\n\t\xC3\xA9"
+            "cd",
+            8);
   CHECK_EQ_U64(np, 3);
   /* 7 escapes of 3 bytes: scratch holds two per piece, none is split */
-  CHECK(decode_all("\"\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\"",
-                   44, out, sizeof out, &np) == 21);
+  CHECK(decode_all("\"\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\"", 44,
+                   out, sizeof out, &np) == 21);
   CHECK_EQ_U64(np, 4);
   {
     size_t i;
@@ -933,11 +940,18 @@ TEST(stream_api) {
 
 /* tool input as the API streams it: pieces cut anywhere */
 TEST(stream_tool_input_pieces) {
-  static const char *const pieces[] = {
-      "",         "{\"loc",  "ation\": \"San", " Francisco, CA\", \"u",
-      "nit\": \"f", "ahr\\u00", "e9nheit\", \"emoji\": \"\\ud83d",
-      "\\ude00\", \"n\": -1", "2.5e", "+3, \"t\": tr", "ue, \"c\": \"caf\xC3",
-      "\xA9\"}"};
+  static const char *const pieces[] = { "",
+                                        "{\"loc",
+                                        "ation\": \"San",
+                                        " Francisco, CA\", \"u",
+                                        "nit\": \"f",
+                                        "ahr\\u00",
+                                        "e9nheit\", \"emoji\": \"\\ud83d",
+                                        "\\ude00\", \"n\": -1",
+                                        "2.5e",
+                                        "+3, \"t\": tr",
+                                        "ue, \"c\": \"caf\xC3",
+                                        "\xA9\"}" };
   sseval__jstream js;
   size_t i;
   int ok = 1;
@@ -1115,8 +1129,7 @@ TEST(preview_errors_and_limits) {
     CHECK(sseval_partial_json_preview(deep, n, big, sizeof big, &len) ==
           SSEVAL_OK);
     CHECK_EQ_U64(len, n + 40);
-    for (i = 0; i < 40; i++)
-      CHECK(big[n + i] == (i % 2 ? '}' : ']'));
+    for (i = 0; i < 40; i++) CHECK(big[n + i] == (i % 2 ? '}' : ']'));
   }
 }
 
@@ -1124,12 +1137,12 @@ TEST(preview_errors_and_limits) {
  * full document previews to itself. */
 TEST(preview_every_prefix) {
   static const char *const docs[] = {
-      "{\"location\": \"San Francisco, CA\", \"unit\": \"fahrenheit\"}",
-      ("{\"a\":[1,-2.5e+3,true,false,null,{\"b\":\"c\\u00e9\\ud83d\\ude00\"}],"
-       "\"d\":{}, \"e\":[], \"f\":\"\xE6\x97\xA5\\n\"}"),
-      "[ {\"x\" : [ [ ] , { } ] } , \"y\" , 0 ]",
-      "\"just a string \\\" with \\\\ escapes\"",
-      "  {\"nested\":{\"deeper\":{\"deepest\":[1,2,3]}}}  ",
+    "{\"location\": \"San Francisco, CA\", \"unit\": \"fahrenheit\"}",
+    ("{\"a\":[1,-2.5e+3,true,false,null,{\"b\":\"c\\u00e9\\ud83d\\ude00\"}],"
+     "\"d\":{}, \"e\":[], \"f\":\"\xE6\x97\xA5\\n\"}"),
+    "[ {\"x\" : [ [ ] , { } ] } , \"y\" , 0 ]",
+    "\"just a string \\\" with \\\\ escapes\"",
+    "  {\"nested\":{\"deeper\":{\"deepest\":[1,2,3]}}}  ",
   };
   size_t d;
   for (d = 0; d < sizeof docs / sizeof docs[0]; d++) {

@@ -57,8 +57,12 @@ struct Rng {
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
     return z ^ (z >> 31);
   }
-  uint32_t below(uint32_t n) { return (uint32_t)(next() % n); }
-  bool chance(uint32_t pct) { return below(100) < pct; }
+  uint32_t below(uint32_t n) {
+    return (uint32_t)(next() % n);
+  }
+  bool chance(uint32_t pct) {
+    return below(100) < pct;
+  }
 };
 
 /* ---- generating valid JSON (iterative) ------------------------------------ */
@@ -69,8 +73,8 @@ struct Gen {
   explicit Gen(Rng &rng) : r(rng) {}
 
   void ws() {
-    static const char *const w[] = {"", "", "", "", " ", "\n", "\t", "\r\n ",
-                                    "    "};
+    static const char *const w[] = { "",   "",   "",      "",    " ",
+                                     "\n", "\t", "\r\n ", "    " };
     if (r.chance(25)) out += w[r.below(9)];
   }
   void utf8(uint32_t cp) {
@@ -120,8 +124,8 @@ struct Gen {
         break;
       }
       case 3: {
-        static const char *const e[] = {"\\\"", "\\\\", "\\/", "\\b",
-                                        "\\f",  "\\n",  "\\r", "\\t"};
+        static const char *const e[] = { "\\\"", "\\\\", "\\/", "\\b",
+                                         "\\f",  "\\n",  "\\r", "\\t" };
         out += e[r.below(8)];
         break;
       }
@@ -137,15 +141,9 @@ struct Gen {
         hex4(0xDC00 + ((cp - 0x10000) & 0x3FF));
         break;
       }
-      case 6:
-        utf8(bmp_non_surrogate() | 0x80);
-        break;
-      case 7:
-        utf8(0x10000 + r.below(0x100000));
-        break;
-      default:
-        out += r.chance(50) ? "\x7f" : " ";
-        break;
+      case 6: utf8(bmp_non_surrogate() | 0x80); break;
+      case 7: utf8(0x10000 + r.below(0x100000)); break;
+      default: out += r.chance(50) ? "\x7f" : " "; break;
       }
     }
     strings.emplace_back(begin, out.size());
@@ -198,7 +196,7 @@ struct Gen {
         bool obj = r.chance(50);
         out += obj ? '{' : '[';
         ws();
-        st.push_back(Frame{obj, r.below(r.chance(10) ? 12 : 5), true});
+        st.push_back(Frame{ obj, r.below(r.chance(10) ? 12 : 5), true });
       } else {
         scalar();
       }
@@ -289,8 +287,10 @@ size_t max_nesting(const std::string &s) {
   for (size_t i = 0; i < s.size(); i++) {
     char ch = s[i];
     if (in) {
-      if (ch == '\\') i++;
-      else if (ch == '"') in = false;
+      if (ch == '\\')
+        i++;
+      else if (ch == '"')
+        in = false;
     } else if (ch == '"') {
       in = true;
     } else if (ch == '[' || ch == '{') {
@@ -309,8 +309,10 @@ bool has_out_of_range_number(const std::string &s) {
   for (size_t i = 0; i < s.size(); i++) {
     char ch = s[i];
     if (in) {
-      if (ch == '\\') i++;
-      else if (ch == '"') in = false;
+      if (ch == '\\')
+        i++;
+      else if (ch == '"')
+        in = false;
       continue;
     }
     if (ch == '"') {
@@ -409,8 +411,7 @@ void compare_values(Counts &k, const std::string &s, uint64_t idx,
       }
       std::string_view want = it.key();
       std::string mine = decode(key);
-      if (mine != want ||
-          !sseval__jstr_eq(&key, want.data(), want.size()) ||
+      if (mine != want || !sseval__jstr_eq(&key, want.data(), want.size()) ||
           (want.size() && sseval__jstr_eq(&key, want.data(), want.size() - 1)))
         fail(k, "decoded key differs", s, idx, nullptr, nullptr);
       if (sseval__j_peek(&c) == SSEVAL__JK_STRING) {
@@ -436,10 +437,13 @@ void corrupt(Rng &r, Gen &g, std::string &s) {
   static const char interesting[] = "\"\\,:[]{} 0-.eE+t'/\x00\x1f\x7f";
   size_t n = s.size();
   auto pos = [&](size_t m) { return m ? (size_t)r.below((uint32_t)m) : 0; };
-  auto in_string = [&]() -> size_t { /* an offset inside a string's content */
-    if (g.strings.empty()) return std::string::npos;
-    auto sp = g.strings[r.below((uint32_t)g.strings.size())];
-    return sp.first + r.below((uint32_t)(sp.second - sp.first + 1));
+  auto in_string =
+      [&]() -> size_t { /* an offset inside a string's content */
+                        if (g.strings.empty()) return std::string::npos;
+                        auto sp =
+                            g.strings[r.below((uint32_t)g.strings.size())];
+                        return sp.first +
+                               r.below((uint32_t)(sp.second - sp.first + 1));
   };
   switch (r.below(16)) {
   case 0:
@@ -449,9 +453,7 @@ void corrupt(Rng &r, Gen &g, std::string &s) {
   case 2:
     if (n) s[pos(n)] = interesting[r.below(sizeof interesting - 1)];
     break;
-  case 3:
-    s.resize(pos(n + 1));
-    break;
+  case 3: s.resize(pos(n + 1)); break;
   case 4:
     if (n) s.erase(pos(n), 1);
     break;
@@ -469,25 +471,28 @@ void corrupt(Rng &r, Gen &g, std::string &s) {
     break;
   }
   case 7: { /* bad escape */
-    static const char *const e[] = {"\\x", "\\u12", "\\uZZZZ", "\\'",
-                                    "\\U0041", "\\", "\\u12g4", "\\0"};
+    static const char *const e[] = { "\\x",     "\\u12", "\\uZZZZ", "\\'",
+                                     "\\U0041", "\\",    "\\u12g4", "\\0" };
     size_t p = in_string();
     if (p != std::string::npos) s.insert(p, e[r.below(8)]);
     break;
   }
   case 8: { /* invalid UTF-8 */
-    static const char *const u[] = {"\xC0\x80", "\xE0\x80\x80", "\xED\xA0\x80",
-                                    "\xF4\x90\x80\x80", "\xF8", "\x80", "\xC3",
-                                    "\xE2\x82", "\xFE", "\xF0\x8F\xBF\xBF",
-                                    "\xC1\xBF", "\xF0\x9F\x98"};
+    static const char *const u[] = { "\xC0\x80",     "\xE0\x80\x80",
+                                     "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                     "\xF8",         "\x80",
+                                     "\xC3",         "\xE2\x82",
+                                     "\xFE",         "\xF0\x8F\xBF\xBF",
+                                     "\xC1\xBF",     "\xF0\x9F\x98" };
     size_t p = in_string();
     if (p != std::string::npos) s.insert(p, u[r.below(12)]);
     break;
   }
   case 9: { /* lone or reversed surrogates */
-    static const char *const u[] = {"\\ud800", "\\udc00", "\\uDBFF\\u0041",
-                                    "\\udc00\\ud800", "\\ud800\\ud800",
-                                    "\\uD83D", "\\uDE00x", "\\ud800\\n"};
+    static const char *const u[] = { "\\ud800",        "\\udc00",
+                                     "\\uDBFF\\u0041", "\\udc00\\ud800",
+                                     "\\ud800\\ud800", "\\uD83D",
+                                     "\\uDE00x",       "\\ud800\\n" };
     size_t p = in_string();
     if (p != std::string::npos) s.insert(p, u[r.below(8)]);
     break;
@@ -513,23 +518,25 @@ void corrupt(Rng &r, Gen &g, std::string &s) {
     s = pre + s + tail;
     break;
   }
-  case 12: /* a second value */
-    s += r.chance(50) ? " 1" : "{}";
-    break;
+  case 12: /* a second value */ s += r.chance(50) ? " 1" : "{}"; break;
   case 13: { /* random byte inserted */
     s.insert(pos(n + 1), 1, (char)r.below(256));
     break;
   }
   case 14: { /* odd-but-valid tail or head whitespace, or a bad one */
-    static const char *const w[] = {" ", "\f", "\v", "\xC2\xA0", "\xEF\xBB\xBF",
-                                    "\r\n"};
-    if (r.chance(50)) s.insert(0, w[r.below(6)]);
-    else s += w[r.below(6)];
+    static const char *const w[] = { " ",        "\f",           "\v",
+                                     "\xC2\xA0", "\xEF\xBB\xBF", "\r\n" };
+    if (r.chance(50))
+      s.insert(0, w[r.below(6)]);
+    else
+      s += w[r.below(6)];
     break;
   }
   default: { /* a number's neighbourhood */
-    static const char *const t[] = {"01", "-", "1.", ".5", "1e", "+1", "1e+",
-                                    "-0", "0.0e0", "1E400", "NaN", "tru"};
+    static const char *const t[] = {
+      "01",  "-",  "1.",    ".5",    "1e",  "+1",
+      "1e+", "-0", "0.0e0", "1E400", "NaN", "tru"
+    };
     s.insert(pos(n + 1), t[r.below(12)]);
     break;
   }
@@ -542,7 +549,7 @@ void corrupt(Rng &r, Gen &g, std::string &s) {
 int main(int argc, char **argv) {
   uint64_t cases = argc > 1 ? strtoull(argv[1], nullptr, 10) : 200000;
   uint64_t seed = argc > 2 ? strtoull(argv[2], nullptr, 10) : 20240601;
-  Rng rng{seed};
+  Rng rng{ seed };
   Counts k;
   simdjson::dom::parser parser;
   test_current_ = "json_diff";
@@ -570,12 +577,14 @@ int main(int argc, char **argv) {
     for (int mode = 0; mode < 3; mode++) {
       Res st = stream_run(s, rng, mode);
       if (!same(cur, st))
-        fail(k, mode == 0 ? "stream (whole) differs from cursor"
-                : mode == 1 ? "stream (2 pieces) differs from cursor"
-                            : "stream (small chunks) differs from cursor",
+        fail(k,
+             mode == 0   ? "stream (whole) differs from cursor"
+             : mode == 1 ? "stream (2 pieces) differs from cursor"
+                         : "stream (small chunks) differs from cursor",
              s, i, &cur, &st);
     }
-    if (!corrupted && !cur.ok) fail(k, "generated text rejected", s, i, &cur, nullptr);
+    if (!corrupted && !cur.ok)
+      fail(k, "generated text rejected", s, i, &cur, nullptr);
 
     simdjson::padded_string ps(s.data(), s.size());
     simdjson::dom::element el;
@@ -600,8 +609,9 @@ int main(int argc, char **argv) {
       k.range_excluded++; /* difference 2 */
       continue;
     }
-    fail(k, cur.ok ? "sseval accepts, simdjson rejects"
-                   : "sseval rejects, simdjson accepts",
+    fail(k,
+         cur.ok ? "sseval accepts, simdjson rejects"
+                : "sseval rejects, simdjson accepts",
          s, i, &cur, nullptr);
     if (!cur.ok && k.failures <= 20) fprintf(stderr, "  simdjson: OK\n");
     if (cur.ok && k.failures <= 20)
@@ -609,16 +619,18 @@ int main(int argc, char **argv) {
   }
 
   printf("json_diff: %" PRIu64 " cases (seed %" PRIu64 "): %" PRIu64
-         " valid, %" PRIu64 " invalid, excluded %" PRIu64 " (depth > 512) + %" PRIu64
-         " (number range); %" PRIu64 " top-level strings and %" PRIu64
+         " valid, %" PRIu64 " invalid, excluded %" PRIu64
+         " (depth > 512) + %" PRIu64 " (number range); %" PRIu64
+         " top-level strings and %" PRIu64
          " object members decoded and compared; %" PRIu64 " failures\n",
          k.cases, seed, k.valid, k.invalid, k.depth_excluded, k.range_excluded,
          k.strings_compared, k.members_compared, k.failures);
   /* the known differences themselves, pinned */
   {
-    static const char *const range[] = {"1e400", "-1E+400", "18446744073709551616",
-                                        "-9223372036854775809",
-                                        "[123456789012345678901234567890]"};
+    static const char *const range[] = { "1e400", "-1E+400",
+                                         "18446744073709551616",
+                                         "-9223372036854775809",
+                                         "[123456789012345678901234567890]" };
     for (const char *t : range) {
       std::string s(t);
       simdjson::padded_string ps(s.data(), s.size());
@@ -642,7 +654,9 @@ int main(int argc, char **argv) {
   }
   CHECK(k.failures == 0);
   CHECK(k.valid > cases / 4 && k.invalid > cases / 4);
-  if (k.failures == 0) test_cases_passed_++;
-  else test_cases_failed_++;
+  if (k.failures == 0)
+    test_cases_passed_++;
+  else
+    test_cases_failed_++;
   return test_summary();
 }
