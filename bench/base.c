@@ -1,7 +1,7 @@
 /*
  * bench/base.c - the machine's limits and the C baselines, on one corpus.
  *
- *   base [--smoke] [--reps N] [--budget S] CORPUS...
+ *   base [--smoke] [--reps N] [--budget S] [--only SUBJECT] CORPUS...
  *   base --callgrind SUBJECT CORPUS     one pass of SUBJECT in bench_region
  *   base --count FILE                   memchr line count as a whole process
  *   base --exec REPS CMD [ARGS...]      time a whole process (when hyperfine
@@ -337,7 +337,8 @@ int main(int argc, char **argv) {
         printf("I\t%s\t%s\t%zu\t%llu\n", s->name, corpus, len, (unsigned long long)ev);
         continue;
       }
-      bench_measure(s->name, corpus, s->chunk, s->fn, s->ctx, buf, len, &o);
+      if (bench_selected(&o, s->name))
+        bench_measure(s->name, corpus, s->chunk, s->fn, s->ctx, buf, len, &o);
     }
     free(copy_dst);
     free(buf);

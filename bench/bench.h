@@ -148,7 +148,13 @@ typedef struct bench_opts {
   int smoke;       /* one rep, no warm-up: checks that the code runs */
   size_t chunks[8]; /* --chunks 65536,1024,1 (drivers that take chunk sizes) */
   int nchunks;      /* 0: the driver's default */
+  const char *only; /* --only SUBJECT: measure just that subject */
 } bench_opts;
+
+/* Whether a subject is selected by --only. */
+static BENCH_UNUSED int bench_selected(const bench_opts *o, const char *subject) {
+  return !o->only || strcmp(o->only, subject) == 0;
+}
 
 static BENCH_UNUSED int bench_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -225,6 +231,7 @@ static BENCH_UNUSED int bench_parse_opts(int argc, char **argv, bench_opts *o,
   o->budget_s = 6.0;
   o->smoke = 0;
   o->nchunks = 0;
+  o->only = NULL;
   *callgrind = NULL;
   int i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
@@ -245,6 +252,8 @@ static BENCH_UNUSED int bench_parse_opts(int argc, char **argv, bench_opts *o,
         o->chunks[o->nchunks++] = (size_t)v;
         c = *end == ',' ? end + 1 : end;
       }
+    } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+      o->only = argv[++i];
     } else if (!strcmp(argv[i], "--callgrind") && i + 1 < argc) {
       *callgrind = argv[++i];
     } else if (!strcmp(argv[i], "--")) {

@@ -249,11 +249,12 @@ int main(int argc, char **argv) {
           report_bad(modes[m].mode, corpus, v);
           continue;
         }
+        if (!bench_selected(&o, name)) continue;
         bench_measure(name, corpus, chunks[k], s_val, v, buf, len, &o);
         metrics(modes[m].mode, modes[m].flags, corpus, buf, len, chunks[k]);
       }
       val_free(v);
-      if (!cg && !did_memory) memory(modes[m].mode, modes[m].flags, buf, len);
+      if (!cg && !did_memory && !o.only) memory(modes[m].mode, modes[m].flags, buf, len);
     }
     did_memory = 1;
     free(buf);

@@ -217,10 +217,11 @@ int main(int argc, char **argv) {
         printf("I\t%s\t%s\t%zu\t%llu\n", name, corpus, len, (unsigned long long)ev);
         continue;
       }
+      if (!bench_selected(&o, name)) continue;
       bench_measure(name, corpus, chunks[k], s_tok, t, buf, len, &o);
       metrics(corpus, buf, len, chunks[k]);
     }
-    if (!cg && !did_memory) {
+    if (!cg && !did_memory && !o.only) {
       memory(buf, len);
       did_memory = 1;
     }

@@ -40,6 +40,8 @@ def load(path):
                                    tool=p[6] if len(p) > 6 else "")
             elif k == "S" and len(p) >= 3:
                 misc[p[1]] = p[2]
+            elif k == "P" and len(p) >= 3:
+                misc["perf." + p[1]] = p[2]
             elif k == "G" and len(p) >= 4 and p[2] and p[3]:
                 cg[p[1]] = (int(p[2]), int(p[3]))
     return conf, runs, metrics, whole, misc, cg, corpora
@@ -77,6 +79,21 @@ def main():
     def mibs(r):
         return r["bytes"] / MIB / r["t"] if r and r["t"] > 0 else None
 
+    def xmemchr(subject):
+        """A subject's speed as a fraction of memchr's: measured interleaved
+        in-process for C; for the node peers, against the mean of the memchr
+        runs right before and after the peer (memchr_before_X / _after_X)."""
+        r = find(subject)
+        if not r:
+            return None
+        if r["tm"] > 0:
+            return r["ratio"]
+        near = [mibs(find(f"memchr_{w}_{subject}")) for w in ("before", "after")]
+        near = [v for v in near if v]
+        if near and mibs(r):
+            return mibs(r) / (sum(near) / len(near))
+        return None
+
     # Events in the realistic corpus: the tokenizer's count (every SSE event).
     tok = find("tok_64k")
     corpus_events = tok["events"] if tok else None
@@ -99,9 +116,10 @@ def main():
       "a plain `memchr('\\n')` loop over the same buffer in the same process; "
       "`x memchr` is the median of the per-rep ratios (memchr time / subject "
       "time), so a noisy neighbour slows both sides of a ratio alike. The node "
-      "peers run in their own process in the same run; their `x memchr` uses "
-      "the memchr median of the baseline process. events/s counts every SSE "
-      "event of the corpus (pings included) for every row.")
+      "peers run in their own process; their `x memchr` is their speed over "
+      "the mean of two memchr measurements taken right before and right after "
+      "them. events/s counts every SSE event of the corpus (pings included) "
+      "for every row.")
     w("")
     w("Corpora (bench/gen, seeded):")
     w("")
@@ -141,20 +159,19 @@ def main():
         ev = corpus_events or r["events"]
         evs = ev / r["t"] if r["t"] > 0 else None
         nse = r["t"] * 1e9 / ev if ev else None
-        if r["tm"] > 0:
-            xm = ratio_fmt(r["ratio"])
-        elif memchr_mibs and m:
-            xm = "~" + ratio_fmt(m / memchr_mibs)
-        else:
-            xm = "-"
+        xm = ratio_fmt(xmemchr(subj)) if xmemchr(subj) is not None else "-"
         w(f"| {label} | {fmt(m)} | {fmt(evs)} | {fmt(nse, 1)} | {xm} |")
     w("")
 
     # ---- peers side by side -------------------------------------------------------
     w("## Peers side by side (same run)")
     w("")
-    w("| peer | MiB/s | events/s | sseval counterpart | sseval MiB/s | sseval is faster by |")
-    w("| --- | ---: | ---: | --- | ---: | ---: |")
+    w("The ratio is taken on speeds relative to memchr measured next to each "
+      "subject (see above), so that load from other processes during the run "
+      "does not favour either side; raw MiB/s are shown too.")
+    w("")
+    w("| peer | MiB/s | events/s | x memchr | sseval counterpart | sseval MiB/s | sseval x memchr | sseval is faster by |")
+    w("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
     pairs = [
         ("hand-rolled C tokenizer (malloc per line/event), 64 KiB", "naive_64k", "tokenizer, 64 KiB", "tok_64k"),
         ("hand-rolled C tokenizer, 1 B chunks", "naive_1b", "tokenizer, 1 B", "tok_1b"),
@@ -168,10 +185,12 @@ def main():
         if not p:
             continue
         pm, sm = mibs(p), mibs(s) if s else None
+        px, sx = xmemchr(ps), xmemchr(ss)
         ev = corpus_events or p["events"]
-        r = sm / pm if (sm and pm) else None
+        r = sx / px if (sx and px) else None
         peer_ratio[ps] = r
-        w(f"| {label} | {fmt(pm, 1)} | {fmt(ev / p['t'])} | {slabel} | {fmt(sm)} | {ratio_fmt(r)} |")
+        w(f"| {label} | {fmt(pm, 1)} | {fmt(ev / p['t'])} | {ratio_fmt(px)} | {slabel} | "
+          f"{fmt(sm)} | {ratio_fmt(sx)} | {ratio_fmt(r)} |")
     w("")
 
     # ---- whole processes -------------------------------------------------------------
@@ -206,6 +225,17 @@ def main():
             rels = "1" if key == "sseval_check" else (
                 f"{ratio_fmt(rel)} the speed" if rel is not None else "-")
             w(f"| {label} | {x['t']:.3f} | {fmt(m)} | {rels} |")
+        w("")
+
+    perf = {k[5:]: int(v) for k, v in misc.items() if k.startswith("perf.") and v.isdigit()}
+    if perf and single_bytes:
+        w("Hardware instruction counts of those processes (`perf stat -e instructions`, "
+          "start-up and file read included): " + "; ".join(
+              f"{k} {v / single_bytes:.2f} per input byte" for k, v in perf.items()) + ".")
+        w("")
+    elif "perf_stat" in misc:
+        w(f"`perf stat -e instructions`: {misc['perf_stat']}; instruction counts come "
+          "from callgrind below.")
         w("")
 
     # ---- adversarial shapes ---------------------------------------------------------------

@@ -98,8 +98,9 @@ if [ "$smoke" = 1 ]; then
 else
   big=${size_mib}m; adv=$(( size_mib > 16 ? 16 : size_mib ))m; cgsize=4m
 fi
+genv=$(cksum <"$here/gen.c" | cut -c1-6) # a new generator makes new corpora
 corpus() { # shape size -> path (generated once, cached by name)
-  local f="$cdir/$1-$2-s$seed.sse"
+  local f="$cdir/$1-$2-s$seed-g$genv.sse"
   if [ ! -s "$f" ]; then
     "$bin/gen" --shape "$1" --size "$2" --seed "$seed" -o "$f.tmp" 2>"$f.stats"
     mv "$f.tmp" "$f"
@@ -165,8 +166,14 @@ if [ "$node_ok" = 1 ]; then
   step "JavaScript peers (node $(node --version))"
   nopts=(--reps 5 --budget 25)
   [ "$smoke" = 1 ] && nopts=(--reps 1)
+  # The machine's limit right before and after each peer (node has no
+  # memchr of its own): the peer's `x memchr` uses their mean.
+  near() { "${pin[@]}" "$bin/base" "${opts[@]}" --only memchr --reps 5 "$realistic" |
+             sed "s/^R\tmemchr\t/R\tmemchr_$1\t/" >>"$rec"; }
   for s in esp_json sdk_stream sdk_message; do
+    near "before_$s"
     "${pin[@]}" node "$here/peers.mjs" "$s" "${nopts[@]}" "$realistic" >>"$rec"
+    near "after_$s"
   done
 else
   log "run.sh: node peers skipped"
@@ -215,6 +222,23 @@ if [ "$node_ok" = 1 ]; then
   time_cmd node_sdk_message "$nreps" node "$here/peers.mjs" sdk_message --once "$single"
 fi
 echo "S	single_bytes	$(wc -c <"$single" | tr -d ' ')" >>"$rec"
+
+# Hardware instruction counts of whole processes, where the machine exposes
+# them (`perf stat -e instructions true` prints a number, not <not supported>).
+if [ "$smoke" = 0 ] && command -v perf >/dev/null 2>&1 &&
+   perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
+  step "perf stat (instructions of whole processes)"
+  pstat() { # name cmd...
+    local name=$1; shift
+    local n
+    n=$("${pin[@]}" perf stat -x, -e instructions "$@" 2>&1 >/dev/null | awk -F, '/instructions/ {print $1; exit}')
+    [ -n "$n" ] && printf 'P\t%s\t%s\n' "$name" "$n" >>"$rec"
+  }
+  pstat memchr_count "$bin/base" --count "$single"
+  [ -n "$cli" ] && pstat sseval_check "$cli" check "$single"
+else
+  echo "S	perf_stat	not supported here (perf stat -e instructions)" >>"$rec"
+fi
 
 # ---- instruction counts ----------------------------------------------------------------------
 if [ "$smoke" = 0 ] && [ "$use_cg" = 1 ] && command -v valgrind >/dev/null 2>&1; then
