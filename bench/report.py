@@ -201,8 +201,10 @@ def main():
         w("Wall time of the whole process (start-up and file read included), median; "
           f"timed with {next(iter(whole.values()))['tool'] or '?'}, pinned to one CPU.")
         w("")
-        w("| process | median s | MiB/s | vs `sseval check` |")
-        w("| --- | ---: | ---: | ---: |")
+        sr = find("val_64k", "single-")
+        single_events = sr["events"] if sr else None
+        w("| process | median s | MiB/s | events/s | x memchr process | `sseval check` is faster by |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: |")
         labels = [
             ("memchr_count", "memchr line count (`bench/base --count`)"),
             ("sseval_check", "`sseval check FILE`"),
@@ -213,18 +215,19 @@ def main():
             ("node_sdk_message", "node: @anthropic-ai/sdk MessageStream.finalMessage()"),
         ]
         chk = whole.get("sseval_check")
+        mc = whole.get("memchr_count")
         for key, label in labels:
             x = whole.get(key)
             if not x:
                 continue
             if x["exit"] != 0:
-                w(f"| {label} | failed (exit {x['exit']}) | - | - |")
+                w(f"| {label} | failed (exit {x['exit']}) | - | - | - | - |")
                 continue
             m = single_bytes / MIB / x["t"] if x["t"] > 0 else None
-            rel = chk["t"] / x["t"] if chk and chk["exit"] == 0 and x["t"] > 0 else None
-            rels = "1" if key == "sseval_check" else (
-                f"{ratio_fmt(rel)} the speed" if rel is not None else "-")
-            w(f"| {label} | {x['t']:.3f} | {fmt(m)} | {rels} |")
+            evs = single_events / x["t"] if single_events and x["t"] > 0 else None
+            xm = mc["t"] / x["t"] if mc and mc["exit"] == 0 and x["t"] > 0 else None
+            rel = x["t"] / chk["t"] if chk and chk["exit"] == 0 and chk["t"] > 0 else None
+            w(f"| {label} | {x['t']:.3f} | {fmt(m)} | {fmt(evs)} | {ratio_fmt(xm)} | {ratio_fmt(rel)} |")
         w("")
 
     perf = {k[5:]: int(v) for k, v in misc.items() if k.startswith("perf.") and v.isdigit()}
