@@ -218,7 +218,9 @@ int main(int argc, char **argv) {
         continue;
       }
       if (!bench_selected(&o, name)) continue;
-      bench_measure(name, corpus, chunks[k], s_tok, t, buf, len, &o);
+      bench_opts ok = o;
+      if (chunks[k] < 16 && ok.min_reps > 3) ok.min_reps = 3; /* slow: fewer reps */
+      bench_measure(name, corpus, chunks[k], s_tok, t, buf, len, &ok);
       metrics(corpus, buf, len, chunks[k]);
     }
     if (!cg && !did_memory && !o.only) {
