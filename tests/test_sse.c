@@ -881,6 +881,20 @@ TEST(generated_vs_reference) {
   sseref_buf_free(&in);
 }
 
+/* Longer streams (a few kB): line ends at every position of a 64-byte
+ * block, lines spanning blocks, chunks of every alignment. */
+TEST(generated_vs_reference_long) {
+  sseref_buf in;
+  int i, reported = 0;
+  sseref_buf_init(&in);
+  rng_state = 4096u;
+  for (i = 0; i < 300; i++) {
+    gen_stream(&in, 200 + rng_below(800));
+    diff_generated(&in, 0, 0, &reported);
+  }
+  sseref_buf_free(&in);
+}
+
 TEST(generated_vs_reference_small_limits) {
   sseref_buf in;
   int i, reported = 0;
@@ -2066,6 +2080,7 @@ int main(int argc, char **argv) {
   RUN(golden_cases_vs_reference);
   RUN(golden_cases_all_chunkings);
   RUN(generated_vs_reference);
+  RUN(generated_vs_reference_long);
   RUN(generated_vs_reference_small_limits);
   RUN(utf8_next_invalid_examples);
   RUN(utf8_replacement_counts);
