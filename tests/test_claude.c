@@ -780,6 +780,7 @@ typedef struct way {
   const size_t *sizes; /* W_CHUNKS: chunk sizes summing to the input length */
   size_t n;
   int pause_all;       /* every callback returns SSEVAL_CB_PAUSE */
+  int pause_kind;      /* or only the callbacks of this CBK_* kind */
 } way;
 
 /*
@@ -798,6 +799,7 @@ static void run_chunks(const unsigned char *in, const cfg *k, const way *w,
   memset(o, 0, sizeof *o);
   rec_init(&r, verbose);
   r.pause_all = w->pause_all;
+  r.pause_kind = w->pause_kind;
   rec_callbacks(&cbs);
   make_opts(k, &opts);
   if (sseval_claude_new(&c, &cbs, &r, &opts) != SSEVAL_OK) {
@@ -976,6 +978,7 @@ static way chunk_way(const chunking *c, int pause_all) {
   w.sizes = c->sizes;
   w.n = c->n;
   w.pause_all = pause_all;
+  w.pause_kind = CBK_NONE;
   return w;
 }
 
@@ -1628,6 +1631,1577 @@ TEST(cases_every_chunking) {
   }
 }
 
+/* ---- streams built in C ----------------------------------------------------------- */
+
+/* Append "event: NAME<eol>data: DATA<eol><eol>"; in DATA every ' becomes "
+ * (so JSON reads well in C literals; write \\' for an escaped quote). */
+static void add_ev(sb *b, const char *name, const char *data_sq, const char *eol) {
+  size_t i, at;
+  sb_adds(b, "event: ");
+  sb_adds(b, name);
+  sb_adds(b, eol);
+  sb_adds(b, "data: ");
+  at = b->len;
+  sb_adds(b, data_sq);
+  for (i = at; i < b->len; i++)
+    if (b->p[i] == '\'') b->p[i] = '"';
+  sb_adds(b, eol);
+  sb_adds(b, eol);
+}
+
+/* A stream with every callback kind but the error: returns the byte offsets
+ * of each event start in starts[] (if not NULL). */
+static const char *const all_stream[][2] = {
+    {"message_start",
+     "{'type':'message_start','message':{'id':'msg_\\u0031','type':'message',"
+     "'role':'assistant','model':'cl\\u00e9','content':[],'stop_reason':null,"
+     "'stop_sequence':null,'usage':{'input_tokens':3,'output_tokens':1}}}"},
+    {"content_block_start",
+     "{'type':'content_block_start','index':0,'content_block':{'type':'text','text':''}}"},
+    {"ping", "{'type':'ping'}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'plain'}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'a\\nb\\u00e9'}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':0,'delta':{'type':'citations_delta',"
+     "'citation':{'type':'char_location','cited_text':'c','start_char_index':0}}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':0,'delta':{'type':'sparkle_delta','n':1}}"},
+    {"content_block_start",
+     "{'type':'content_block_start','index':1,'content_block':{'type':'tool_use',"
+     "'id':'toolu_A','name':'get','input':{}}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':1,'delta':{'type':'input_json_delta','partial_json':''}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':1,'delta':{'type':'input_json_delta',"
+     "'partial_json':'{\\'k\\':'}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':1,'delta':{'type':'input_json_delta',"
+     "'partial_json':'[1,\\'\\\\u00e9\\']}'}}"},
+    {"content_block_stop", "{'type':'content_block_stop','index':1}"},
+    {"content_block_stop", "{'type':'content_block_stop','index':0}"},
+    {"brand_new_event", "{'type':'brand_new_event','x':[1]}"},
+    {"content_block_start",
+     "{'type':'content_block_start','index':2,'content_block':{'type':'thinking','thinking':'','signature':''}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':2,'delta':{'type':'thinking_delta','thinking':'hmm'}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':2,'delta':{'type':'signature_delta','signature':'c2ln'}}"},
+    {"content_block_stop", "{'type':'content_block_stop','index':2}"},
+    {"content_block_start",
+     "{'type':'content_block_start','index':3,'content_block':{'type':'compaction','content':null}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':3,'delta':{'type':'compaction_delta','content':'S'}}"},
+    {"content_block_stop", "{'type':'content_block_stop','index':3}"},
+    {"content_block_start",
+     "{'type':'content_block_start','index':4,'content_block':{'type':'hologram','v':1}}"},
+    {"content_block_delta",
+     "{'type':'content_block_delta','index':4,'delta':{'type':'hologram_delta','v':2}}"},
+    {"content_block_stop", "{'type':'content_block_stop','index':4}"},
+    {"message_delta",
+     "{'type':'message_delta','delta':{'stop_reason':'stop_sequence','stop_sequence':'\\u0045ND'},"
+     "'usage':{'output_tokens':9}}"},
+    {"message_stop", "{'type':'message_stop'}"},
+};
+#define ALL_N (sizeof all_stream / sizeof all_stream[0])
+
+static void build_all(sb *b, const char *eol, size_t *starts) {
+  size_t i;
+  for (i = 0; i < ALL_N; i++) {
+    if (starts) starts[i] = b->len;
+    add_ev(b, all_stream[i][0], all_stream[i][1], eol);
+  }
+}
+
+/* The message the stream above rebuilds, written by hand. */
+static const char all_message[] =
+    "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"cl\xc3\xa9\","
+    "\"content\":["
+    "{\"type\":\"text\",\"text\":\"plaina\\nb\xc3\xa9\",\"citations\":[{\"type\":\"char_location\","
+    "\"cited_text\":\"c\",\"start_char_index\":0}]},"
+    "{\"type\":\"tool_use\",\"id\":\"toolu_A\",\"name\":\"get\",\"input\":{\"k\":[1,\"\\u00e9\"]}},"
+    "{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"c2ln\"},"
+    "{\"type\":\"compaction\",\"content\":\"S\"},"
+    "{\"type\":\"hologram\",\"v\":1}"
+    "],\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"END\","
+    "\"usage\":{\"input_tokens\":3,\"output_tokens\":9}}";
+
+/* Feed a whole buffer (handling PAUSED); returns the last status. */
+static sseval_status feed_all(sseval_claude *c, const char *buf, size_t len) {
+  size_t off = 0;
+  sseval_status st = SSEVAL_OK;
+  while (off < len) {
+    size_t used = 0;
+    st = sseval_claude_feed(c, buf + off, len - off, &used);
+    off += used;
+    if (st == SSEVAL_PAUSED) continue;
+    if (st != SSEVAL_OK) return st;
+    if (used == 0) break;
+  }
+  return st;
+}
+
+/* ---- every cut point ---------------------------------------------------------------- */
+
+/*
+ * Every prefix of a valid stream: complete once message_stop's blank line has
+ * begun (its CR or LF ends the line at once), else truncated at offset = the
+ * prefix length: eof_before_message_stop at an event boundary,
+ * eof_inside_event elsewhere. Each prefix is fed whole and in random chunks;
+ * boundary prefixes also byte by byte.
+ */
+static void truncation_run(const char *eol) {
+  sb s = {0};
+  size_t len, L, complete_at;
+  cfg k;
+  memset(&k, 0, sizeof k);
+  k.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  build_all(&s, eol, NULL);
+  len = s.len;
+  /* the message_stop event ends with its blank line: eol; it is dispatched
+   * as soon as that line's first terminator byte is read */
+  complete_at = len - strlen(eol) + 1;
+  for (L = 0; L <= len; L++) {
+    const unsigned char *in = (const unsigned char *)s.p;
+    sseval_verdict want_v;
+    sseval_rule want_r;
+    int boundary = at_event_boundary(in, L);
+    outcome o;
+    chunking ch;
+    way w;
+    int pass;
+    if (L >= complete_at) {
+      want_v = SSEVAL_VERDICT_COMPLETE;
+      want_r = SSEVAL_RULE_NONE;
+    } else {
+      want_v = SSEVAL_VERDICT_TRUNCATED;
+      want_r = boundary ? SSEVAL_RULE_EOF_BEFORE_MESSAGE_STOP
+                        : SSEVAL_RULE_EOF_INSIDE_EVENT;
+    }
+    for (pass = 0; pass < 3; pass++) {
+      if (pass == 0) ch_whole(&ch, L);
+      else if (pass == 1) ch_random(&ch, L, 16);
+      else if (boundary || L % 17 == 0) ch_fixed(&ch, L, 1);
+      else break;
+      w = chunk_way(&ch, pass == 1);
+      run_chunks(in, &k, &w, 0, &o);
+      free(ch.sizes);
+      if (o.problem[0] || o.res.verdict != want_v || o.res.rule != want_r ||
+          (want_v == SSEVAL_VERDICT_COMPLETE
+               ? o.res.has_offset
+               : (!o.res.has_offset || o.res.offset != L ||
+                  o.res.line != line_at(in, L))) ||
+          o.msg_st != SSEVAL_OK || o.res.bytes != L) {
+        test_failed_checks_++;
+        fprintf(stderr,
+                "truncation (eol %s) cut at %zu/%zu pass %d: got %s/%s off=%llu "
+                "line=%llu bytes=%llu, expected %s/%s off=%zu line=%llu %s\n",
+                eol[0] == '\r' ? (eol[1] ? "CRLF" : "CR") : "LF", L, len, pass,
+                sseval_verdict_name(o.res.verdict), sseval_rule_id(o.res.rule),
+                (unsigned long long)o.res.offset, (unsigned long long)o.res.line,
+                (unsigned long long)o.res.bytes, sseval_verdict_name(want_v),
+                sseval_rule_id(want_r), L, (unsigned long long)line_at(in, L),
+                o.problem);
+        outcome_free(&o);
+        sb_free(&s);
+        return;
+      }
+      outcome_free(&o);
+    }
+  }
+  sb_free(&s);
+}
+
+TEST(truncation_every_point_lf) { truncation_run("\n"); }
+TEST(truncation_every_point_crlf) { truncation_run("\r\n"); }
+TEST(truncation_every_point_cr) { truncation_run("\r"); }
+
+/* The whole stream of every kind, every way, against the hand-written message. */
+TEST(all_kinds_stream_every_way) {
+  static const char *const eols[] = {"\n", "\r\n", "\r"};
+  size_t e;
+  for (e = 0; e < 3; e++) {
+    sb s = {0};
+    outcome base;
+    cfg k;
+    memset(&k, 0, sizeof k);
+    build_all(&s, eols[e], NULL);
+    if (run_all_ways("all_kinds_stream", (const unsigned char *)s.p, s.len, &k,
+                     e == 0 ? 1 : 5, &base)) {
+      CHECK(base.res.verdict == SSEVAL_VERDICT_COMPLETE);
+      CHECK_STR(base.msg.p, base.msg.len, all_message);
+      CHECK_EQ_U64(base.st.pings, 1);
+      CHECK_EQ_U64(base.st.unknown_events, 1);
+      CHECK_EQ_U64(base.st.unknown_deltas, 2);
+      CHECK_EQ_U64(base.st.unknown_blocks, 1);
+      CHECK_EQ_U64(base.st.events, ALL_N);
+      CHECK_EQ_U64(base.res.events, ALL_N);
+      CHECK_EQ_U64(base.res.bytes, s.len);
+    }
+    outcome_free(&base);
+    sb_free(&s);
+  }
+}
+
+/* ---- callback values ------------------------------------------------------------------ */
+
+typedef struct vals {
+  const char *buf; /* the buffer fed whole */
+  size_t len;
+  sb text, input, thinking, sig;
+  int text_pieces_in_buf, text_pieces;
+  int plain_zero_copy;  /* the "plain" piece points at its bytes in buf */
+  int mstart, bstart, citation, compaction, bstop, mdelta, mstop, ping;
+  int uevent, udelta, sse;
+  char problem[300];
+} vals;
+
+static void vals_problem(vals *v, const char *what) {
+  if (!v->problem[0]) snprintf(v->problem, sizeof v->problem, "%s", what);
+}
+
+/* Is span s exactly the bytes of `lit` found in v->buf (zero copy)? */
+static int in_buf_at(const vals *v, sseval_span s, const char *lit) {
+  const char *p;
+  size_t n = strlen(lit);
+  if (s.len != n || !s.ptr) return 0;
+  for (p = v->buf; p + n <= v->buf + v->len; p++)
+    if (p == s.ptr) return memcmp(p, lit, n) == 0;
+  return 0;
+}
+
+static int in_buf(const vals *v, sseval_span s) {
+  return s.ptr >= v->buf && s.ptr + s.len <= v->buf + v->len;
+}
+
+static int v_mstart(void *u, const sseval_message_info *m) {
+  vals *v = (vals *)u;
+  v->mstart++;
+  if (!span_eq(m->id, "msg_1")) vals_problem(v, "message_start id");
+  if (!span_eq(m->model, "cl\xc3\xa9")) vals_problem(v, "message_start model");
+  if (!in_buf_at(v, m->usage_json, "{\"input_tokens\":3,\"output_tokens\":1}"))
+    vals_problem(v, "message_start usage_json");
+  if (!in_buf_at(v, m->raw_json,
+                 "{\"id\":\"msg_\\u0031\",\"type\":\"message\",\"role\":\"assistant\","
+                 "\"model\":\"cl\\u00e9\",\"content\":[],\"stop_reason\":null,"
+                 "\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}"))
+    vals_problem(v, "message_start raw_json");
+  return SSEVAL_CB_OK;
+}
+
+static int v_bstart(void *u, const sseval_block_info *b) {
+  vals *v = (vals *)u;
+  static const sseval_block_type types[] = {
+      SSEVAL_BLOCK_TEXT, SSEVAL_BLOCK_TOOL_USE, SSEVAL_BLOCK_THINKING,
+      SSEVAL_BLOCK_COMPACTION, SSEVAL_BLOCK_UNKNOWN};
+  static const char *const names[] = {"text", "tool_use", "thinking",
+                                      "compaction", "hologram"};
+  if (b->index != (uint32_t)v->bstart || b->index > 4) {
+    vals_problem(v, "block_start index");
+    return SSEVAL_CB_OK;
+  }
+  if (b->type != types[b->index] || !span_eq(b->type_name, names[b->index]))
+    vals_problem(v, "block_start type");
+  if (b->index == 1) {
+    if (!span_eq(b->tool_id, "toolu_A") || !span_eq(b->tool_name, "get"))
+      vals_problem(v, "block_start tool id/name");
+    if (!in_buf_at(v, b->raw_json,
+                   "{\"type\":\"tool_use\",\"id\":\"toolu_A\",\"name\":\"get\",\"input\":{}}"))
+      vals_problem(v, "block_start raw_json (tool)");
+  } else if (b->tool_id.len || b->tool_name.len) {
+    vals_problem(v, "block_start tool id on a non-tool block");
+  }
+  if (b->index == 4 && !in_buf_at(v, b->raw_json, "{\"type\":\"hologram\",\"v\":1}"))
+    vals_problem(v, "block_start raw_json (unknown)");
+  v->bstart++;
+  return SSEVAL_CB_OK;
+}
+
+static int v_text(void *u, uint32_t i, sseval_span p) {
+  vals *v = (vals *)u;
+  if (i != 0) vals_problem(v, "text index");
+  v->text_pieces++;
+  if (in_buf(v, p)) v->text_pieces_in_buf++;
+  if (in_buf_at(v, p, "plain")) v->plain_zero_copy = 1;
+  sb_add(&v->text, p.ptr, p.len);
+  return SSEVAL_CB_OK;
+}
+static int v_input(void *u, uint32_t i, sseval_span p) {
+  vals *v = (vals *)u;
+  if (i != 1) vals_problem(v, "input index");
+  sb_add(&v->input, p.ptr, p.len);
+  return SSEVAL_CB_OK;
+}
+static int v_thinking(void *u, uint32_t i, sseval_span p) {
+  vals *v = (vals *)u;
+  if (i != 2) vals_problem(v, "thinking index");
+  sb_add(&v->thinking, p.ptr, p.len);
+  return SSEVAL_CB_OK;
+}
+static int v_sig(void *u, uint32_t i, sseval_span p) {
+  vals *v = (vals *)u;
+  if (i != 2) vals_problem(v, "signature index");
+  sb_add(&v->sig, p.ptr, p.len);
+  return SSEVAL_CB_OK;
+}
+static int v_citation(void *u, uint32_t i, sseval_span raw) {
+  vals *v = (vals *)u;
+  v->citation++;
+  if (i != 0 ||
+      !in_buf_at(v, raw, "{\"type\":\"char_location\",\"cited_text\":\"c\",\"start_char_index\":0}"))
+    vals_problem(v, "citation");
+  return SSEVAL_CB_OK;
+}
+static int v_compaction(void *u, uint32_t i, sseval_span raw) {
+  vals *v = (vals *)u;
+  v->compaction++;
+  if (i != 3 || !in_buf_at(v, raw, "{\"type\":\"compaction_delta\",\"content\":\"S\"}"))
+    vals_problem(v, "compaction");
+  return SSEVAL_CB_OK;
+}
+static int v_bstop(void *u, uint32_t i) {
+  vals *v = (vals *)u;
+  static const uint32_t order[] = {1, 0, 2, 3, 4};
+  if (v->bstop > 4 || i != order[v->bstop]) vals_problem(v, "block_stop order");
+  v->bstop++;
+  return SSEVAL_CB_OK;
+}
+static int v_mdelta(void *u, const sseval_delta_info *d) {
+  vals *v = (vals *)u;
+  v->mdelta++;
+  if (!d->has_stop_reason || !span_eq(d->stop_reason, "stop_sequence"))
+    vals_problem(v, "message_delta stop_reason");
+  if (!d->has_stop_sequence || !span_eq(d->stop_sequence, "END"))
+    vals_problem(v, "message_delta stop_sequence (decoded)");
+  if (!in_buf_at(v, d->usage_json, "{\"output_tokens\":9}"))
+    vals_problem(v, "message_delta usage_json");
+  if (!in_buf_at(v, d->delta_json,
+                 "{\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"\\u0045ND\"}"))
+    vals_problem(v, "message_delta delta_json");
+  return SSEVAL_CB_OK;
+}
+static int v_mstop(void *u) {
+  ((vals *)u)->mstop++;
+  return SSEVAL_CB_OK;
+}
+static int v_ping(void *u) {
+  ((vals *)u)->ping++;
+  return SSEVAL_CB_OK;
+}
+static int v_uevent(void *u, sseval_span name, sseval_span data) {
+  vals *v = (vals *)u;
+  v->uevent++;
+  if (!span_eq(name, "brand_new_event") ||
+      !in_buf_at(v, data, "{\"type\":\"brand_new_event\",\"x\":[1]}"))
+    vals_problem(v, "unknown_event");
+  return SSEVAL_CB_OK;
+}
+static int v_udelta(void *u, uint32_t i, sseval_span type, sseval_span json) {
+  vals *v = (vals *)u;
+  v->udelta++;
+  if (i == 0) {
+    if (!span_eq(type, "sparkle_delta") ||
+        !in_buf_at(v, json, "{\"type\":\"sparkle_delta\",\"n\":1}"))
+      vals_problem(v, "unknown_delta on text");
+  } else if (i == 4) {
+    if (!span_eq(type, "hologram_delta") ||
+        !in_buf_at(v, json, "{\"type\":\"hologram_delta\",\"v\":2}"))
+      vals_problem(v, "unknown_delta on unknown block");
+  } else {
+    vals_problem(v, "unknown_delta index");
+  }
+  return SSEVAL_CB_OK;
+}
+static int v_sse(void *u, const sseval_sse_event *ev) {
+  vals *v = (vals *)u;
+  if (!in_buf(v, ev->data) || !(ev->flags & SSEVAL_SSE_TYPE_SET))
+    vals_problem(v, "sse event data not zero-copy or unnamed");
+  v->sse++;
+  return SSEVAL_CB_OK;
+}
+
+TEST(callback_values_whole_feed) {
+  sb s = {0};
+  vals v;
+  sseval_claude_callbacks cbs;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  sseval_claude_stats st;
+  size_t used = 0;
+  memset(&v, 0, sizeof v);
+  build_all(&s, "\n", NULL);
+  v.buf = s.p;
+  v.len = s.len;
+  sseval_claude_callbacks_init(&cbs);
+  cbs.on_message_start = v_mstart;
+  cbs.on_block_start = v_bstart;
+  cbs.on_text = v_text;
+  cbs.on_tool_input = v_input;
+  cbs.on_thinking = v_thinking;
+  cbs.on_signature = v_sig;
+  cbs.on_citation = v_citation;
+  cbs.on_compaction = v_compaction;
+  cbs.on_block_stop = v_bstop;
+  cbs.on_message_delta = v_mdelta;
+  cbs.on_message_stop = v_mstop;
+  cbs.on_ping = v_ping;
+  cbs.on_unknown_event = v_uevent;
+  cbs.on_unknown_delta = v_udelta;
+  cbs.on_sse_event = v_sse;
+  CHECK(sseval_claude_new(&c, &cbs, &v, NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_feed(c, s.p, s.len, &used) == SSEVAL_OK);
+  CHECK_EQ_U64(used, s.len);
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+  if (v.problem[0]) {
+    test_failed_checks_++;
+    fprintf(stderr, "callback_values: %s\n", v.problem);
+  }
+  /* "a\nb\u00e9" gives a, LF, b, C3 A9 across one or more pieces */
+  CHECK_STR(v.text.p, v.text.len, "plaina\nb\xc3\xa9");
+  CHECK(v.plain_zero_copy);
+  CHECK(v.text_pieces >= 2);
+  CHECK(v.text_pieces_in_buf >= 2); /* "plain" and at least the "a" / "b" runs */
+  CHECK_STR(v.input.p, v.input.len, "{\"k\":[1,\"\\u00e9\"]}");
+  CHECK_STR(v.thinking.p, v.thinking.len, "hmm");
+  CHECK_STR(v.sig.p, v.sig.len, "c2ln");
+  CHECK(v.mstart == 1 && v.bstart == 5 && v.citation == 1 && v.compaction == 1);
+  CHECK(v.bstop == 5 && v.mdelta == 1 && v.mstop == 1 && v.ping == 1);
+  CHECK(v.uevent == 1 && v.udelta == 2);
+  CHECK_EQ_U64(v.sse, ALL_N);
+  sseval_claude_get_stats(c, &st);
+  CHECK(st.bytes_zero_copy > 0);
+  CHECK_EQ_U64(st.events, ALL_N);
+  sseval_claude_free(c);
+  sb_free(&v.text);
+  sb_free(&v.input);
+  sb_free(&v.thinking);
+  sb_free(&v.sig);
+  sb_free(&s);
+}
+
+/* An error event's values reach on_error_event and the result. */
+typedef struct errv {
+  int calls;
+  sb type, msg;
+  int status, retryable;
+} errv;
+
+static int e_error(void *u, const sseval_api_error *e) {
+  errv *v = (errv *)u;
+  v->calls++;
+  sb_add(&v->type, e->type.ptr, e->type.len);
+  sb_add(&v->msg, e->message.ptr, e->message.len);
+  v->status = e->http_status;
+  v->retryable = e->retryable;
+  return SSEVAL_CB_OK;
+}
+
+static void error_event_case(const char *data, const char *type, const char *msg,
+                             int status, int retryable) {
+  sb s = {0};
+  errv v;
+  sseval_claude_callbacks cbs;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  memset(&v, 0, sizeof v);
+  add_ev(&s, "message_start",
+         "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+  add_ev(&s, "error", data, "\n");
+  sseval_claude_callbacks_init(&cbs);
+  cbs.on_error_event = e_error;
+  CHECK(sseval_claude_new(&c, &cbs, &v, NULL) == SSEVAL_OK);
+  CHECK(feed_all(c, s.p, s.len) == SSEVAL_OK);
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.verdict == SSEVAL_VERDICT_ERROR_EVENT);
+  CHECK(r.rule == SSEVAL_RULE_NONE);
+  CHECK(r.has_error);
+  CHECK(r.has_offset);
+  /* "event: message_start\n" 21 + "data: " 6 + 58-byte JSON + "\n\n" 2 = 87 */
+  CHECK_EQ_U64(r.offset, 87);
+  CHECK_EQ_U64(r.line, 4);
+  CHECK(v.calls == 1);
+  CHECK_STR(v.type.p, v.type.len, type);
+  CHECK_STR(v.msg.p, v.msg.len, msg);
+  CHECK(v.status == status && v.retryable == retryable);
+  CHECK_STR(r.error.type.ptr, r.error.type.len, type);
+  CHECK_STR(r.error.message.ptr, r.error.message.len, msg);
+  CHECK(r.error.http_status == status && r.error.retryable == retryable);
+  sseval_claude_free(c);
+  sb_free(&v.type);
+  sb_free(&v.msg);
+  sb_free(&s);
+}
+
+TEST(error_event_values) {
+  error_event_case("{'type':'error','error':{'type':'overloaded_error','message':'Overloaded'}}",
+                   "overloaded_error", "Overloaded", 529, 1);
+  error_event_case("{'type':'error','error':{'type':'invalid_request_error',"
+                   "'message':'bad \\'x\\' \\u00e9'}}",
+                   "invalid_request_error", "bad \"x\" \xc3\xa9", 400, 0);
+  error_event_case("upstream connect error", "", "upstream connect error", 0, 0);
+  error_event_case("{'type':'error','error':{'type':'new_error','message':'n'}}",
+                   "new_error", "n", 0, 0);
+}
+
+/* ---- pause and abort ---------------------------------------------------------------- */
+
+/* Pausing in callbacks of one kind at a time gives the same result; each
+ * PAUSED leaves the consumed bytes at an event boundary (run_chunks checks). */
+TEST(pause_from_each_callback_kind) {
+  sb s = {0};
+  cfg k;
+  outcome base, o;
+  chunking ch;
+  way w;
+  int kind;
+  memset(&k, 0, sizeof k);
+  k.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  build_all(&s, "\n", NULL);
+  ch_whole(&ch, s.len);
+  w = chunk_way(&ch, 0);
+  run_chunks((const unsigned char *)s.p, &k, &w, 0, &base);
+  CHECK(base.res.verdict == SSEVAL_VERDICT_COMPLETE);
+  for (kind = CBK_SSE; kind < CBK_COUNT_; kind++) {
+    char what[64];
+    if (kind == CBK_ERROR) continue; /* no error event in this stream */
+    w.pause_kind = kind;
+    snprintf(what, sizeof what, "whole run pausing in callback kind %d", kind);
+    run_chunks((const unsigned char *)s.p, &k, &w, 0, &o);
+    same_outcome("pause_from_each_callback_kind", what,
+                 (const unsigned char *)s.p, s.len, &k, &w, &base, &o, 1);
+    if (o.pauses == 0) {
+      test_failed_checks_++;
+      fprintf(stderr, "pause kind %d: feed never returned PAUSED\n", kind);
+    }
+    outcome_free(&o);
+  }
+  free(ch.sizes);
+  outcome_free(&base);
+  sb_free(&s);
+}
+
+/* A pause asked by the first piece of a delta with several pieces takes
+ * effect after the event: the remaining pieces still arrive first, and feed
+ * returns PAUSED with the bytes consumed up to the end of that event. */
+typedef struct pz {
+  sb text;
+  int paused_once;
+} pz;
+
+static int pz_text(void *u, uint32_t i, sseval_span p) {
+  pz *z = (pz *)u;
+  (void)i;
+  sb_add(&z->text, p.ptr, p.len);
+  if (!z->paused_once) {
+    z->paused_once = 1;
+    return SSEVAL_CB_PAUSE;
+  }
+  return SSEVAL_CB_OK;
+}
+
+TEST(pause_takes_effect_at_the_event_end) {
+  sb s = {0};
+  pz z;
+  sseval_claude_callbacks cbs;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  size_t used = 0, end_of_delta;
+  memset(&z, 0, sizeof z);
+  add_ev(&s, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+  add_ev(&s, "content_block_start",
+         "{'type':'content_block_start','index':0,'content_block':{'type':'text','text':''}}", "\n");
+  add_ev(&s, "content_block_delta",
+         "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'a\\nb\\u00e9c'}}",
+         "\n");
+  end_of_delta = s.len;
+  add_ev(&s, "content_block_stop", "{'type':'content_block_stop','index':0}", "\n");
+  add_ev(&s, "message_delta", "{'type':'message_delta','delta':{'stop_reason':'end_turn'}}", "\n");
+  add_ev(&s, "message_stop", "{'type':'message_stop'}", "\n");
+  sseval_claude_callbacks_init(&cbs);
+  cbs.on_text = pz_text;
+  CHECK(sseval_claude_new(&c, &cbs, &z, NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_feed(c, s.p, s.len, &used) == SSEVAL_PAUSED);
+  CHECK_EQ_U64(used, end_of_delta);
+  CHECK_STR(z.text.p, z.text.len, "a\nb\xc3\xa9" "c"); /* every piece arrived */
+  sseval_claude_get_result(c, &r);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE && !r.finished);
+  CHECK_EQ_U64(r.events, 3);
+  /* resume from a copy of the rest */
+  {
+    size_t n = s.len - used, used2 = 0;
+    char *rest = (char *)xmalloc(n);
+    memcpy(rest, s.p + used, n);
+    CHECK(sseval_claude_feed(c, rest, n, &used2) == SSEVAL_OK);
+    CHECK_EQ_U64(used2, n);
+    free(rest);
+  }
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+  CHECK_EQ_U64(r.events, 6);
+  CHECK_EQ_U64(r.bytes, s.len);
+  sseval_claude_free(c);
+  sb_free(&z.text);
+  sb_free(&s);
+}
+
+/* A pause on the very last event still makes feed return PAUSED. */
+static int pz_stop(void *u) {
+  (void)u;
+  return SSEVAL_CB_PAUSE;
+}
+
+TEST(pause_on_the_last_event) {
+  sb s = {0};
+  sseval_claude_callbacks cbs;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  size_t used = 0;
+  add_ev(&s, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+  add_ev(&s, "message_delta", "{'type':'message_delta','delta':{'stop_reason':'end_turn'}}", "\n");
+  add_ev(&s, "message_stop", "{'type':'message_stop'}", "\n");
+  sseval_claude_callbacks_init(&cbs);
+  cbs.on_message_stop = pz_stop;
+  CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_feed(c, s.p, s.len, &used) == SSEVAL_PAUSED);
+  CHECK_EQ_U64(used, s.len);
+  CHECK(sseval_claude_feed(c, s.p + used, 0, &used) == SSEVAL_OK);
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+  sseval_claude_free(c);
+  sb_free(&s);
+}
+
+/* Abort from each kind of callback: feed returns SSEVAL_E_CALLBACK, sticky
+ * (later feeds and finish return it too), and no callback runs after it. */
+TEST(abort_from_each_callback_kind_is_sticky) {
+  sb s = {0};
+  int kind, before = test_failed_checks_;
+  build_all(&s, "\n", NULL);
+  for (kind = CBK_SSE; kind < CBK_COUNT_; kind++) {
+    sseval_claude_callbacks cbs;
+    sseval_claude_options opts;
+    sseval_claude *c = NULL;
+    sseval_claude_result r;
+    rec rc;
+    size_t off = 0, used = 0;
+    sseval_status st = SSEVAL_OK;
+    if (kind == CBK_ERROR) continue;
+    rec_init(&rc, 0);
+    rc.abort_kind = kind;
+    rec_callbacks(&cbs);
+    sseval_claude_options_init(&opts);
+    opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+    CHECK(sseval_claude_new(&c, &cbs, &rc, &opts) == SSEVAL_OK);
+    /* feed in 50-byte chunks until the abort */
+    while (off < s.len) {
+      size_t n = s.len - off < 50 ? s.len - off : 50;
+      st = sseval_claude_feed(c, s.p + off, n, &used);
+      if (st != SSEVAL_OK) break;
+      off += used;
+    }
+    CHECK(st == SSEVAL_E_CALLBACK);
+    CHECK(rc.aborted);
+    CHECK_EQ_U64(rc.after_abort, 0);
+    used = 99;
+    CHECK(sseval_claude_feed(c, "event: ping\n", 12, &used) == SSEVAL_E_CALLBACK);
+    CHECK_EQ_U64(used, 0);
+    CHECK(sseval_claude_finish(c, &r) == SSEVAL_E_CALLBACK);
+    CHECK_EQ_U64(rc.after_abort, 0);
+    /* the partial message can still be written */
+    {
+      sb m = {0};
+      CHECK(sseval_claude_write_message_json(c, sb_sink, &m) == SSEVAL_OK);
+      CHECK(m.len > 0 && m.p[0] == '{' && m.p[m.len - 1] == '}');
+      sb_free(&m);
+    }
+    sseval_claude_free(c);
+    rec_free(&rc);
+    if (test_failed_checks_ != before) {
+      fprintf(stderr, "  (abort kind %d)\n", kind);
+      break;
+    }
+  }
+  sb_free(&s);
+}
+
+/* Abort from on_error_event. */
+static int ab_error(void *u, const sseval_api_error *e) {
+  (void)u;
+  (void)e;
+  return SSEVAL_CB_ABORT;
+}
+
+TEST(abort_from_error_callback) {
+  sb s = {0};
+  sseval_claude_callbacks cbs;
+  sseval_claude *c = NULL;
+  size_t used = 0;
+  add_ev(&s, "error", "{'type':'error','error':{'type':'api_error','message':'x'}}", "\n");
+  sseval_claude_callbacks_init(&cbs);
+  cbs.on_error_event = ab_error;
+  CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_feed(c, s.p, s.len, &used) == SSEVAL_E_CALLBACK);
+  CHECK(sseval_claude_finish(c, NULL) == SSEVAL_E_CALLBACK);
+  sseval_claude_free(c);
+  sb_free(&s);
+}
+
+/* ---- reset and reuse ---------------------------------------------------------------- */
+
+/* Run `in` through an existing instance (whole feed), collecting the outcome. */
+static void run_on(sseval_claude *c, rec *r, const char *in, size_t len,
+                   outcome *o) {
+  memset(o, 0, sizeof *o);
+  o->feed_st = feed_all(c, in, len);
+  if (o->feed_st == SSEVAL_PAUSED) o->feed_st = SSEVAL_OK;
+  o->finish_st = sseval_claude_finish(c, &o->res);
+  collect(c, r, o);
+}
+
+TEST(reset_and_reuse) {
+  sb a = {0}, b = {0};
+  sseval_claude_callbacks cbs;
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  rec r;
+  outcome fresh_a, fresh_b, o;
+  cfg k;
+  way w;
+  chunking ch;
+  /* a: a violation mid-stream; b: the complete stream of every kind */
+  add_ev(&a, "message_start", "{'type':'message_start','message':{'id':'a1','model':'m'}}", "\n");
+  add_ev(&a, "content_block_start",
+         "{'type':'content_block_start','index':0,'content_block':{'type':'tool_use','id':'t','name':'f','input':{}}}",
+         "\n");
+  add_ev(&a, "content_block_delta",
+         "{'type':'content_block_delta','index':0,'delta':{'type':'input_json_delta','partial_json':'{\\'a'}}",
+         "\n");
+  add_ev(&a, "content_block_stop", "{'type':'content_block_stop','index':3}", "\n");
+  build_all(&b, "\n", NULL);
+  memset(&k, 0, sizeof k);
+  k.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  ch_whole(&ch, a.len);
+  w = chunk_way(&ch, 0);
+  run_chunks((const unsigned char *)a.p, &k, &w, 0, &fresh_a);
+  free(ch.sizes);
+  ch_whole(&ch, b.len);
+  w = chunk_way(&ch, 0);
+  run_chunks((const unsigned char *)b.p, &k, &w, 0, &fresh_b);
+  free(ch.sizes);
+  CHECK(fresh_a.res.rule == SSEVAL_RULE_STOP_FOR_UNOPENED_BLOCK);
+  CHECK(fresh_b.res.verdict == SSEVAL_VERDICT_COMPLETE);
+
+  rec_init(&r, 0);
+  rec_callbacks(&cbs);
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  CHECK(sseval_claude_new(&c, &cbs, &r, &opts) == SSEVAL_OK);
+  /* a, reset, b: as fresh */
+  run_on(c, &r, a.p, a.len, &o);
+  same_outcome("reset_and_reuse", "first run", NULL, 0, &k, NULL, &fresh_a, &o, 1);
+  outcome_free(&o);
+  sseval_claude_reset(c);
+  rec_init(&r, 0);
+  run_on(c, &r, b.p, b.len, &o);
+  same_outcome("reset_and_reuse", "after reset", NULL, 0, &k, NULL, &fresh_b, &o, 1);
+  outcome_free(&o);
+  /* reset in the middle of an event, then a again */
+  sseval_claude_reset(c);
+  CHECK(sseval_claude_feed(c, b.p, b.len / 2 + 3, NULL) == SSEVAL_OK);
+  sseval_claude_reset(c);
+  rec_init(&r, 0);
+  run_on(c, &r, a.p, a.len, &o);
+  same_outcome("reset_and_reuse", "after a mid-event reset", NULL, 0, &k, NULL,
+               &fresh_a, &o, 1);
+  outcome_free(&o);
+  /* reset after an abort makes the instance usable again */
+  sseval_claude_reset(c);
+  rec_init(&r, 0);
+  r.abort_kind = CBK_TEXT;
+  CHECK(feed_all(c, b.p, b.len) == SSEVAL_E_CALLBACK);
+  sseval_claude_reset(c);
+  rec_init(&r, 0);
+  run_on(c, &r, b.p, b.len, &o);
+  same_outcome("reset_and_reuse", "after an abort and reset", NULL, 0, &k, NULL,
+               &fresh_b, &o, 1);
+  outcome_free(&o);
+  /* before any feed after reset: the result is empty */
+  sseval_claude_reset(c);
+  {
+    sseval_claude_result res;
+    sseval_claude_stats st;
+    sseval_claude_get_result(c, &res);
+    CHECK(res.verdict == SSEVAL_VERDICT_COMPLETE && !res.has_offset);
+    CHECK(res.events == 0 && res.bytes == 0 && !res.finished);
+    CHECK(sseval_claude_block_count(c) == 0);
+    sseval_claude_get_stats(c, &st);
+    CHECK(st.events == 0 && st.pings == 0 && st.unknown_events == 0);
+  }
+  sseval_claude_free(c);
+  rec_free(&r);
+  outcome_free(&fresh_a);
+  outcome_free(&fresh_b);
+  sb_free(&a);
+  sb_free(&b);
+}
+
+/* Reset keeps the options: lenient stays on. */
+TEST(reset_keeps_options) {
+  sb s = {0};
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  int i;
+  sb_adds(&s, "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"m\"}}\n\n");
+  sb_adds(&s, "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"}}\n\n");
+  sb_adds(&s, "data: {\"type\":\"message_stop\"}\n\n");
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_LENIENT_UNNAMED;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_OK);
+  for (i = 0; i < 2; i++) {
+    CHECK(feed_all(c, s.p, s.len) == SSEVAL_OK);
+    CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+    CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+    sseval_claude_reset(c);
+  }
+  sseval_claude_free(c);
+  sb_free(&s);
+}
+
+/* ---- misuse and small API --------------------------------------------------------------- */
+
+TEST(misuse) {
+  sseval_claude *c = NULL;
+  sseval_claude_callbacks cbs;
+  sseval_claude_options opts;
+  sseval_claude_result r;
+  sseval_block_view bv;
+  sseval_allocator bad;
+  size_t used = 7;
+  sb m = {0};
+  CHECK(sseval_claude_new(NULL, NULL, NULL, NULL) == SSEVAL_E_MISUSE);
+  sseval_claude_callbacks_init(&cbs);
+  cbs.struct_size = sizeof cbs - 1;
+  CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_E_MISUSE);
+  CHECK(c == NULL);
+  sseval_claude_options_init(&opts);
+  opts.struct_size = 8;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_E_MISUSE);
+  sseval_claude_options_init(&opts);
+  memset(&bad, 0, sizeof bad);
+  bad.malloc = c_malloc; /* realloc and free missing */
+  opts.allocator = &bad;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_E_MISUSE);
+  sseval_claude_free(NULL); /* no-op */
+
+  /* without ACCUMULATE: no message */
+  CHECK(sseval_claude_new(&c, NULL, NULL, NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_write_message_json(c, sb_sink, &m) == SSEVAL_E_MISUSE);
+  CHECK(sseval_claude_write_usage_json(c, sb_sink, &m) == SSEVAL_E_MISUSE);
+  CHECK(m.len == 0);
+  CHECK(sseval_claude_block_count(c) == 0);
+  CHECK(sseval_claude_block(c, 0, &bv) == SSEVAL_E_MISUSE);
+  /* the verdict so far, before finish */
+  sseval_claude_get_result(c, &r);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE && r.rule == SSEVAL_RULE_NONE);
+  CHECK(!r.has_offset && !r.finished && r.detail != NULL);
+  CHECK(sseval_claude_feed(c, "event: message_stop\ndata: {}\n\n", 30, &used) ==
+        SSEVAL_OK);
+  CHECK_EQ_U64(used, 30);
+  sseval_claude_get_result(c, &r); /* a violation is visible before finish */
+  CHECK(r.rule == SSEVAL_RULE_EVENT_BEFORE_MESSAGE_START && !r.finished);
+  CHECK(r.has_offset && r.offset == 0 && r.line == 1);
+  CHECK(sseval_claude_feed(c, "x", 1, &used) == SSEVAL_OK); /* drained */
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.finished);
+  CHECK_EQ_U64(r.bytes, 31);
+  CHECK(sseval_claude_feed(c, "x", 1, &used) == SSEVAL_E_MISUSE);
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_E_MISUSE);
+  CHECK(r.rule == SSEVAL_RULE_EVENT_BEFORE_MESSAGE_START); /* still filled */
+  sseval_claude_free(c);
+
+  /* ACCUMULATE: out-of-range block */
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_OK);
+  CHECK(sseval_claude_block(c, 0, &bv) == SSEVAL_E_MISUSE);
+  CHECK(sseval_claude_write_usage_json(c, sb_sink, &m) == SSEVAL_OK);
+  CHECK_STR(m.p, m.len, "{}");
+  CHECK(sseval_claude_memory(c) > 0);
+  sseval_claude_free(c);
+  sb_free(&m);
+}
+
+TEST(verdict_and_rule_tables) {
+  /* the rule ids of claude-stream.md and claude.h, with their verdicts */
+  static const struct {
+    sseval_rule r;
+    const char *id;
+    sseval_verdict v;
+  } rules[] = {
+      {SSEVAL_RULE_NONE, "none", SSEVAL_VERDICT_COMPLETE},
+      {SSEVAL_RULE_EVENT_NAME_MISSING, "event_name_missing", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_EVENT_DATA_NOT_JSON, "event_data_not_json", SSEVAL_VERDICT_INVALID_JSON},
+      {SSEVAL_RULE_EVENT_TYPE_MISMATCH, "event_type_mismatch", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_EVENT_FIELD_INVALID, "event_field_invalid", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_EVENT_AFTER_MESSAGE_STOP, "event_after_message_stop", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_DUPLICATE_MESSAGE_START, "duplicate_message_start", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_EVENT_BEFORE_MESSAGE_START, "event_before_message_start", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_BLOCK_START_INDEX_GAP, "block_start_index_gap", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_BLOCK_START_INDEX_DUPLICATE, "block_start_index_duplicate", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_DELTA_FOR_UNOPENED_BLOCK, "delta_for_unopened_block", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_DELTA_AFTER_BLOCK_STOP, "delta_after_block_stop", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_DELTA_TYPE_MISMATCH, "delta_type_mismatch", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_STOP_FOR_UNOPENED_BLOCK, "stop_for_unopened_block", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_DUPLICATE_BLOCK_STOP, "duplicate_block_stop", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_TOOL_INPUT_INVALID, "tool_input_invalid", SSEVAL_VERDICT_INVALID_JSON},
+      {SSEVAL_RULE_MISSING_MESSAGE_DELTA, "missing_message_delta", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_BLOCK_OPEN_AT_MESSAGE_STOP, "block_open_at_message_stop", SSEVAL_VERDICT_PROTOCOL_VIOLATION},
+      {SSEVAL_RULE_EOF_INSIDE_EVENT, "eof_inside_event", SSEVAL_VERDICT_TRUNCATED},
+      {SSEVAL_RULE_EOF_BEFORE_MESSAGE_STOP, "eof_before_message_stop", SSEVAL_VERDICT_TRUNCATED},
+      {SSEVAL_RULE_LINE_TOO_LONG, "line_too_long", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_EVENT_TOO_LARGE, "event_too_large", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_JSON_TOO_DEEP, "json_too_deep", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_TOO_MANY_BLOCKS, "too_many_blocks", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_BLOCK_TOO_LARGE, "block_too_large", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_OUT_OF_MEMORY, "out_of_memory", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+  };
+  static const struct {
+    sseval_verdict v;
+    const char *name;
+    int code;
+  } verdicts[] = {
+      {SSEVAL_VERDICT_COMPLETE, "complete", 0},
+      {SSEVAL_VERDICT_TRUNCATED, "truncated", 2},
+      {SSEVAL_VERDICT_ERROR_EVENT, "error_event", 3},
+      {SSEVAL_VERDICT_PROTOCOL_VIOLATION, "protocol_violation", 4},
+      {SSEVAL_VERDICT_INVALID_JSON, "invalid_json", 5},
+      {SSEVAL_VERDICT_LIMIT_EXCEEDED, "limit_exceeded", 6},
+  };
+  size_t i, j;
+  CHECK_EQ_U64(sizeof rules / sizeof rules[0], SSEVAL_RULE_COUNT_);
+  for (i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    CHECK(strcmp(sseval_rule_id(rules[i].r), rules[i].id) == 0);
+    CHECK(sseval_rule_verdict(rules[i].r) == rules[i].v);
+    CHECK(sseval_rule_description(rules[i].r)[0] != '\0');
+    for (j = 0; j < i; j++) CHECK(strcmp(rules[i].id, rules[j].id) != 0);
+  }
+  CHECK(strcmp(sseval_rule_id(SSEVAL_RULE_COUNT_), "unknown") == 0);
+  CHECK(strcmp(sseval_rule_id((sseval_rule)-1), "unknown") == 0);
+  CHECK_EQ_U64(sizeof verdicts / sizeof verdicts[0], SSEVAL_VERDICT_COUNT_);
+  for (i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
+    CHECK(strcmp(sseval_verdict_name(verdicts[i].v), verdicts[i].name) == 0);
+    CHECK(sseval_verdict_exit_code(verdicts[i].v) == verdicts[i].code);
+  }
+  CHECK(strcmp(sseval_verdict_name(SSEVAL_VERDICT_COUNT_), "unknown") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_TEXT), "text") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_THINKING), "thinking") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_REDACTED_THINKING), "redacted_thinking") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_TOOL_USE), "tool_use") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_SERVER_TOOL_USE), "server_tool_use") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_MCP_TOOL_USE), "mcp_tool_use") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_COMPACTION), "compaction") == 0);
+  CHECK(strcmp(sseval_block_type_name(SSEVAL_BLOCK_UNKNOWN), "unknown") == 0);
+}
+
+/* ---- error classification and error bodies -------------------------------------------- */
+
+static sseval_span sp_of(const char *s) {
+  sseval_span r;
+  r.ptr = s;
+  r.len = strlen(s);
+  return r;
+}
+
+TEST(error_type_classify_table) {
+  static const struct {
+    const char *type;
+    int status, retry;
+  } t[] = {
+      {"invalid_request_error", 400, 0}, {"authentication_error", 401, 0},
+      {"billing_error", 402, 0},         {"permission_error", 403, 0},
+      {"not_found_error", 404, 0},       {"request_too_large", 413, 0},
+      {"rate_limit_error", 429, 1},      {"api_error", 500, 1},
+      {"timeout_error", 504, 1},         {"overloaded_error", 529, 1},
+      {"unknown_future_error", 0, 0},    {"", 0, 0},
+      {"overloaded_error ", 0, 0},       {"Overloaded_error", 0, 0},
+      {"overloaded", 0, 0},
+  };
+  size_t i;
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    int status = -1;
+    int retry = sseval_error_type_classify(sp_of(t[i].type), &status);
+    if (retry != t[i].retry || status != t[i].status) {
+      test_failed_checks_++;
+      fprintf(stderr, "classify(%s) = %d/%d, expected %d/%d\n", t[i].type,
+              retry, status, t[i].retry, t[i].status);
+    }
+  }
+  CHECK(sseval_error_type_classify(sp_of("api_error"), NULL) == 1);
+}
+
+TEST(parse_error_body) {
+  char scratch[256];
+  sseval_api_error e;
+  const char *body;
+  body = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},"
+         "\"request_id\":\"req_1\"}";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, sizeof scratch, &e) == SSEVAL_OK);
+  CHECK_STR(e.type.ptr, e.type.len, "overloaded_error");
+  CHECK_STR(e.message.ptr, e.message.len, "Overloaded");
+  CHECK(e.http_status == 529 && e.retryable == 1);
+  /* escapes are decoded; whitespace anywhere; members in any order */
+  body = " { \"error\" : { \"message\" : \"bad \\\"x\\\" \\u00e9\\n\" , \"type\" : "
+         "\"invalid_request_error\" } , \"type\" : \"error\" } ";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, sizeof scratch, &e) == SSEVAL_OK);
+  CHECK_STR(e.type.ptr, e.type.len, "invalid_request_error");
+  CHECK_STR(e.message.ptr, e.message.len, "bad \"x\" \xc3\xa9\n");
+  CHECK(e.http_status == 400 && e.retryable == 0);
+  CHECK(e.type.ptr >= scratch && e.type.ptr + e.type.len <= scratch + sizeof scratch);
+  CHECK(e.message.ptr >= scratch && e.message.ptr + e.message.len <= scratch + sizeof scratch);
+  /* an unknown type keeps its string */
+  body = "{\"type\":\"error\",\"error\":{\"type\":\"brand_new_error\",\"message\":\"m\"}}";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, sizeof scratch, &e) == SSEVAL_OK);
+  CHECK_STR(e.type.ptr, e.type.len, "brand_new_error");
+  CHECK(e.http_status == 0 && e.retryable == 0);
+  /* not the documented shape: empty type, the raw body as message */
+  body = "<html>502 Bad Gateway</html>";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, sizeof scratch, &e) ==
+        SSEVAL_E_INVALID);
+  CHECK(e.type.len == 0);
+  CHECK_STR(e.message.ptr, e.message.len, body);
+  CHECK(e.retryable == 0);
+  body = "{\"type\":\"error\",\"message\":\"flat\"}";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, sizeof scratch, &e) ==
+        SSEVAL_E_INVALID);
+  CHECK(e.type.len == 0);
+  CHECK_STR(e.message.ptr, e.message.len, body);
+  body = "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"x\"}";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, sizeof scratch, &e) ==
+        SSEVAL_E_INVALID); /* cut: not JSON */
+  CHECK_STR(e.message.ptr, e.message.len, body);
+  /* the raw body is cut to scratch_cap */
+  body = "0123456789";
+  CHECK(sseval_parse_error_body(body, strlen(body), scratch, 4, &e) == SSEVAL_E_INVALID);
+  CHECK_STR(e.message.ptr, e.message.len, "0123");
+  CHECK(sseval_parse_error_body("", 0, scratch, sizeof scratch, &e) == SSEVAL_E_INVALID);
+  CHECK(e.type.len == 0 && e.message.len == 0);
+}
+
+/* ---- allocation ----------------------------------------------------------------------- */
+
+/* Without ACCUMULATE, once the first events have sized the buffers, events
+ * cost no allocation: deltas with and without escapes, pings, unknown
+ * events and deltas, citations, signatures, tool blocks one after another. */
+TEST(steady_state_allocates_nothing) {
+  sb warm = {0}, steady = {0}, big = {0};
+  counting cnt;
+  sseval_allocator al = counting_allocator(&cnt);
+  sseval_claude_callbacks cbs;
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  sseval_claude_stats st;
+  sseval_claude_result r;
+  rec rc;
+  uint64_t after_warm;
+  size_t i, off;
+  int idx;
+  char buf[400];
+  /* warm-up: every kind once, and the longest line and event */
+  add_ev(&warm, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m','usage':{'input_tokens':1}}}", "\n");
+  add_ev(&warm, "content_block_start", "{'type':'content_block_start','index':0,'content_block':{'type':'text','text':''}}", "\n");
+  add_ev(&warm, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'a\\nb\\u00e9\\ud83d\\ude00'}}", "\n");
+  sb_adds(&big, "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'");
+  for (i = 0; i < 3000; i++) sb_adds(&big, i % 50 == 49 ? "\\n" : "q");
+  sb_adds(&big, "'}}");
+  add_ev(&warm, "content_block_delta", big.p, "\n");
+  add_ev(&warm, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'citations_delta','citation':{'type':'char_location','cited_text':'c'}}}", "\n");
+  add_ev(&warm, "content_block_start", "{'type':'content_block_start','index':1,'content_block':{'type':'tool_use','id':'t','name':'f','input':{}}}", "\n");
+  add_ev(&warm, "content_block_delta", "{'type':'content_block_delta','index':1,'delta':{'type':'input_json_delta','partial_json':'{\\'a\\':\\'\\\\u00e9\\u00e9\\'}'}}", "\n");
+  add_ev(&warm, "content_block_stop", "{'type':'content_block_stop','index':1}", "\n");
+  add_ev(&warm, "content_block_start", "{'type':'content_block_start','index':2,'content_block':{'type':'thinking','thinking':'','signature':''}}", "\n");
+  add_ev(&warm, "content_block_delta", "{'type':'content_block_delta','index':2,'delta':{'type':'thinking_delta','thinking':'t\\u00e9'}}", "\n");
+  add_ev(&warm, "content_block_delta", "{'type':'content_block_delta','index':2,'delta':{'type':'signature_delta','signature':'s\\/g'}}", "\n");
+  add_ev(&warm, "ping", "{'type':'ping'}", "\n");
+  add_ev(&warm, "mystery", "{'type':'mystery'}", "\n");
+  add_ev(&warm, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'odd_delta'}}", "\n");
+  /* steady state: more of the same, and tool blocks 3..7 in turn */
+  for (idx = 3; idx < 8; idx++) {
+    snprintf(buf, sizeof buf, "{'type':'content_block_start','index':%d,'content_block':{'type':'server_tool_use','id':'s','name':'n','input':{}}}", idx);
+    add_ev(&steady, "content_block_start", buf, "\n");
+    snprintf(buf, sizeof buf, "{'type':'content_block_delta','index':%d,'delta':{'type':'input_json_delta','partial_json':'{\\'q\\':[1,2,\\'\\\\n\\']'}}", idx);
+    add_ev(&steady, "content_block_delta", buf, "\n");
+    snprintf(buf, sizeof buf, "{'type':'content_block_delta','index':%d,'delta':{'type':'input_json_delta','partial_json':'}'}}", idx);
+    add_ev(&steady, "content_block_delta", buf, "\n");
+    snprintf(buf, sizeof buf, "{'type':'content_block_stop','index':%d}", idx);
+    add_ev(&steady, "content_block_stop", buf, "\n");
+  }
+  for (i = 0; i < 300; i++) {
+    add_ev(&steady, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'more \\u00e9\\\\ text'}}", "\n");
+    add_ev(&steady, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'plain'}}", "\n");
+    add_ev(&steady, "content_block_delta", "{'type':'content_block_delta','index':2,'delta':{'type':'thinking_delta','thinking':'x\\ty'}}", "\n");
+    add_ev(&steady, "ping", "{'type':'ping'}", "\n");
+    add_ev(&steady, "mystery", "{'type':'mystery','n':[1]}", "\n");
+    add_ev(&steady, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'odd_delta'}}", "\n");
+    add_ev(&steady, "content_block_delta", "{'type':'content_block_delta','index':0,'delta':{'type':'citations_delta','citation':{'type':'char_location'}}}", "\n");
+    add_ev(&steady, "content_block_delta", "{'type':'content_block_delta','index':2,'delta':{'type':'signature_delta','signature':'abc'}}", "\n");
+  }
+  rec_init(&rc, 0);
+  rec_callbacks(&cbs);
+  sseval_claude_options_init(&opts);
+  opts.allocator = &al;
+  CHECK(sseval_claude_new(&c, &cbs, &rc, &opts) == SSEVAL_OK);
+  for (off = 0; off < warm.len;) {
+    size_t n = 1 + rng_below(64);
+    if (n > warm.len - off) n = warm.len - off;
+    CHECK(feed_all(c, warm.p + off, n) == SSEVAL_OK);
+    off += n;
+  }
+  after_warm = cnt.calls;
+  sseval_claude_get_stats(c, &st);
+  CHECK_EQ_U64(st.allocations, cnt.calls);
+  for (off = 0; off < steady.len;) {
+    size_t n = 1 + rng_below(64);
+    if (n > steady.len - off) n = steady.len - off;
+    CHECK(feed_all(c, steady.p + off, n) == SSEVAL_OK);
+    off += n;
+  }
+  sseval_claude_get_stats(c, &st);
+  CHECK_EQ_U64(cnt.calls, after_warm);
+  CHECK_EQ_U64(st.allocations, cnt.calls);
+  CHECK_EQ_U64(st.pings, 301);
+  sseval_claude_get_result(c, &r);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE && !r.has_offset);
+  CHECK(!rc.problem[0]);
+  CHECK_EQ_U64(sseval_claude_memory(c), cnt.live_bytes);
+  sseval_claude_free(c);
+  CHECK(cnt.live == 0 && cnt.live_bytes == 0 && !cnt.size_mismatch);
+  rec_free(&rc);
+  sb_free(&warm);
+  sb_free(&steady);
+  sb_free(&big);
+}
+
+/* The tests directory (for the fixtures): the case directory's parent. */
+static int read_fixture(const char *rel, sb *out) {
+  char path[1400];
+  const char *slash = strrchr(case_dir, '/');
+  FILE *f;
+  char tmp[4096];
+  size_t n;
+  if (slash)
+    snprintf(path, sizeof path, "%.*s/fixtures/claude/%s", (int)(slash - case_dir),
+             case_dir, rel);
+  else
+    snprintf(path, sizeof path, "fixtures/claude/%s", rel);
+  f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "cannot open %s\n", path);
+    return 0;
+  }
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) sb_add(out, tmp, n);
+  fclose(f);
+  return 1;
+}
+
+/* Fail the k-th allocation, for every k, over a real recording with
+ * ACCUMULATE: every run ends cleanly with SSEVAL_E_NOMEM (sticky) and the
+ * out_of_memory verdict, the partial message can be written, and freeing
+ * leaves nothing allocated. */
+static void failing_run(const sb *in, size_t chunk, uint64_t k, counting *cnt,
+                        int *hit) {
+  sseval_allocator al = counting_allocator(cnt);
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  sseval_status st = SSEVAL_OK, fst;
+  size_t off = 0;
+  sb m = {0};
+  int before = test_failed_checks_;
+  cnt->fail_at = k;
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  opts.allocator = &al;
+  st = sseval_claude_new(&c, NULL, NULL, &opts);
+  if (st != SSEVAL_OK) {
+    CHECK(st == SSEVAL_E_NOMEM);
+    CHECK(c == NULL);
+    CHECK(cnt->failed);
+    CHECK(cnt->live == 0 && cnt->live_bytes == 0);
+    *hit = 1;
+    goto done;
+  }
+  while (off < in->len) {
+    size_t n = in->len - off < chunk ? in->len - off : chunk, used = 0;
+    int failed_before = cnt->failed;
+    st = sseval_claude_feed(c, in->p + off, n, &used);
+    if (cnt->failed && !failed_before) CHECK(st == SSEVAL_E_NOMEM);
+    if (st != SSEVAL_OK) break;
+    off += used;
+  }
+  fst = sseval_claude_finish(c, &r);
+  if (cnt->failed) {
+    size_t used = 5;
+    *hit = 1;
+    CHECK(st == SSEVAL_E_NOMEM);
+    CHECK(fst == SSEVAL_E_NOMEM);
+    CHECK(r.verdict == SSEVAL_VERDICT_LIMIT_EXCEEDED);
+    CHECK(r.rule == SSEVAL_RULE_OUT_OF_MEMORY);
+    CHECK(sseval_claude_feed(c, "x", 1, &used) != SSEVAL_OK);
+    CHECK_EQ_U64(used, 0);
+  } else {
+    CHECK(st == SSEVAL_OK && fst == SSEVAL_OK);
+    CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+  }
+  CHECK(sseval_claude_write_message_json(c, sb_sink, &m) == SSEVAL_OK);
+  CHECK(m.len >= 2 && m.p[0] == '{' && m.p[m.len - 1] == '}');
+  sseval_claude_free(c);
+  CHECK(cnt->live == 0);
+  CHECK_EQ_U64(cnt->live_bytes, 0);
+  CHECK(!cnt->size_mismatch);
+done:
+  sb_free(&m);
+  if (test_failed_checks_ != before)
+    fprintf(stderr, "  (failing allocation #%llu, chunks of %zu)\n",
+            (unsigned long long)k, chunk);
+}
+
+TEST(failing_allocator_every_k) {
+  static const char *const fixtures[] = {
+      "recorded/anthropic-sdk-go/tool_runner_streaming_all.interaction0.sse",
+      "recorded/pydantic-ai/test_anthropic_model_thinking_part_redacted_stream.interaction0.sse"};
+  static const size_t chunks[] = {1 << 20, 61, 7};
+  size_t f, ci;
+  for (f = 0; f < sizeof fixtures / sizeof fixtures[0]; f++) {
+    sb in = {0};
+    if (!read_fixture(fixtures[f], &in)) {
+      test_failed_checks_++;
+      continue;
+    }
+    for (ci = 0; ci < sizeof chunks / sizeof chunks[0]; ci++) {
+      counting cnt;
+      uint64_t total, k;
+      int hit = 0, before = test_failed_checks_;
+      failing_run(&in, chunks[ci], 0, &cnt, &hit); /* no failure: count calls */
+      total = cnt.calls;
+      CHECK(total > 3);
+      for (k = 1; k <= total + 1 && test_failed_checks_ == before; k++) {
+        hit = 0;
+        failing_run(&in, chunks[ci], k, &cnt, &hit);
+        if (k <= total) CHECK(hit);
+      }
+    }
+    sb_free(&in);
+  }
+}
+
+/* The instance's memory figure is what it holds through the allocator. */
+TEST(memory_matches_the_allocator) {
+  sb s = {0};
+  counting cnt;
+  sseval_allocator al = counting_allocator(&cnt);
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  build_all(&s, "\n", NULL);
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  opts.allocator = &al;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_OK);
+  CHECK_EQ_U64(sseval_claude_memory(c), cnt.live_bytes);
+  CHECK(feed_all(c, s.p, s.len / 2) == SSEVAL_OK);
+  CHECK_EQ_U64(sseval_claude_memory(c), cnt.live_bytes);
+  CHECK(feed_all(c, s.p + s.len / 2, s.len - s.len / 2) == SSEVAL_OK);
+  CHECK_EQ_U64(sseval_claude_memory(c), cnt.live_bytes);
+  sseval_claude_free(c);
+  CHECK(cnt.live == 0 && cnt.live_bytes == 0 && !cnt.size_mismatch);
+  sb_free(&s);
+}
+
+/* ---- partial JSON preview --------------------------------------------------------------- */
+
+static void preview_case(const char *in, size_t len, sseval_status want_st,
+                         const char *want) {
+  char out[256];
+  size_t out_len = 999;
+  sseval_status st = sseval_partial_json_preview(in, len, out, sizeof out, &out_len);
+  if (st != want_st || (want && (out_len != strlen(want) ||
+                                 memcmp(out, want, out_len) != 0))) {
+    test_failed_checks_++;
+    fprintf(stderr, "preview(");
+    test_print_bytes_(in, len);
+    fprintf(stderr, ") = %s ", sseval_status_name(st));
+    if (st == SSEVAL_OK) test_print_bytes_(out, out_len < sizeof out ? out_len : 0);
+    fprintf(stderr, ", expected %s %s\n", sseval_status_name(want_st),
+            want ? want : "");
+  }
+}
+#define PV(in, want) preview_case(in, strlen(in), SSEVAL_OK, want)
+#define PV_BAD(in) preview_case(in, strlen(in), SSEVAL_E_INVALID, NULL)
+
+TEST(partial_json_preview_hand_checked) {
+  char out[8];
+  size_t out_len = 0;
+  /* nothing yet: the empty object a tool input starts as */
+  PV("", "{}");
+  PV("   ", "{}");
+  PV("{", "{}");
+  PV("[", "[]");
+  PV("[[", "[[]]");
+  /* inside a string value: closed at its last complete character */
+  PV("{\"a\":\"hel", "{\"a\":\"hel\"}");
+  PV("{\"a\":\"x\\", "{\"a\":\"x\"}");
+  PV("{\"a\":\"x\\u00", "{\"a\":\"x\"}");
+  PV("{\"a\":\"x\\u00e9", "{\"a\":\"x\\u00e9\"}");
+  PV("{\"a\":\"x\\ud83d", "{\"a\":\"x\"}");
+  PV("{\"a\":\"x\\ud83d\\u", "{\"a\":\"x\"}");
+  PV("{\"a\":\"x\\ud83d\\ude00", "{\"a\":\"x\\ud83d\\ude00\"}");
+  PV("{\"a\":\"\xc3", "{\"a\":\"\"}");
+  PV("{\"a\":\"\xc3\xa9", "{\"a\":\"\xc3\xa9\"}");
+  PV("\"abc", "\"abc\"");
+  /* a dangling key, colon or comma: the member is dropped */
+  PV("{\"ke", "{}");
+  PV("{\"a\"", "{}");
+  PV("{\"a\" :", "{}");
+  PV("{\"a\":1,", "{\"a\":1}");
+  PV("{\"a\":1,\"b", "{\"a\":1}");
+  PV("{\"a\":1,\"b\":", "{\"a\":1}");
+  /* numbers that may go on, unfinished literals: dropped; complete ones kept */
+  PV("{\"a\":12", "{}");
+  PV("{\"a\":-", "{}");
+  PV("{\"a\":1.5e", "{}");
+  PV("{\"a\":1 ", "{\"a\":1 }");
+  PV("{\"a\":tr", "{}");
+  PV("{\"a\":true", "{\"a\":true}");
+  PV("{\"a\":nul", "{}");
+  PV("{\"a\":null", "{\"a\":null}");
+  PV("{\"a\":false,\"b\":fal", "{\"a\":false}");
+  PV("[1,2", "[1]");
+  PV("[1,2]", "[1,2]");
+  PV("[\"a\",", "[\"a\"]");
+  PV("12", "null");
+  PV("tru", "null");
+  /* nesting, whitespace kept as it came */
+  PV("{\"a\":{\"b\":[{\"c\":\"d", "{\"a\":{\"b\":[{\"c\":\"d\"}]}}");
+  PV("{ \"a\" : [ 1 , { \"b\" : \"c", "{ \"a\" : [ 1 , { \"b\" : \"c\"}]}");
+  PV("{\"a\":[1,2]", "{\"a\":[1,2]}");
+  PV("{\"a\":{}", "{\"a\":{}}");
+  PV("{\"a\":1}", "{\"a\":1}");
+  /* not a prefix of valid JSON */
+  PV_BAD("x");
+  PV_BAD("{]");
+  PV_BAD("{\"a\":1}x");
+  PV_BAD("{\"a\" 1");
+  PV_BAD("{\"a\":\"\\x");
+  PV_BAD("[1,]");
+  PV_BAD("{,");
+  /* output buffer too small: E_LIMIT and the full length */
+  CHECK(sseval_partial_json_preview("{\"a\":\"hello", 11, out, 4, &out_len) ==
+        SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(out_len, 13); /* {"a":"hello"} */
+  CHECK(sseval_partial_json_preview("{\"ab", 4, out, 2, &out_len) == SSEVAL_OK);
+  CHECK_STR(out, out_len, "{}");
+  CHECK(sseval_partial_json_preview("{\"ab", 4, out, 1, &out_len) == SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(out_len, 2);
+  CHECK(sseval_partial_json_preview("", 0, NULL, 0, &out_len) == SSEVAL_E_LIMIT);
+  CHECK_EQ_U64(out_len, 2);
+  CHECK(sseval_partial_json_preview("{}", 2, out, sizeof out, NULL) == SSEVAL_E_MISUSE);
+}
+
+/* The preview of every prefix of a tool input is valid JSON (checked by
+ * feeding it back as a complete tool input through the machine). */
+TEST(partial_json_preview_every_prefix_is_json) {
+  static const char input[] =
+      "{\"a\": [1, -2.5e+3, true, null, \"x\\\"y\\\\\\u00e9\\ud83d\\ude00\"], "
+      "\"b\": {\"c\": {}, \"d\": []}, \"e\": \"\xc3\xa9\xf0\x9f\x98\x80\", \"f\": false}";
+  size_t n, len = strlen(input);
+  for (n = 0; n <= len; n++) {
+    char out[512];
+    size_t out_len = 0;
+    sseval_status st = sseval_partial_json_preview(input, n, out, sizeof out, &out_len);
+    char scratch[600];
+    sseval_api_error e;
+    sb body = {0};
+    if (st != SSEVAL_OK) {
+      test_failed_checks_++;
+      fprintf(stderr, "preview of prefix %zu: %s\n", n, sseval_status_name(st));
+      break;
+    }
+    /* wrap it in an error body: valid JSON in, SSEVAL_OK out */
+    sb_adds(&body, "{\"type\":\"error\",\"error\":{\"type\":\"x\",\"message\":\"m\",\"v\":");
+    sb_add(&body, out, out_len);
+    sb_adds(&body, "}}");
+    if (sseval_parse_error_body(body.p, body.len, scratch, sizeof scratch, &e) != SSEVAL_OK) {
+      test_failed_checks_++;
+      fprintf(stderr, "preview of prefix %zu is not JSON: %.*s\n", n, (int)out_len, out);
+      sb_free(&body);
+      break;
+    }
+    sb_free(&body);
+  }
+}
+
+/* ---- the rebuilt message: writers and views ------------------------------------------- */
+
+typedef struct stop_sink {
+  size_t calls, stop_at;
+} stop_sink;
+
+static int stopping_sink(void *ctx, const char *bytes, size_t len) {
+  stop_sink *s = (stop_sink *)ctx;
+  (void)bytes;
+  (void)len;
+  return ++s->calls >= s->stop_at;
+}
+
+TEST(message_writer_and_views) {
+  sb s = {0}, m = {0};
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  sseval_block_view b;
+  sseval_message_view mv;
+  stop_sink ss;
+  size_t calls;
+  build_all(&s, "\n", NULL);
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_OK);
+  /* before any event: an empty message */
+  CHECK(sseval_claude_write_message_json(c, sb_sink, &m) == SSEVAL_OK);
+  CHECK_STR(m.p, m.len,
+            "{\"id\":null,\"type\":\"message\",\"role\":\"assistant\",\"model\":null,"
+            "\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{}}");
+  m.len = 0;
+  CHECK(feed_all(c, s.p, s.len) == SSEVAL_OK);
+  CHECK(sseval_claude_finish(c, NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_write_message_json(c, sb_sink, &m) == SSEVAL_OK);
+  CHECK_STR(m.p, m.len, all_message);
+  m.len = 0;
+  CHECK(sseval_claude_write_usage_json(c, sb_sink, &m) == SSEVAL_OK);
+  CHECK_STR(m.p, m.len, "{\"input_tokens\":3,\"output_tokens\":9}");
+  /* a sink that stops: E_CALLBACK, at every possible call */
+  ss.calls = 0;
+  ss.stop_at = (size_t)-1;
+  CHECK(sseval_claude_write_message_json(c, stopping_sink, &ss) == SSEVAL_OK);
+  calls = ss.calls;
+  CHECK(calls > 1);
+  for (ss.stop_at = 1; ss.stop_at <= calls; ss.stop_at++) {
+    ss.calls = 0;
+    CHECK(sseval_claude_write_message_json(c, stopping_sink, &ss) == SSEVAL_E_CALLBACK);
+    CHECK_EQ_U64(ss.calls, ss.stop_at);
+  }
+  ss.calls = 0;
+  ss.stop_at = 1;
+  CHECK(sseval_claude_write_usage_json(c, stopping_sink, &ss) == SSEVAL_E_CALLBACK);
+  /* views */
+  sseval_claude_message(c, &mv);
+  CHECK_STR(mv.id.ptr, mv.id.len, "msg_1");
+  CHECK_STR(mv.model.ptr, mv.model.len, "cl\xc3\xa9");
+  CHECK(mv.has_stop_reason && mv.has_stop_sequence);
+  CHECK_STR(mv.stop_reason.ptr, mv.stop_reason.len, "stop_sequence");
+  CHECK_STR(mv.stop_sequence.ptr, mv.stop_sequence.len, "END");
+  CHECK(sseval_claude_block_count(c) == 5);
+  CHECK(sseval_claude_block(c, 0, &b) == SSEVAL_OK);
+  CHECK(b.type == SSEVAL_BLOCK_TEXT && b.stopped);
+  CHECK_STR(b.type_name.ptr, b.type_name.len, "text");
+  CHECK_STR(b.text.ptr, b.text.len, "plaina\nb\xc3\xa9");
+  CHECK_STR(b.citations_json.ptr, b.citations_json.len,
+            "[{\"type\":\"char_location\",\"cited_text\":\"c\",\"start_char_index\":0}]");
+  CHECK_STR(b.start_json.ptr, b.start_json.len, "{\"type\":\"text\",\"text\":\"\"}");
+  CHECK(sseval_claude_block(c, 1, &b) == SSEVAL_OK);
+  CHECK(b.type == SSEVAL_BLOCK_TOOL_USE && b.stopped && b.input_complete);
+  CHECK_STR(b.tool_id.ptr, b.tool_id.len, "toolu_A");
+  CHECK_STR(b.tool_name.ptr, b.tool_name.len, "get");
+  CHECK_STR(b.input_json.ptr, b.input_json.len, "{\"k\":[1,\"\\u00e9\"]}");
+  CHECK_STR(b.partial_json.ptr, b.partial_json.len, "{\"k\":[1,\"\\u00e9\"]}");
+  CHECK(sseval_claude_block(c, 2, &b) == SSEVAL_OK);
+  CHECK(b.type == SSEVAL_BLOCK_THINKING && b.stopped);
+  CHECK_STR(b.text.ptr, b.text.len, "hmm");
+  CHECK_STR(b.signature.ptr, b.signature.len, "c2ln");
+  CHECK(sseval_claude_block(c, 3, &b) == SSEVAL_OK);
+  CHECK(b.type == SSEVAL_BLOCK_COMPACTION);
+  CHECK(sseval_claude_block(c, 4, &b) == SSEVAL_OK);
+  CHECK(b.type == SSEVAL_BLOCK_UNKNOWN && b.stopped);
+  CHECK_STR(b.type_name.ptr, b.type_name.len, "hologram");
+  CHECK_STR(b.start_json.ptr, b.start_json.len, "{\"type\":\"hologram\",\"v\":1}");
+  CHECK(sseval_claude_block(c, 5, &b) == SSEVAL_E_MISUSE);
+  sseval_claude_free(c);
+  sb_free(&m);
+  sb_free(&s);
+}
+
+/* Tool block views: no delta ({} from the start), unfinished at max_tokens. */
+TEST(tool_block_views) {
+  sb s = {0};
+  sseval_claude_options opts;
+  sseval_claude *c = NULL;
+  sseval_claude_result r;
+  sseval_block_view b;
+  add_ev(&s, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+  add_ev(&s, "content_block_start", "{'type':'content_block_start','index':0,'content_block':{'type':'tool_use','id':'a','name':'f','input':{}}}", "\n");
+  add_ev(&s, "content_block_stop", "{'type':'content_block_stop','index':0}", "\n");
+  add_ev(&s, "content_block_start", "{'type':'content_block_start','index':1,'content_block':{'type':'tool_use','id':'b','name':'g','input':{}}}", "\n");
+  add_ev(&s, "content_block_delta", "{'type':'content_block_delta','index':1,'delta':{'type':'input_json_delta','partial_json':'{\\'x\\':[1,'}}", "\n");
+  add_ev(&s, "message_delta", "{'type':'message_delta','delta':{'stop_reason':'max_tokens'}}", "\n");
+  add_ev(&s, "message_stop", "{'type':'message_stop'}", "\n");
+  sseval_claude_options_init(&opts);
+  opts.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_OK);
+  CHECK(feed_all(c, s.p, s.len) == SSEVAL_OK);
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+  CHECK(sseval_claude_block(c, 0, &b) == SSEVAL_OK);
+  CHECK(b.stopped && b.input_complete);
+  CHECK_STR(b.input_json.ptr, b.input_json.len, "{}");
+  CHECK(b.partial_json.len == 0);
+  CHECK(sseval_claude_block(c, 1, &b) == SSEVAL_OK);
+  CHECK(!b.stopped && !b.input_complete);
+  CHECK(b.input_json.len == 0);
+  CHECK_STR(b.partial_json.ptr, b.partial_json.len, "{\"x\":[1,");
+  sseval_claude_free(c);
+  sb_free(&s);
+}
+
+/* ---- a 64 KiB text delta -------------------------------------------------------------- */
+
+TEST(text_delta_of_64_kib) {
+  sb s = {0}, data = {0}, want = {0};
+  outcome base;
+  cfg k;
+  size_t i;
+  memset(&k, 0, sizeof k);
+  add_ev(&s, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+  add_ev(&s, "content_block_start", "{'type':'content_block_start','index':0,'content_block':{'type':'text','text':''}}", "\n");
+  sb_adds(&data, "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'");
+  for (i = 0; i < 65536; i++) {
+    char ch = (char)('a' + i % 26);
+    sb_addc(&data, ch);
+    sb_addc(&want, ch);
+  }
+  sb_adds(&data, "'}}");
+  add_ev(&s, "content_block_delta", data.p, "\n");
+  add_ev(&s, "content_block_stop", "{'type':'content_block_stop','index':0}", "\n");
+  add_ev(&s, "message_delta", "{'type':'message_delta','delta':{'stop_reason':'end_turn'}}", "\n");
+  add_ev(&s, "message_stop", "{'type':'message_stop'}", "\n");
+  if (run_all_ways("text_delta_of_64_kib", (const unsigned char *)s.p, s.len, &k,
+                   97, &base)) {
+    sb msg = {0};
+    CHECK(base.res.verdict == SSEVAL_VERDICT_COMPLETE);
+    sb_adds(&msg, "{\"id\":\"m1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+                  "\"content\":[{\"type\":\"text\",\"text\":\"");
+    sb_add(&msg, want.p, want.len);
+    sb_adds(&msg, "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{}}");
+    CHECK_MEM(base.msg.p, base.msg.len, msg.p, msg.len);
+    CHECK_EQ_U64(base.pieces_in_chunk, 1); /* one piece, read in place */
+    sb_free(&msg);
+  }
+  outcome_free(&base);
+  sb_free(&s);
+  sb_free(&data);
+  sb_free(&want);
+}
+
 /* ---- main ------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
@@ -1635,5 +3209,30 @@ int main(int argc, char **argv) {
   RUN(cases_load);
   RUN(cases_every_chunking);
   free_all_cases();
+  RUN(truncation_every_point_lf);
+  RUN(truncation_every_point_crlf);
+  RUN(truncation_every_point_cr);
+  RUN(all_kinds_stream_every_way);
+  RUN(callback_values_whole_feed);
+  RUN(error_event_values);
+  RUN(pause_from_each_callback_kind);
+  RUN(pause_takes_effect_at_the_event_end);
+  RUN(pause_on_the_last_event);
+  RUN(abort_from_each_callback_kind_is_sticky);
+  RUN(abort_from_error_callback);
+  RUN(reset_and_reuse);
+  RUN(reset_keeps_options);
+  RUN(misuse);
+  RUN(verdict_and_rule_tables);
+  RUN(error_type_classify_table);
+  RUN(parse_error_body);
+  RUN(steady_state_allocates_nothing);
+  RUN(failing_allocator_every_k);
+  RUN(memory_matches_the_allocator);
+  RUN(partial_json_preview_hand_checked);
+  RUN(partial_json_preview_every_prefix_is_json);
+  RUN(message_writer_and_views);
+  RUN(tool_block_views);
+  RUN(text_delta_of_64_kib);
   return test_summary();
 }
