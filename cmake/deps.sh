@@ -8,7 +8,8 @@
 # Extra packages can be asked for with SSEVAL_EXTRA_DEPS="pkg ...".
 set -u
 
-PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev valgrind python3 ${SSEVAL_EXTRA_DEPS:-}"
+# clang-tidy, cppcheck: tests/static_analysis.sh; time (/usr/bin/time): tests/hostile_rss.sh
+PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev valgrind python3 clang-tidy cppcheck time ${SSEVAL_EXTRA_DEPS:-}"
 
 command -v dpkg >/dev/null 2>&1 || exit 0
 
