@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""`sseval stream` (and the two libcurl examples) against the fault-injecting
+server of tests/fault_server.py, over loopback only.
+
+For every scenario: the exit code, the text printed, the number of
+requests and retries, the delay each retry logged and the spacing the server
+saw, the request each attempt sent (headers, "stream": true, the API key),
+the recording (`--record`, replayed through `sseval check`), that the key
+never shows up in any output, and that the sanitizers stayed quiet.
+
+Retry waits are scaled down with the hidden `--retry-scale` option (see
+docs/TRANSPORT.md); the delays the policy chose are still logged unscaled.
+
+Env: SSEVAL_BIN (the CLI), SSEVAL_BUILD (build dir, for the examples),
+SSEVAL_HAVE_CURL (0: skip). Exit 77 (skipped) without libcurl."""
+import concurrent.futures
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import fault_server  # noqa: E402
+
+BIN = os.environ.get("SSEVAL_BIN", os.path.join(HERE, "..", "build", "test", "sseval"))
+BUILD = os.environ.get("SSEVAL_BUILD", os.path.dirname(BIN))
+SCALE = 0.05
+KEY = "sk-ant-test-" + os.urandom(12).hex()
+
+if os.environ.get("SSEVAL_HAVE_CURL") == "0":
+    print("skipped: built without libcurl")
+    sys.exit(77)
+_probe = subprocess.run([BIN, "stream", "--help"], capture_output=True)
+if _probe.returncode != 0:
+    print("skipped: this sseval has no `stream`:", _probe.stderr.decode(errors="replace").strip())
+    sys.exit(77)
+
+RETRY_RE = re.compile(
+    r"^sseval stream: attempt (\d+) of (\d+) failed: (.*), request-id (\S+); "
+    r"retrying in (\d+) ms \((retry-after|backoff)\)(?:, scaled to (\d+) ms)?$")
+NOTICE = "the answer printed so far is incomplete; printing it again from the start"
+SANITIZER = ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
+
+failures = []
+checks = 0
+_lock = threading.Lock()
+
+
+def check(cond, what):
+    global checks
+    with _lock:
+        checks += 1
+        if not cond:
+            failures.append(what)
+            print("FAIL:", what, flush=True)
+    return cond
+
+
+def clean_env(key=KEY):
+    env = {k: v for k, v in os.environ.items()
+           if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
+    env["NO_PROXY"] = "*"  # loopback only, whatever the machine's proxy says
+    env.pop("ANTHROPIC_API_KEY", None)
+    if key is not None:
+        env["ANTHROPIC_API_KEY"] = key
+    return env
+
+
+def fixture_path(name):
+    return os.path.join(fault_server.FIXTURE_DIR, fault_server.FIXTURES[name])
+
+
+def check_report(path):
+    p = subprocess.run([BIN, "check", "--json", path], capture_output=True)
+    return p.returncode, json.loads(p.stdout)
+
+
+FACTS = {}
+
+
+def facts(name):
+    """The text and report `sseval check` gives for a recording."""
+    if name not in FACTS:
+        rc, rep = check_report(fixture_path(name))
+        text = "".join(b.get("text", "") for b in rep["message"]["content"] if b["type"] == "text")
+        thinking = "".join(b.get("thinking", "") for b in rep["message"]["content"]
+                           if b["type"] == "thinking")
+        FACTS[name] = dict(rc=rc, report=rep, text=text, thinking=thinking,
+                           bytes=open(fixture_path(name), "rb").read())
+    return FACTS[name]
+
+
+REQUEST = {"model": "claude-test", "max_tokens": 64, "stream": False,
+           "messages": [{"role": "user", "content": "Say hello \u00e9\u2603."}],
+           "metadata": {"user_id": "u1"}}
+
+
+class Run:
+    pass
+
+
+def run(srv, tmp, tag, steps, *args, key=KEY, stdin=None, request="file", url=None,
+        record=True, timeout=60):
+    """Run `sseval stream` against /s/<tag>/<steps>; returns a Run."""
+    r = Run()
+    r.tag = tag
+    r.record = os.path.join(tmp, tag + ".sse")
+    req_path = os.path.join(tmp, tag + ".request.json")
+    with open(req_path, "w", encoding="utf-8") as fh:
+        json.dump(REQUEST, fh, ensure_ascii=False)
+    cmd = [BIN, "stream", "--base-url", url or srv.url(tag, steps), "--retry-scale", str(SCALE)]
+    if request == "file":
+        cmd += ["--request", req_path]
+    elif request is not None:
+        cmd += ["--request", request]
+    if record:
+        cmd += ["--record", r.record]
+    cmd += list(args)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, env=clean_env(key), capture_output=True, timeout=timeout,
+                       input=stdin)
+    r.elapsed = time.monotonic() - t0
+    r.rc = p.returncode
+    r.out = p.stdout.decode("utf-8", errors="replace")
+    r.err = p.stderr.decode("utf-8", errors="replace")
+    r.raw_out, r.raw_err = p.stdout, p.stderr
+    r.requests = srv.requests(tag)
+    r.retries = []
+    for line in r.err.splitlines():
+        m = RETRY_RE.match(line)
+        if m:
+            r.retries.append(dict(attempt=int(m.group(1)), of=int(m.group(2)), what=m.group(3),
+                                  rid=m.group(4), delay=int(m.group(5)), source=m.group(6),
+                                  wait=int(m.group(7)) if m.group(7) else int(m.group(5))))
+    r.rec = open(r.record, "rb").read() if record and os.path.exists(r.record) else None
+    return r
+
+
+def common(r, name, max_retries=2):
+    """Checks that hold for every run."""
+    for s in SANITIZER:
+        check(s not in r.err, "%s: sanitizer report: %s" % (name, r.err[-2000:]))
+    check(KEY.encode() not in r.raw_out and KEY.encode() not in r.raw_err,
+          "%s: the API key appears in the output" % name)
+    if r.rec is not None:
+        check(KEY.encode() not in r.rec, "%s: the API key appears in the recording" % name)
+    for i, q in enumerate(r.requests):
+        h = q["headers"]
+        check(h.get("x-api-key") == KEY, "%s: request %d x-api-key" % (name, i))
+        check(h.get("anthropic-version") == "2023-06-01", "%s: anthropic-version" % name)
+        check(h.get("content-type") == "application/json", "%s: content-type" % name)
+        check(h.get("accept") == "text/event-stream", "%s: accept" % name)
+        check("expect" not in h, "%s: no Expect: 100-continue" % name)
+        check(q["path"].endswith("/v1/messages"), "%s: path %s" % (name, q["path"]))
+        try:
+            body = json.loads(q["body"])
+        except ValueError:
+            check(False, "%s: request body is not JSON: %r" % (name, q["body"][:200]))
+            continue
+        want = dict(REQUEST)
+        want["stream"] = True
+        check(body == want, "%s: request body %r" % (name, body))
+    # one log line per retry, numbered, with the request id of the failed attempt
+    check(len(r.retries) == max(0, len(r.requests) - 1) or not r.requests,
+          "%s: %d retry lines for %d requests:\n%s" % (name, len(r.retries), len(r.requests), r.err))
+    for i, x in enumerate(r.retries):
+        check(x["attempt"] == i + 1 and x["of"] == max_retries + 1,
+              "%s: retry line %d numbering %r" % (name, i, x))
+        if i < len(r.requests):
+            check(x["rid"] == "req_%s_%d" % (r.tag, i), "%s: retry %d request id %s" % (name, i, x["rid"]))
+        check(x["wait"] == int(x["delay"] * SCALE + 0.5), "%s: scaled wait %r" % (name, x))
+    # spacing: never earlier than the logged wait
+    for i in range(1, len(r.requests)):
+        gap_ms = (r.requests[i]["t"] - r.requests[i - 1]["t"]) * 1000.0
+        if i - 1 < len(r.retries):
+            check(gap_ms >= r.retries[i - 1]["wait"] - 2,
+                  "%s: retry %d came after %.1f ms, before its %d ms wait"
+                  % (name, i, gap_ms, r.retries[i - 1]["wait"]))
+
+
+def split_human(out):
+    """(text part, report part) of a human-mode stdout."""
+    i = out.rfind("stream: ")
+    while i > 0 and out[i - 1] != "\n":
+        i = out.rfind("stream: ", 0, i)
+    return (out[:i], out[i:]) if i >= 0 else (out, "")
+
+
+def expected_stdout_text(final_text, partials=()):
+    s = ""
+    for p in partials:
+        s += p + ("" if p.endswith("\n") else "\n")
+    if final_text:
+        s += final_text + ("" if final_text.endswith("\n") else "\n") + "\n"
+    return s
+
+
+def backoff_ok(r, name, indexes):
+    for i in indexes:
+        x = r.retries[i]
+        check(x["source"] == "backoff" and 0 <= x["delay"] <= 500 * 2 ** i,
+              "%s: retry %d backoff %r (full jitter, cap 500*2^n)" % (name, i, x))
+
+
+def prefix_bytes(name, step):
+    events = fault_server.split_events(facts(name)["bytes"])
+    data = b"".join(fault_server.half(events))
+    if step == "errorevent":
+        data += (b"event: error\ndata: " + fault_server.error_json("overloaded_error", "Overloaded")
+                 + b"\n\n")
+    return data
+
+
+# ---- the scenarios --------------------------------------------------------------------
+def s_normal(srv, tmp):
+    r = run(srv, tmp, "normal", "ok")
+    f = facts("text")
+    common(r, "normal")
+    check(r.rc == 0, "normal: exit %d: %s" % (r.rc, r.err))
+    check(len(r.requests) == 1 and not r.retries, "normal: one request")
+    text, rep = split_human(r.out)
+    check(text == expected_stdout_text(f["text"]), "normal: text %r" % text)
+    check(rep.startswith("stream: complete"), "normal: report %r" % rep[:200])
+    check("request-id req_normal_0" in rep and "attempts     1" in rep, "normal: report transport lines")
+    check(r.rec == f["bytes"], "normal: recording is the body byte for byte")
+    rc, crep = check_report(r.record)
+    check(rc == 0 and crep["verdict"] == "complete", "normal: recording replays as complete")
+
+
+def s_json_tool(srv, tmp):
+    r = run(srv, tmp, "jsontool", "ok@tool", "--json")
+    f = facts("tool")
+    common(r, "json")
+    check(r.rc == 0, "json: exit %d" % r.rc)
+    rep = json.loads(r.out)
+    for k, v in f["report"].items():
+        check(rep.get(k) == v, "json: report key %s differs from sseval check" % k)
+    check(rep.get("end") == "stream" and rep.get("http_status") == 200, "json: transport keys")
+    check(rep.get("request_id") == "req_jsontool_0" and rep.get("attempts") == 1, "json: request id, attempts")
+    check(f["text"] and f["text"] in r.err, "json: the text goes to stderr")
+    check(r.rec == f["bytes"], "json: recording")
+
+
+def s_stdin_thinking(srv, tmp):
+    r = run(srv, tmp, "thinking", "ok@thinking", "--show-thinking", request=None,
+            stdin=json.dumps(REQUEST).encode())
+    f = facts("thinking")
+    common(r, "thinking")
+    check(r.rc == 0, "thinking: exit %d" % r.rc)
+    text, rep = split_human(r.out)
+    check(text == expected_stdout_text(f["text"]), "thinking: stdout has the text only")
+    check(f["thinking"] and f["thinking"] in r.err, "thinking: thinking on stderr")
+    check(f["thinking"] not in r.out, "thinking: thinking not on stdout")
+    r2 = run(srv, tmp, "nothinking", "ok@thinking")
+    check(f["thinking"] not in r2.err and f["thinking"] not in r2.out,
+          "thinking: hidden without --show-thinking")
+
+
+def s_drip(srv, tmp):
+    r = run(srv, tmp, "drip", "drip")
+    f = facts("text")
+    common(r, "drip")
+    check(r.rc == 0, "drip: exit %d: %s" % (r.rc, r.err))
+    check(split_human(r.out)[0] == expected_stdout_text(f["text"]), "drip: text")
+    check(r.rec == f["bytes"], "drip: recording")
+    check(r.elapsed >= len(f["bytes"]) * fault_server.DRIP_DELAY, "drip: was dripped")
+
+
+def s_429(srv, tmp):
+    r = run(srv, tmp, "rate", "429,ok")
+    common(r, "429")
+    check(r.rc == 0, "429: exit %d" % r.rc)
+    check(len(r.requests) == 2 and len(r.retries) == 1, "429: one retry")
+    if r.retries:
+        x = r.retries[0]
+        check(x["what"] == "HTTP 429 rate_limit_error", "429: logged %r" % x["what"])
+        check(x["delay"] == 2000 and x["source"] == "retry-after", "429: retry-after 2 s honoured %r" % x)
+    check(r.rec == facts("text")["bytes"], "429: recording is the last attempt's")
+    r = run(srv, tmp, "ratems", "429ms,ok")
+    common(r, "429ms")
+    check(r.rc == 0 and len(r.retries) == 1, "429ms: one retry")
+    if r.retries:
+        check(r.retries[0]["delay"] == 300 and r.retries[0]["source"] == "retry-after",
+              "429ms: retry-after-ms wins over retry-after %r" % r.retries[0])
+
+
+def s_529(srv, tmp):
+    r = run(srv, tmp, "overloaded", "529", "--json")
+    common(r, "529")
+    check(r.rc == 7, "529: exit %d" % r.rc)
+    check(len(r.requests) == 3 and len(r.retries) == 2, "529: two retries (default)")
+    backoff_ok(r, "529", range(len(r.retries)))
+    for x in r.retries:
+        check(x["what"] == "HTTP 529 overloaded_error", "529: logged %r" % x["what"])
+    check("giving up after 3 attempts" in r.err, "529: gives up")
+    rep = json.loads(r.out)
+    check(rep["verdict"] == "http_error" and rep["http_status"] == 529, "529: report verdict")
+    check(rep["error"] == {"type": "overloaded_error", "message": "Overloaded", "retryable": True},
+          "529: report error %r" % rep["error"])
+    check(rep["request_id"] == "req_overloaded_2" and rep["attempts"] == 3, "529: report transport")
+    check(json.loads(r.rec)["error"]["type"] == "overloaded_error", "529: recording is the error body")
+    r = run(srv, tmp, "overloadednr", "529nr")
+    common(r, "529nr")
+    check(r.rc == 7 and len(r.requests) == 1, "529 + x-should-retry: false is not retried")
+    r = run(srv, tmp, "overloaded1", "529", "--max-retries", "1")
+    common(r, "529 max-retries 1", max_retries=1)
+    check(r.rc == 7 and len(r.requests) == 2, "--max-retries 1: two attempts")
+    r = run(srv, tmp, "overloaded0", "529", "--max-retries", "0")
+    common(r, "529 max-retries 0", max_retries=0)
+    check(r.rc == 7 and len(r.requests) == 1, "--max-retries 0: one attempt")
+
+
+def s_500(srv, tmp):
+    r = run(srv, tmp, "server", "500,ok")
+    common(r, "500")
+    check(r.rc == 0 and len(r.requests) == 2, "500: retried once then complete")
+    backoff_ok(r, "500", range(len(r.retries)))
+    if r.retries:
+        check(r.retries[0]["what"] == "HTTP 500 api_error", "500: logged %r" % r.retries[0]["what"])
+    check(split_human(r.out)[0] == expected_stdout_text("Hello"), "500: text once")
+
+
+def s_4xx(srv, tmp):
+    for code, etype in (("401", "authentication_error"), ("400", "invalid_request_error")):
+        r = run(srv, tmp, "client" + code, code + ",ok")
+        common(r, code)
+        check(r.rc == 7, "%s: exit %d" % (code, r.rc))
+        check(len(r.requests) == 1 and not r.retries, "%s: never retried" % code)
+        check(r.out.startswith("stream: http_error (HTTP %s)" % code), "%s: report %r" % (code, r.out[:100]))
+        check(etype in r.out and "not retryable" in r.out, "%s: error type in report" % code)
+        check("req_client%s_0" % code in r.out, "%s: request id in report" % code)
+    r = run(srv, tmp, "client401j", "401", "--json")
+    rep = json.loads(r.out)
+    check(rep["error"] == {"type": "authentication_error", "message": "invalid x-api-key",
+                           "retryable": False}, "401 json: error %r" % rep["error"])
+    check(rep["message"] is None and rep["verdict"] == "http_error", "401 json: verdict")
+
+
+def s_error_event(srv, tmp):
+    r = run(srv, tmp, "errev", "errorevent,ok")
+    common(r, "error event")
+    check(r.rc == 0 and len(r.requests) == 2, "error event: retried, then complete (exit %d)" % r.rc)
+    if r.retries:
+        check(r.retries[0]["what"] == "HTTP 200 error event overloaded_error",
+              "error event: logged %r" % r.retries[0]["what"])
+    check(NOTICE in r.err, "error event: says the text is printed again")
+    check(split_human(r.out)[0] == expected_stdout_text("Hello", ["Hello"]),
+          "error event: partial then whole text %r" % r.out[:100])
+    check(r.rec == facts("text")["bytes"], "error event: recording is the last attempt's")
+    r = run(srv, tmp, "errevkeep", "errorevent,ok", "--on-truncate", "keep", "--json")
+    common(r, "error event keep")
+    check(r.rc == 3 and len(r.requests) == 1, "error event keep: exit 3, one attempt")
+    rep = json.loads(r.out)
+    check(rep["verdict"] == "error_event" and rep["error"]["type"] == "overloaded_error", "error event keep: report")
+    check(rep["message"]["content"][0]["text"] == "Hello", "error event keep: partial message kept")
+    check(r.rec == prefix_bytes("text", "errorevent"), "error event keep: recording")
+    rc, crep = check_report(r.record)
+    check(rc == 3 and crep["verdict"] == "error_event", "error event keep: recording replays")
+
+
+def s_reset(srv, tmp):
+    r = run(srv, tmp, "reset", "reset,ok")
+    common(r, "reset")
+    check(r.rc == 0 and len(r.requests) == 2, "reset: retried, then complete")
+    if r.retries:
+        check(r.retries[0]["what"].startswith("HTTP 200 stream truncated"), "reset: logged %r" % r.retries[0]["what"])
+    check(NOTICE in r.err, "reset: notice")
+    check(split_human(r.out)[0] == expected_stdout_text("Hello", ["Hello"]), "reset: text twice")
+    r = run(srv, tmp, "resetkeep", "reset", "--on-truncate", "keep")
+    common(r, "reset keep")
+    check(r.rc == 2 and len(r.requests) == 1, "reset keep: exit 2 after one attempt (%d)" % r.rc)
+    check(r.out.startswith("Hello\n\nstream: truncated"), "reset keep: partial text and report %r" % r.out[:80])
+    check(r.rec == prefix_bytes("text", "reset"), "reset keep: recording is what arrived")
+    rc, crep = check_report(r.record)
+    check(rc == 2 and crep["verdict"] == "truncated", "reset keep: recording replays as truncated")
+    r = run(srv, tmp, "cut", "cut", "--max-retries", "1")
+    common(r, "cut", max_retries=1)
+    check(r.rc == 2 and len(r.requests) == 2, "clean cut: truncated, retried once")
+
+
+def s_stall(srv, tmp):
+    r = run(srv, tmp, "stall", "stall", "--timeout", "0.3", "--max-retries", "1")
+    common(r, "stall", max_retries=1)
+    check(r.rc == 2, "stall: exit %d" % r.rc)
+    check(len(r.requests) == 2, "stall: retried once")
+    if r.retries:
+        check("idle timeout" in r.retries[0]["what"], "stall: logged %r" % r.retries[0]["what"])
+    check(r.elapsed < fault_server.STALL_MAX + 1, "stall: the idle timeout cut it (%.1f s)" % r.elapsed)
+    check(r.rec == prefix_bytes("text", "stall"), "stall: recording")
+    r = run(srv, tmp, "stallhead", "stallhead", "--timeout", "0.3", "--max-retries", "0")
+    common(r, "stallhead", max_retries=0)
+    check(r.rc == 8 and len(r.requests) == 1, "no response within the timeout: exit 8 (%d)" % r.rc)
+    check(r.out.startswith("stream: no_response"), "stallhead: report")
+    check(r.rec == b"", "stallhead: empty recording")
+
+
+def s_wrong_type(srv, tmp):
+    r = run(srv, tmp, "wrongtype", "wrongtype", "--json")
+    common(r, "wrong type")
+    check(r.rc == 7 and len(r.requests) == 1, "wrong type: exit 7, not retried (%d)" % r.rc)
+    rep = json.loads(r.out)
+    check(rep["verdict"] == "not_event_stream" and rep["content_type"].startswith("text/plain"),
+          "wrong type: report %r" % rep)
+    check(rep["events"] == 0 and "Hello" not in r.err, "wrong type: body not validated nor printed")
+    check(r.rec == facts("text")["bytes"], "wrong type: recording has the body")
+
+
+def s_not_sse(srv, tmp):
+    r = run(srv, tmp, "notsse", "notsse", "--max-retries", "1")
+    common(r, "not sse", max_retries=1)
+    check(r.rc == 2 and len(r.requests) == 2, "not sse: truncated, retried once (%d)" % r.rc)
+    check(r.rec == fault_server.HTML, "not sse: recording")
+    r = run(srv, tmp, "notssekeep", "notsse", "--on-truncate", "keep")
+    check(r.rc == 2 and len(r.requests) == 1, "not sse keep: one attempt")
+    r = run(srv, tmp, "violation", "violation")
+    common(r, "violation")
+    check(r.rc == 4 and len(r.requests) == 1, "protocol violation: exit 4, not retried (%d)" % r.rc)
+
+
+def s_refused(srv, tmp):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    r = run(srv, tmp, "refused", "", url="http://127.0.0.1:%d/x" % port)
+    common(r, "refused")
+    check(r.rc == 8, "refused: exit %d" % r.rc)
+    check(len(r.retries) == 2, "refused: retried twice")
+    for x in r.retries:
+        check(x["what"].startswith("no response") and x["rid"] == "-", "refused: logged %r" % x)
+    backoff_ok(r, "refused", range(len(r.retries)))
+    check(r.out.startswith("stream: no_response"), "refused: report")
+
+
+def s_config_errors(srv, tmp):
+    r = run(srv, tmp, "nokey", "ok", key=None)
+    check(r.rc == 1 and not r.requests, "no key: exit 1 before any request")
+    check("ANTHROPIC_API_KEY" in r.err, "no key: says which variable")
+    r = run(srv, tmp, "emptykey", "ok", key="")
+    check(r.rc == 1 and not r.requests, "empty key: exit 1")
+    bad = os.path.join(tmp, "bad.json")
+    with open(bad, "w") as fh:
+        fh.write("[1, 2]")
+    r = run(srv, tmp, "badreq", "ok", request=bad)
+    check(r.rc == 1 and not r.requests and "not a JSON object" in r.err, "request not an object: exit 1")
+    r = run(srv, tmp, "badopt", "ok", "--on-truncate", "maybe")
+    check(r.rc == 1 and not r.requests, "bad --on-truncate: exit 1")
+    r = run(srv, tmp, "badopt2", "ok", "--max-retries", "-1")
+    check(r.rc == 1 and not r.requests, "bad --max-retries: exit 1")
+    r = run(srv, tmp, "missing", "ok", request=os.path.join(tmp, "nope.json"))
+    check(r.rc == 1 and not r.requests, "missing request file: exit 1")
+
+
+def s_examples(srv, tmp):
+    easy = os.path.join(BUILD, "examples", "curl_easy")
+    multi = os.path.join(BUILD, "examples", "curl_multi")
+    if not os.path.exists(easy) or not os.path.exists(multi):
+        print("examples not built: skipped")
+        return
+    env = clean_env()
+    p = subprocess.run([easy, srv.url("exeasy", "500,ok")], env=env, capture_output=True, timeout=30)
+    out = p.stdout.decode()
+    check(p.returncode == 0 and out.startswith("Hello\n[complete]") and "req_exeasy_1" in out,
+          "curl_easy: retried then complete: %r %r" % (out, p.stderr[-500:]))
+    check(len(srv.requests("exeasy")) == 2, "curl_easy: two requests")
+    p = subprocess.run([easy, srv.url("exeasy401", "401")], env=env, capture_output=True, timeout=30)
+    check(p.returncode == 7 and b"authentication_error" in p.stdout, "curl_easy: 401 exit 7")
+    p = subprocess.run([multi, srv.url("exmulti", "500,ok@tool"), "4"], env=env,
+                       capture_output=True, timeout=60)
+    lines = p.stdout.decode().split("[stream ")
+    check(p.returncode == 0, "curl_multi: exit %d %r" % (p.returncode, p.stderr[-800:]))
+    check(len(lines) == 5 and all(" complete, request-id req_exmulti_" in x for x in lines[1:]),
+          "curl_multi: four complete streams %r" % p.stdout[:400])
+    check(all(facts("tool")["text"] in x for x in lines[1:]), "curl_multi: each stream's text")
+    check(len(srv.requests("exmulti")) == 5, "curl_multi: 4 streams + 1 retry")
+    for s in SANITIZER:
+        check(s.encode() not in p.stderr, "curl_multi: sanitizer report")
+
+
+SCENARIOS = [s_normal, s_json_tool, s_stdin_thinking, s_drip, s_429, s_529, s_500, s_4xx,
+             s_error_event, s_reset, s_stall, s_wrong_type, s_not_sse, s_refused,
+             s_config_errors, s_examples]
+
+
+def main():
+    t0 = time.monotonic()
+    srv = fault_server.FaultServer(lifetime=170).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+                futs = {pool.submit(fn, srv, tmp): fn.__name__ for fn in SCENARIOS}
+                for fut in concurrent.futures.as_completed(futs):
+                    try:
+                        fut.result()
+                    except Exception as e:  # a crash in a scenario is a failure
+                        check(False, "%s raised %r" % (futs[fut], e))
+    finally:
+        srv.stop()
+    print("%d checks, %d failed, %.1f s" % (checks, len(failures), time.monotonic() - t0))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
