@@ -18,8 +18,8 @@
 #   --out FILE      the report (default bench/results.md)
 #
 # Binaries: $SSEVAL_BUILD/bench/{gen,base,bench_sse,bench_claude} and
-# $SSEVAL_BIN (the CLI) as `make bench` passes them; otherwise build/release,
-# otherwise compiled by hand into bench/build/ (cc -O2).
+# $SSEVAL_BIN (the CLI) as `make bench` passes them; otherwise build/release
+# or build/test, otherwise compiled by hand into bench/build/ (cc -O2).
 # Corpora are cached in bench/corpus/ (or $BENCH_CORPUS_DIR), keyed by shape,
 # size and seed.
 set -euo pipefail
@@ -52,7 +52,7 @@ log() { printf '%s\n' "$*" >&2; }
 
 # ---- binaries -------------------------------------------------------------------
 bin=""
-for d in "${SSEVAL_BUILD:-}/bench" "$src/build/release/bench"; do
+for d in "${SSEVAL_BUILD:-}/bench" "$src/build/release/bench" "$src/build/test/bench"; do
   if [ -n "$d" ] && [ -x "$d/gen" ] && [ -x "$d/base" ] && [ -x "$d/bench_sse" ]; then
     bin=$d
     break
@@ -73,7 +73,7 @@ if [ -z "$bin" ]; then
   done
 fi
 cli=${SSEVAL_BIN:-}
-for c in "$cli" "${SSEVAL_BUILD:-}/sseval" "$src/build/release/sseval"; do
+for c in "$cli" "${SSEVAL_BUILD:-}/sseval" "$src/build/release/sseval" "$src/build/test/sseval"; do
   if [ -n "$c" ] && [ -x "$c" ]; then cli=$c; break; fi
   cli=""
 done
