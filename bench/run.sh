@@ -52,7 +52,9 @@ log() { printf '%s\n' "$*" >&2; }
 
 # ---- binaries -------------------------------------------------------------------
 bin=""
-for d in "${SSEVAL_BUILD:-}/bench" "$src/build/release/bench" "$src/build/test/bench"; do
+testbuild=""
+[ "$smoke" = 1 ] && testbuild="$src/build/test" # sanitized: never for figures
+for d in "${SSEVAL_BUILD:-}/bench" "$src/build/release/bench" ${testbuild:+"$testbuild/bench"}; do
   if [ -n "$d" ] && [ -x "$d/gen" ] && [ -x "$d/base" ] && [ -x "$d/bench_sse" ]; then
     bin=$d
     break
@@ -73,7 +75,7 @@ if [ -z "$bin" ]; then
   done
 fi
 cli=${SSEVAL_BIN:-}
-for c in "$cli" "${SSEVAL_BUILD:-}/sseval" "$src/build/release/sseval" "$src/build/test/sseval"; do
+for c in "$cli" "${SSEVAL_BUILD:-}/sseval" "$src/build/release/sseval" ${testbuild:+"$testbuild/sseval"}; do
   if [ -n "$c" ] && [ -x "$c" ]; then cli=$c; break; fi
   cli=""
 done
