@@ -111,6 +111,13 @@ static int kv_merge(kvmap *kv, sseval__mem *m, const sseval__jstr *raw,
   return 1;
 }
 
+static int is_ws_only(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return 0;
+  return 1;
+}
+
 static acc_block *get_block(const sseval__acc *a, uint32_t i) {
   return i < a->nblocks ? &a->blocks[i] : NULL;
 }
@@ -251,10 +258,19 @@ int sseval__acc_citation(sseval__acc *a, uint32_t index,
                          const sseval__jstr *raw) {
   acc_block *b = get_block(a, index);
   if (!b) return 1;
-  if (b->ncitations && !sseval__buf_append(&b->citations, a->mem, ",", 1))
+  /* kept as a JSON array: "[" a "," b "]" */
+  if (b->ncitations)
+    b->citations.len--; /* reopen: drop the ']' */
+  if (!sseval__buf_append(&b->citations, a->mem, b->ncitations ? "," : "[", 1))
     return 0;
+  if (!sseval__buf_append(&b->citations, a->mem, raw->ptr, raw->len) ||
+      !sseval__buf_append(&b->citations, a->mem, "]", 1)) {
+    b->citations.len = 0; /* keep the array well formed on failure */
+    b->ncitations = 0;
+    return 0;
+  }
   b->ncitations++;
-  return sseval__buf_append(&b->citations, a->mem, raw->ptr, raw->len);
+  return 1;
 }
 
 int sseval__acc_merge_fields(sseval__acc *a, uint32_t index,
@@ -334,7 +350,7 @@ int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out) 
     out->partial_json = sp(b->text.ptr, b->text.len);
     out->input_complete = b->input_complete;
     if (b->input_complete) {
-      if (b->text.len)
+      if (!is_ws_only(b->text.ptr, b->text.len))
         out->input_json = sp(b->text.ptr, b->text.len);
       else if (b->has_input)
         out->input_json = sp(b->start.ptr + b->input_off, b->input_len);
@@ -395,6 +411,35 @@ int sseval__json_write_string(sseval_write_fn write, void *ctx, const char *s,
   return 1;
 }
 
+/* Write a validated raw JSON value without the whitespace between its
+ * tokens (the API pads payloads; the written message is compact). */
+static int write_compact(sseval_write_fn write, void *ctx, const char *s,
+                         size_t n) {
+  size_t i = 0, run = 0;
+  int in_str = 0;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    if (in_str) {
+      if (c == '\\')
+        i++; /* the escaped byte cannot end the string */
+      else if (c == '"')
+        in_str = 0;
+    } else if (c == '"') {
+      in_str = 1;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      W(s + run, i - run);
+      run = i + 1;
+    }
+  }
+  W(s + run, n - run);
+  return 1;
+}
+
+#define WC(p, n)                                                               \
+  do {                                                                         \
+    if (!write_compact(write, ctx, (p), (n))) return 0;                        \
+  } while (0)
+
 /* One override laid over the start object. */
 typedef struct override {
   const char *key; /* raw key */
@@ -406,13 +451,7 @@ typedef struct override {
 
 static int write_value(sseval_write_fn write, void *ctx, const override *o) {
   if (o->kind == 1) return sseval__json_write_string(write, ctx, o->val, o->val_len);
-  if (o->kind == 2) {
-    WL("[");
-    W(o->val, o->val_len);
-    WL("]");
-    return 1;
-  }
-  W(o->val, o->val_len);
+  WC(o->val, o->val_len);
   return 1;
 }
 
@@ -453,9 +492,9 @@ static int write_merged(sseval_write_fn write, void *ctx, const acc_block *b,
       if (o) {
         if (!write_value(write, ctx, o)) return 0;
       } else if (f) {
-        W(b->fields.arena.ptr + f->val_off, f->val_len);
+        WC(b->fields.arena.ptr + f->val_off, f->val_len);
       } else {
-        W(val.ptr, val.len);
+        WC(val.ptr, val.len);
       }
     }
   }
@@ -475,7 +514,7 @@ static int write_merged(sseval_write_fn write, void *ctx, const acc_block *b,
     WL("\"");
     W(b->fields.arena.ptr + fe[i].key_off, fe[i].key_len);
     WL("\":");
-    W(b->fields.arena.ptr + fe[i].val_off, fe[i].val_len);
+    WC(b->fields.arena.ptr + fe[i].val_off, fe[i].val_len);
   }
   WL("}");
   return 1;
@@ -497,7 +536,8 @@ static int write_block(sseval_write_fn write, void *ctx, const acc_block *b) {
   switch (b->type) {
   case SSEVAL_BLOCK_TEXT:
     ov[n++] = ovr("text", 1, b->text.ptr, b->text.len);
-    if (b->ncitations) ov[n++] = ovr("citations", 2, b->citations.ptr, b->citations.len);
+    if (b->ncitations)
+      ov[n++] = ovr("citations", 0, b->citations.ptr, b->citations.len);
     break;
   case SSEVAL_BLOCK_THINKING:
     ov[n++] = ovr("thinking", 1, b->text.ptr, b->text.len);
@@ -507,8 +547,9 @@ static int write_block(sseval_write_fn write, void *ctx, const acc_block *b) {
   case SSEVAL_BLOCK_TOOL_USE:
   case SSEVAL_BLOCK_SERVER_TOOL_USE:
   case SSEVAL_BLOCK_MCP_TOOL_USE:
-    if (b->input_complete) {
-      if (b->text.len) ov[n++] = ovr("input", 0, b->text.ptr, b->text.len);
+    if (b->input_complete) { /* whitespace only: the start's input stands */
+      if (!is_ws_only(b->text.ptr, b->text.len))
+        ov[n++] = ovr("input", 0, b->text.ptr, b->text.len);
     } else {
       ov[n++] = ovr("input", 0, "null", 4);
       ov[n++] = ovr("partial_json", 1, b->text.ptr, b->text.len);
@@ -539,7 +580,7 @@ static int write_usage(const sseval__acc *a, sseval_write_fn write,
     WL("\"");
     W(a->usage.arena.ptr + e[k].key_off, e[k].key_len);
     WL("\":");
-    W(a->usage.arena.ptr + e[k].val_off, e[k].val_len);
+    WC(a->usage.arena.ptr + e[k].val_off, e[k].val_len);
   }
   WL("}");
   return 1;
@@ -569,7 +610,7 @@ static int write_all(const sseval__acc *a, sseval_write_fn write, void *ctx) {
     return 0;
   if (a->has_stop_details) {
     WL(",\"stop_details\":");
-    W(a->stop_details.ptr, a->stop_details.len);
+    WC(a->stop_details.ptr, a->stop_details.len);
   }
   WL(",\"usage\":");
   if (!write_usage(a, write, ctx)) return 0;

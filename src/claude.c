@@ -797,8 +797,6 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
       while (!invalid && sseval__jdec_next(&d, &piece))
         if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
     }
-    if (!invalid && !sseval__jstream_empty(b->js) && !b->js->top_is_object)
-      invalid = 2;
     if (deliver_pieces(c, index, &val->v, c->cb.on_tool_input) < 0) return -1;
     if (invalid == 1)
       return problem(c,
@@ -808,10 +806,6 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
                      "The tool input of this block is not valid JSON (%s at "
                      "byte %llu of the concatenated partial_json).",
                      b->js->err_msg, b->js->err_pos);
-    if (invalid == 2)
-      return EV_PROBLEM(c, SSEVAL_RULE_TOOL_INPUT_INVALID,
-                        "The tool input of block %s%llu does not start a JSON "
-                        "object.", "", ix->u);
     return 0;
   }
   default:
@@ -1275,8 +1269,10 @@ static void tok_error(sseval_claude *c) {
   const sseval_error *e = sseval_sse_error(c->tok);
   if (e->status == SSEVAL_E_LIMIT) {
     int line = strstr(e->message, "line") != NULL;
+    sseval_sse_tail t; /* where the offending (undispatched) event starts */
+    sseval_sse_finish(c->tok, &t);
     problem(c, line ? SSEVAL_RULE_LINE_TOO_LONG : SSEVAL_RULE_EVENT_TOO_LARGE,
-            e->offset, e->line,
+            t.offset, t.line,
             line ? "A line is longer than max_line_bytes%s (%llu bytes); "
                    "raise the limit if this stream is legitimate."
                  : "An event's data is larger than max_event_bytes%s (%llu "
