@@ -77,7 +77,7 @@ sseval_status sseval_partial_json_preview(const void *prefix, size_t len,
                                           char *out, size_t out_cap,
                                           size_t *out_len) {
   const unsigned char *s = (const unsigned char *)prefix;
-  unsigned char stack[SSEVAL__JSTREAM_MAX_DEPTH / 8];
+  unsigned char stack[SSEVAL__JSTREAM_MAX_DEPTH / 8] = { 0 }; /* 1 = object */
   sseval__jstream js;
   size_t i = 0, keep, cut = 0, need, k;
   uint32_t depth = 0;
@@ -113,13 +113,14 @@ sseval_status sseval_partial_json_preview(const void *prefix, size_t len,
     case ':': i++; continue;
     case '{':
     case '[':
-      stack[depth >> 3] =
-          (unsigned char)(b == '{' ? ((depth & 7) ? stack[depth >> 3] |
-                                                        1u << (depth & 7)
-                                                  : 1u)
-                                   : ((depth & 7) ? stack[depth >> 3] &
-                                                        ~(1u << (depth & 7))
-                                                  : 0u));
+      /* pass 1 bounds the depth; checked again so this scan stands alone */
+      if (depth >= SSEVAL__JSTREAM_MAX_DEPTH) return SSEVAL_E_INVALID;
+      if (b == '{')
+        stack[depth >> 3] =
+            (unsigned char)(stack[depth >> 3] | 1u << (depth & 7));
+      else
+        stack[depth >> 3] =
+            (unsigned char)(stack[depth >> 3] & ~(1u << (depth & 7)));
       depth++;
       want_key = b == '{';
       pending = 0;
@@ -127,12 +128,14 @@ sseval_status sseval_partial_json_preview(const void *prefix, size_t len,
       continue;
     case '}':
     case ']':
+      if (depth == 0) return SSEVAL_E_INVALID; /* cannot pass pass 1 */
       depth--;
       pending = 0;
       want_key = 0;
       i++;
       continue;
     case ',':
+      if (depth == 0) return SSEVAL_E_INVALID; /* cannot pass pass 1 */
       cut = i; /* ... or to here, dropping the ',' too */
       pending = 1;
       want_key = (stack[(depth - 1) >> 3] >> ((depth - 1) & 7)) & 1;
