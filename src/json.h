@@ -20,6 +20,12 @@
  *
  * Error positions are byte offsets relative to the start of the buffer (part
  * 1) or of the concatenated text (part 2).
+ * (Added) Precisely: the offset of the first byte at which the text stops
+ * being a prefix of some valid JSON text ("unexpected end": the length), so
+ * `[1,]` fails at the `]`, `"\ud800"` at the closing quote, `"\udc00"` at
+ * the `c`. Both parts give the same position and the same message for the
+ * same text, whatever the split. A J_TYPE error from any reader means the
+ * value was valid JSON of another type and has been consumed.
  */
 #ifndef SSEVAL_SRC_JSON_H
 #define SSEVAL_SRC_JSON_H
