@@ -17,6 +17,7 @@
 #ifndef SSEVAL_BENCH_H
 #define SSEVAL_BENCH_H
 
+#define _GNU_SOURCE /* memmem */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
@@ -112,11 +113,10 @@ static BENCH_UNUSED bench_streams bench_split(const unsigned char *buf, size_t l
   if (!s.off) bench_die("malloc");
   size_t i = 0;
   while (i + plen <= len) {
-    const unsigned char *q = memchr(buf + i, 'e', len - i - plen + 1);
+    const unsigned char *q = memmem(buf + i, len - i, pat, plen);
     if (!q) break;
     size_t at = (size_t)(q - buf);
-    if ((at == 0 || buf[at - 1] == '\n' || buf[at - 1] == '\r') &&
-        memcmp(q, pat, plen) == 0 && at + plen < len &&
+    if ((at == 0 || buf[at - 1] == '\n' || buf[at - 1] == '\r') && at + plen < len &&
         (buf[at + plen] == '\n' || buf[at + plen] == '\r')) {
       if (s.n + 2 > cap) {
         cap *= 2;
@@ -125,7 +125,7 @@ static BENCH_UNUSED bench_streams bench_split(const unsigned char *buf, size_t l
       }
       s.off[s.n++] = at;
     }
-    i = at + 1;
+    i = at + plen;
   }
   if (s.n == 0 || s.off[0] != 0) {
     /* Not a Claude corpus (or leading bytes): one stream from 0. */
