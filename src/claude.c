@@ -99,6 +99,26 @@ static sseval_block_type block_type_of(const char *p, size_t n) {
   return SSEVAL_BLOCK_UNKNOWN;
 }
 
+/* A short escaped name ("t\u0065xt") decoded into buf, so that escapes
+ * never change what a name means; long or plain names are returned as is. */
+static sseval__jstr plain_name(const sseval__jstr *s, char *buf, size_t cap) {
+  sseval__jstr r = *s;
+  if (s->has_escapes && sseval__jstr_decoded_len(s) <= cap) {
+    sseval__jdec d;
+    sseval_span piece;
+    size_t n = 0;
+    sseval__jdec_init(&d, s);
+    while (sseval__jdec_next(&d, &piece)) {
+      memcpy(buf + n, piece.ptr, piece.len);
+      n += piece.len;
+    }
+    r.ptr = buf;
+    r.len = n;
+    r.has_escapes = 0;
+  }
+  return r;
+}
+
 const char *sseval_block_type_name(sseval_block_type t) {
   switch (t) {
   case SSEVAL_BLOCK_TEXT: return "text";
@@ -605,9 +625,11 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
                       "More than %s%llu content blocks (max_blocks).", "",
                       c->max_blocks);
   if (c->nblocks == c->cap_blocks && !grow_blocks(c)) return nomem(c);
-  type = s[S_TYPE].v.has_escapes
-             ? SSEVAL_BLOCK_UNKNOWN
-             : block_type_of(s[S_TYPE].v.ptr, s[S_TYPE].v.len);
+  {
+    char buf[64];
+    sseval__jstr name = plain_name(&s[S_TYPE].v, buf, sizeof buf);
+    type = block_type_of(name.ptr, name.len);
+  }
   b = &c->blocks[c->nblocks];
   b->type = (unsigned char)type;
   b->state = B_OPEN;
@@ -659,8 +681,10 @@ enum {
   D_COMPACTION
 };
 
-static int delta_kind(const sseval__jstr *t) {
-  if (t->has_escapes) return D_UNKNOWN;
+static int delta_kind(const sseval__jstr *raw) {
+  char buf[64];
+  sseval__jstr name = plain_name(raw, buf, sizeof buf);
+  const sseval__jstr *t = &name;
   if (span_is(t->ptr, t->len, "text_delta")) return D_TEXT;
   if (span_is(t->ptr, t->len, "input_json_delta")) return D_INPUT_JSON;
   if (span_is(t->ptr, t->len, "thinking_delta")) return D_THINKING;
@@ -875,7 +899,9 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
                       "", 0);
   c->seen_delta = 1;
   if (s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null) {
-    const sseval__jstr *r = &s[S_STOP_REASON].v;
+    char buf[64];
+    sseval__jstr name = plain_name(&s[S_STOP_REASON].v, buf, sizeof buf);
+    const sseval__jstr *r = &name;
     c->last_stop_reason_cut =
         (unsigned char)(span_is(r->ptr, r->len, "max_tokens") ||
                         span_is(r->ptr, r->len, "model_context_window_exceeded"));

@@ -472,6 +472,10 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
     if (p->bom == 3) {
       p->line_start = base + (uint64_t)(s - b0); /* line 1 starts after it */
     } else if (s < end) { /* not a BOM: the bytes matched are line content */
+      if (p->bom > p->max_line) {
+        rc = line_too_long(p);
+        goto out;
+      }
       if (!copy_in(p, &p->line, (const char *)bom, p->bom)) {
         rc = fail(p, SSEVAL_E_NOMEM, "out of memory", 0, 1);
         goto out;
