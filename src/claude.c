@@ -278,6 +278,7 @@ typedef struct parsed {
   slot top[T_N];
   slot sub[S_N]; /* members of message / content_block / delta / error */
   int has_sub;
+  int delta_kind; /* D_* when the fast path already knows it, else -1 */
 } parsed;
 
 /* Walk a whole payload. Returns 1 when it is one valid JSON object. The
@@ -287,6 +288,7 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
   sseval__jstr key;
   int r;
   memset(ev, 0, sizeof *ev);
+  ev->delta_kind = -1;
   if (!sseval__j_obj_begin(cur)) return 0;
   while ((r = sseval__j_obj_next(cur, &key)) == 1) {
     size_t i = key_index(&key, top_keys, T_N);
@@ -323,6 +325,12 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
   return sseval__j_end(cur);
 }
 
+/* Which block type a known delta type belongs to; 0 for unknown deltas. */
+enum {
+  D_UNKNOWN = 0, D_TEXT, D_CITATIONS, D_INPUT_JSON, D_THINKING, D_SIGNATURE,
+  D_COMPACTION
+};
+
 /* Fast path for the shape of nearly every event of a real stream:
  *   {"type":"content_block_delta","index":N,"delta":{"type":"T","F":"..."}}
  * followed by optional whitespace (the API pads before the last brace).
@@ -356,12 +364,12 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   static const char mid[] = ",\"delta\":{\"type\":\"";
   static const struct {
     const char *tail; /* from the delta type's first letter to the value */
-    unsigned char len, type_len, sub;
+    unsigned char len, type_len, sub, dk;
   } kinds[] = {
-      {"text_delta\",\"text\":", 19, 10, S_TEXT},
-      {"input_json_delta\",\"partial_json\":", 33, 16, S_PARTIAL},
-      {"thinking_delta\",\"thinking\":", 27, 14, S_THINKING},
-      {"signature_delta\",\"signature\":", 29, 15, S_SIGNATURE},
+      {"text_delta\",\"text\":", 19, 10, S_TEXT, D_TEXT},
+      {"input_json_delta\",\"partial_json\":", 33, 16, S_PARTIAL, D_INPUT_JSON},
+      {"thinking_delta\",\"thinking\":", 27, 14, S_THINKING, D_THINKING},
+      {"signature_delta\",\"signature\":", 29, 15, S_SIGNATURE, D_SIGNATURE},
   };
   const char *p = data.ptr, *end = data.ptr + data.len, *num, *delta_obj;
   uint64_t v = 0;
@@ -407,6 +415,7 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   if (p == end || *p != '}') return 0;
   if (skip_ws_bytes(p + 1, end) != end) return 0;
   ev->has_sub = 1;
+  ev->delta_kind = kinds[k].dk;
   set_slot(&ev->top[T_TYPE], data.ptr + 9, 19);
   set_slot(&ev->top[T_INDEX], num, (size_t)(delta_obj - 9 - num));
   ev->top[T_INDEX].u = v;
@@ -675,11 +684,6 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
   return 0;
 }
 
-/* Which block type a known delta type belongs to; 0 for unknown deltas. */
-enum {
-  D_UNKNOWN = 0, D_TEXT, D_CITATIONS, D_INPUT_JSON, D_THINKING, D_SIGNATURE,
-  D_COMPACTION
-};
 
 static int delta_kind(const sseval__jstr *raw) {
   char buf[64];
@@ -742,7 +746,7 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
     return EV_PROBLEM(c, SSEVAL_RULE_DELTA_AFTER_BLOCK_STOP,
                       "content_block_delta for index %s%llu after its "
                       "content_block_stop.", "", ix->u);
-  dk = delta_kind(&s[S_TYPE].v);
+  dk = ev->delta_kind >= 0 ? ev->delta_kind : delta_kind(&s[S_TYPE].v);
   if (dk != D_UNKNOWN && b->type != SSEVAL_BLOCK_UNKNOWN &&
       !delta_fits(dk, (sseval_block_type)b->type))
     return EV_PROBLEM(c, SSEVAL_RULE_DELTA_TYPE_MISMATCH,
@@ -770,7 +774,8 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
                       "This delta needs its \"%s\" field (index %llu).",
                       delta_field_name(dk), ix->u);
   if (val && dk != D_CITATIONS) {
-    size_t n = sseval__jstr_decoded_len(&val->v);
+    size_t n = val->v.has_escapes ? sseval__jstr_decoded_len(&val->v)
+                                  : val->v.len;
     if (n > c->max_block_bytes - (size_t)(b->bytes < c->max_block_bytes
                                                ? b->bytes
                                                : c->max_block_bytes))
