@@ -376,7 +376,8 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   size_t k;
   sseval__jcur cur;
   slot *val;
-  if (data.len < sizeof head - 1 || memcmp(p, head, sizeof head - 1) != 0)
+  if (max_depth < 2 || /* the shape nests 2 deep: the walker reports */
+      data.len < sizeof head - 1 || memcmp(p, head, sizeof head - 1) != 0)
     return 0;
   p += sizeof head - 1;
   num = p;
