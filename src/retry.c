@@ -32,7 +32,10 @@ const char *sseval_breaker_state_name(sseval_breaker_state s) {
 /* ---- small parsing helpers -------------------------------------------------------- */
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static unsigned char lower(char c) {
+  unsigned char u = (unsigned char)c;
+  return (u >= 'A' && u <= 'Z') ? (unsigned char)(u + 32u) : u;
+}
 
 static sseval_span trim(sseval_span s) {
   if (!s.ptr) s.len = 0;
@@ -48,7 +51,7 @@ static int ieq(sseval_span s, const char *lit) {
   size_t i, n = strlen(lit);
   if (s.len != n) return 0;
   for (i = 0; i < n; i++)
-    if (lower(s.ptr[i]) != lit[i]) return 0;
+    if (lower(s.ptr[i]) != (unsigned char)lit[i]) return 0;
   return 1;
 }
 
@@ -159,12 +162,14 @@ static size_t sc_alpha(scan *s, const char **start) {
 
 static unsigned month_of(const char *p, size_t n) {
   static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-  unsigned m;
+  size_t m;
   if (n != 3) return 0;
-  for (m = 0; m < 12; m++)
-    if (lower(p[0]) == names[3 * m] && lower(p[1]) == names[3 * m + 1] &&
-        lower(p[2]) == names[3 * m + 2])
-      return m + 1;
+  for (m = 0; m < 12; m++) {
+    const char *nm = names + 3 * m;
+    if (lower(p[0]) == (unsigned char)nm[0] && lower(p[1]) == (unsigned char)nm[1] &&
+        lower(p[2]) == (unsigned char)nm[2])
+      return (unsigned)m + 1u;
+  }
   return 0;
 }
 

@@ -423,32 +423,39 @@ static int parse_args(int argc, char **argv, stream_opts *o) {
                 strcmp(a, "--retry-scale") == 0 || strcmp(a, "--retry-seed") == 0)) {
       fprintf(stderr, "sseval stream: %s needs a value\n", a);
       return 1;
-    } else if (strcmp(a, "--request") == 0) {
-      o->request = argv[++i];
-    } else if (strcmp(a, "--base-url") == 0) {
-      o->base_url = argv[++i];
-      if (!*o->base_url) goto bad_value;
-    } else if (strcmp(a, "--record") == 0) {
-      o->record = argv[++i];
-    } else if (strcmp(a, "--max-retries") == 0) {
-      if (!parse_uint(argv[++i], 100, &u)) goto bad_value;
+    } else if (strcmp(a, "--request") == 0 && v) {
+      o->request = v;
+      i++;
+    } else if (strcmp(a, "--base-url") == 0 && v) {
+      i++;
+      if (!*v) goto bad_value;
+      o->base_url = v;
+    } else if (strcmp(a, "--record") == 0 && v) {
+      o->record = v;
+      i++;
+    } else if (strcmp(a, "--max-retries") == 0 && v) {
+      i++;
+      if (!parse_uint(v, 100, &u)) goto bad_value;
       o->max_retries = (unsigned)u;
-    } else if (strcmp(a, "--timeout") == 0) {
-      if (!parse_seconds(argv[++i], 0.001, &d)) goto bad_value;
+    } else if (strcmp(a, "--timeout") == 0 && v) {
+      i++;
+      if (!parse_seconds(v, 0.001, &d)) goto bad_value;
       o->timeout_ms = (uint64_t)(d * 1000.0 + 0.5);
-    } else if (strcmp(a, "--on-truncate") == 0) {
-      ++i;
-      if (strcmp(argv[i], "retry") == 0)
+    } else if (strcmp(a, "--on-truncate") == 0 && v) {
+      i++;
+      if (strcmp(v, "retry") == 0)
         o->keep = 0;
-      else if (strcmp(argv[i], "keep") == 0)
+      else if (strcmp(v, "keep") == 0)
         o->keep = 1;
       else
         goto bad_value;
-    } else if (strcmp(a, "--retry-scale") == 0) {
-      if (!parse_seconds(argv[++i], 0.0, &d)) goto bad_value;
+    } else if (strcmp(a, "--retry-scale") == 0 && v) {
+      i++;
+      if (!parse_seconds(v, 0.0, &d)) goto bad_value;
       o->retry_scale = d;
-    } else if (strcmp(a, "--retry-seed") == 0) {
-      if (!parse_uint(argv[++i], ~0ull, &u)) goto bad_value;
+    } else if (strcmp(a, "--retry-seed") == 0 && v) {
+      i++;
+      if (!parse_uint(v, ~0ull, &u)) goto bad_value;
       o->seed = u;
       o->has_seed = 1;
     } else {
@@ -459,7 +466,8 @@ static int parse_args(int argc, char **argv, stream_opts *o) {
   }
   return -1;
 bad_value:
-  fprintf(stderr, "sseval stream: bad value for %s: '%s'\n", argv[i - 1], argv[i]);
+  fprintf(stderr, "sseval stream: bad value for %s: '%s'\n", argv[i - 1],
+          argv[i] ? argv[i] : "");
   return 1;
 }
 

@@ -76,7 +76,10 @@ static uint64_t unix_ms(void) {
 }
 
 /* ---- small helpers ------------------------------------------------------------ */
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static unsigned char lower(char c) {
+  unsigned char u = (unsigned char)c;
+  return (u >= 'A' && u <= 'Z') ? (unsigned char)(u + 32u) : u;
+}
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static sseval_span trim(const char *p, size_t n) {
@@ -95,7 +98,7 @@ static int ieq(sseval_span s, const char *lit) {
   size_t i, n = strlen(lit);
   if (s.len != n) return 0;
   for (i = 0; i < n; i++)
-    if (lower(s.ptr[i]) != lit[i]) return 0;
+    if (lower(s.ptr[i]) != (unsigned char)lit[i]) return 0;
   return 1;
 }
 
