@@ -2,8 +2,9 @@
 #
 #   make / make all    release build (-O2) in build/release: libs, CLI, bench, examples
 #   make demo          release build, then `sseval check demo/recording.sse`
-#   make test          gcc ASan+UBSan -Werror build + ctest (build/test), and a
+#   make test          gcc ASan+UBSan -Werror build + ctest (build/test), a
 #                      clang -Werror build of the library and CLI (build/clang)
+#                      and the libFuzzer build (build/fuzz) for the fuzz smoke test
 #   make fuzz          clang libFuzzer build (build/fuzz) + a short run of each target
 #   make bench         release build, then bench/run.sh
 #   make install       installs the release build into $(DESTDIR)$(PREFIX)
@@ -90,6 +91,10 @@ test: deps
 	@echo "==> clang build of the library and CLI, -Werror ($(B)/clang)"
 	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/clang -j2
+	@if command -v $(CLANG) >/dev/null 2>&1; then \
+	  echo "==> clang libFuzzer build for the fuzz smoke test ($(B)/fuzz)"; \
+	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && $(CMAKE) --build $(B)/fuzz -j2; \
+	else echo "==> no $(CLANG): the fuzz smoke test is skipped"; fi
 	@echo "==> ctest ($(B)/test)"
 	@cd $(B)/test && $(CTEST) --output-on-failure -j2
 
@@ -127,4 +132,4 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+	@sed -n '3,17s/^# \{0,1\}//p' Makefile

@@ -409,6 +409,7 @@ static unsigned cg_pick_block(cg *g) {
 static void cg_tool_piece(cg *g, unsigned i, fz_buf *d, size_t want, int uesc) {
   fz_buf *t = &g->tool[i];
   size_t at = g->tool_pos[i], n = want;
+  if (at >= t->len) return; /* nothing left (or nothing generated) */
   if (at + n > t->len) n = t->len - at;
   while (at + n < t->len && ((unsigned char)t->p[at + n] & 0xC0) == 0x80) n++;
   cg_escape(d, (const unsigned char *)t->p + at, n, uesc);

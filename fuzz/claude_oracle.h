@@ -414,8 +414,10 @@ static void cl_check_result(const cl_run *r, const sseval_claude_result *res,
   if (res->verdict == SSEVAL_VERDICT_COMPLETE) {
     FZ_CHECK(res->rule == SSEVAL_RULE_NONE && !res->has_offset && !res->has_error,
              "complete with rule %s", sseval_rule_id(res->rule));
-    FZ_CHECK(r->saw_stop,
-             "verdict complete but no message_stop callback");
+    FZ_CHECK(r->saw_stop || (r->stopped && r->stop_status == SSEVAL_E_CALLBACK &&
+                             fz_avoid("claude-abort-complete")),
+             "verdict complete but no message_stop callback (finish status %s)",
+             r->stopped ? sseval_status_name(r->stop_status) : "OK");
   } else if (res->verdict == SSEVAL_VERDICT_ERROR_EVENT) {
     FZ_CHECK(res->rule == SSEVAL_RULE_NONE && res->has_error && res->has_offset,
              "error_event with rule %s / has_error %d", sseval_rule_id(res->rule),
@@ -793,8 +795,12 @@ static void cl_exec(cl_run *r) {
   sseval_status st;
   sseval_claude *c = NULL;
 
+  static const char *const run_names[] = {"whole", "split", "fresh", "external"};
   r->nseg = 0;
   r->new_failed = 0;
+  fz_run_name = r->fail_alloc ? "split with a failing allocation"
+                : r->accumulate ? run_names[r->mode]
+                                : "whole without ACCUMULATE";
   fz_buf_init(&r->msg);
   fz_buf_init(&r->pass2);
   cl_new_segment(r, r->start);
@@ -857,6 +863,15 @@ static void cl_exec(cl_run *r) {
     r->pass2 = r->seg[r->nseg - 1];
     r->seg[r->nseg - 1] = first;
     r->t = &r->seg[r->nseg - 1];
+  }
+  if (getenv("SSEVAL_FUZZ_DUMP")) { /* debugging: every run's trace */
+    size_t i;
+    static const char *const names[] = {"whole", "split", "fresh", "external"};
+    for (i = 0; i < r->nseg; i++)
+      fprintf(stderr, "---- %s%s, segment %zu from byte %zu:\n%s", names[r->mode],
+              r->accumulate ? "" : " (no ACCUMULATE)", i, r->seg_start[i],
+              r->seg[i].p ? r->seg[i].p : "");
+    if (r->msg.len) fprintf(stderr, "%s", r->msg.p);
   }
   if (r->tok) sseval_sse_free(r->tok);
   r->tok = NULL;
@@ -1003,6 +1018,13 @@ static void claude_check(const uint8_t *data, size_t size) {
     fz_buf_add(&gen, "", 0);
     stream = (const unsigned char *)gen.p;
     n = gen.len;
+    if (getenv("SSEVAL_FUZZ_DUMP_STREAM")) { /* debugging: the generated stream */
+      FILE *f = fopen(getenv("SSEVAL_FUZZ_DUMP_STREAM"), "wb");
+      if (f) {
+        fwrite(stream, 1, n, f);
+        fclose(f);
+      }
+    }
   } else {
     stream = c.body;
     n = c.body_len;
@@ -1023,7 +1045,7 @@ static void claude_check(const uint8_t *data, size_t size) {
   cl_setup(&d, &c, stream, n, CR_WHOLE);
   d.accumulate = 0;
   d.use_hooks = 1;
-  d.reuse = 1;
+  d.reuse = !fz_has_action(&c, FZ_ACT_RESET); /* one reset at a time */
   cl_exec(&d);
   cl_compare(&w, "accumulate", &d, "callbacks only", 0);
   if (d.pass2.len) {

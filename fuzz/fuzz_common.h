@@ -45,8 +45,10 @@
 
 /* ---- failing ------------------------------------------------------------- */
 
-/* Set by a driver to say which target / input is running (printed on failure). */
+/* Set by a driver to say which target / input is running, and by the
+ * oracles to say which run of it (both printed on failure). */
 static const char *fz_context_name = "";
+static const char *fz_run_name = "";
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FZ_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -59,7 +61,8 @@ static const char *fz_context_name = "";
 static void fz_fail(const char *fmt, ...) FZ_PRINTF(1, 2) FZ_NORETURN;
 static void fz_fail(const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "\n==sseval-fuzz== ORACLE FAILED (%s): ", fz_context_name);
+  fprintf(stderr, "\n==sseval-fuzz== ORACLE FAILED (%s%s%s): ", fz_context_name,
+          fz_run_name[0] ? ", run " : "", fz_run_name);
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);

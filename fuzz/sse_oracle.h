@@ -309,6 +309,10 @@ static void sse_exec(sse_run *r) {
   fz_chunker ck;
   size_t pos = r->start, base = r->start;
 
+  fz_run_name = r->fail_alloc ? "split with a failing allocation"
+                : r->mode == SR_WHOLE ? "whole"
+                : r->mode == SR_SPLIT ? "split"
+                                      : "fresh";
   r->nseg = 0;
   r->stopped = r->new_failed = 0;
   r->ncb = 0;
@@ -457,6 +461,13 @@ static void sse_exec(sse_run *r) {
              "stats.allocations %llu != %llu allocator calls",
              (unsigned long long)sst.allocations,
              (unsigned long long)(r->alloc.calls - r->alloc_base));
+  }
+  if (getenv("SSEVAL_FUZZ_DUMP")) { /* debugging: every run's trace */
+    size_t i;
+    static const char *const names[] = {"whole", "split", "fresh"};
+    for (i = 0; i < r->nseg; i++)
+      fprintf(stderr, "---- %s, segment %zu from byte %zu:\n%s", names[r->mode], i,
+              r->seg_start[i], r->seg[i].p ? r->seg[i].p : "");
   }
   sseval_sse_free(p);
   if (r->use_hooks)
