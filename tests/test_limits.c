@@ -299,8 +299,21 @@ TEST(claude_line_too_long) {
   fill(&s, 'c', 5000);
   puts_(&s, "\n");
   o.max_line_bytes = 4096;
-  /* The offset is where the line crosses the limit. */
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_LINE_TOO_LONG, at + 4096);
+  /* Outside an event: the offset is the start of the long line. */
+  EXPECT_RULE(&s, &o, SSEVAL_RULE_LINE_TOO_LONG, at);
+  stream_free(&s);
+
+  /* Inside an event: the start of the event (its first field line). */
+  memset(&s, 0, sizeof s);
+  event(&s, "message_start", MSG_START);
+  block_start(&s, 0, "text");
+  ev(&s, "content_block_delta");
+  puts_(&s, "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{"
+            "\"type\":\"text_delta\",\"text\":\"");
+  fill(&s, 't', 5000);
+  puts_(&s, "\"}}");
+  end_ev(&s);
+  EXPECT_RULE(&s, &o, SSEVAL_RULE_LINE_TOO_LONG, s.marks[2]);
   stream_free(&s);
 }
 
@@ -323,8 +336,9 @@ TEST(claude_event_too_large) {
     CHECK(run(&s, &o, 0, NULL, 0, &ro) == SSEVAL_OK);
     CHECK(ro.r.rule == SSEVAL_RULE_EVENT_TOO_LARGE);
     CHECK(ro.r.verdict == SSEVAL_VERDICT_LIMIT_EXCEEDED);
-    /* the message_start data (about 190 bytes) is the first over 100 */
-    CHECK(ro.r.offset <= s.marks[1]);
+    /* the message_start data (about 190 bytes) is the first over 100: the
+     * offset is where that event starts */
+    CHECK_EQ_U64(ro.r.offset, s.marks[0]);
   }
   stream_free(&s);
 }
