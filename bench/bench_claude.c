@@ -16,7 +16,8 @@
  * Metrics (M records), from untimed passes with a counting allocator:
  *   claude.<mode>.<corpus>.<chunk>.allocs_per_event  after a warm-up pass
  *   claude.<mode>.<corpus>.<chunk>.bytes_copied / bytes_zero_copy
- *   claude.<mode>.memory.at_rest / after_typical_stream / after_reset
+ *   claude.<mode>.memory.<corpus>.at_rest / after_typical_stream / after_reset
+ *   (first corpus only)
  */
 #include "bench.h"
 
@@ -182,10 +183,10 @@ static int cmp_size(const void *a, const void *b) {
 
 /* Memory of one instance at rest, after the median-size message of the
  * corpus fed in 64 KiB chunks, and after reset. */
-static void memory(const char *mode, unsigned flags, const unsigned char *buf,
-                   size_t len) {
+static void memory(const char *mode, unsigned flags, const char *corpus,
+                   const unsigned char *buf, size_t len) {
   counting alloc = {0, 0};
-  char key[128];
+  char key[256];
   bench_streams s = bench_split(buf, len);
   size_t *sizes = malloc(s.n * sizeof *sizes);
   if (!sizes) bench_die("malloc");
@@ -195,15 +196,15 @@ static void memory(const char *mode, unsigned flags, const unsigned char *buf,
   for (size_t i = 0; i < s.n; i++)
     if (s.off[i + 1] - s.off[i] == med) best = i;
   val *v = val_new(&alloc, flags);
-  snprintf(key, sizeof key, "claude.%s.memory.at_rest", mode);
+  snprintf(key, sizeof key, "claude.%s.memory.%s.at_rest", mode, corpus);
   bench_metric(key, "%zu", sseval_claude_memory(v->c));
   s_val(v, buf + s.off[best], med, 65536);
-  snprintf(key, sizeof key, "claude.%s.memory.typical_stream_bytes", mode);
+  snprintf(key, sizeof key, "claude.%s.memory.%s.typical_stream_bytes", mode, corpus);
   bench_metric(key, "%zu", med);
-  snprintf(key, sizeof key, "claude.%s.memory.after_typical_stream", mode);
+  snprintf(key, sizeof key, "claude.%s.memory.%s.after_typical_stream", mode, corpus);
   bench_metric(key, "%zu", sseval_claude_memory(v->c));
   sseval_claude_reset(v->c);
-  snprintf(key, sizeof key, "claude.%s.memory.after_reset", mode);
+  snprintf(key, sizeof key, "claude.%s.memory.%s.after_reset", mode, corpus);
   bench_metric(key, "%zu", sseval_claude_memory(v->c));
   val_free(v);
   free(sizes);
@@ -254,7 +255,7 @@ int main(int argc, char **argv) {
         metrics(modes[m].mode, modes[m].flags, corpus, buf, len, chunks[k]);
       }
       val_free(v);
-      if (!cg && !did_memory && !o.only) memory(modes[m].mode, modes[m].flags, buf, len);
+      if (!cg && !did_memory && !o.only) memory(modes[m].mode, modes[m].flags, corpus, buf, len);
     }
     did_memory = 1;
     free(buf);

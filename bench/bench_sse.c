@@ -13,7 +13,7 @@
  * Metrics (M records), from untimed passes with a counting allocator:
  *   sse.<corpus>.<chunk>.allocs_per_event   after one warm-up pass (goal 0)
  *   sse.<corpus>.<chunk>.bytes_copied / bytes_zero_copy / copied_pct
- *   sse.memory.at_rest, sse.memory.after_stream_64k / _1k / _1b
+ *   sse.memory.<corpus>.at_rest / after_stream_64k / _1k / _1b (first corpus)
  */
 #include "bench.h"
 
@@ -143,10 +143,12 @@ static void metrics(const char *corpus, const unsigned char *buf, size_t len,
 
 /* Memory of one instance at rest, and after one typical stream (the message
  * of median size in the corpus) fed in 64 KiB, 1 KiB and 1 B chunks. */
-static void memory(const unsigned char *buf, size_t len) {
+static void memory(const char *corpus, const unsigned char *buf, size_t len) {
   counting alloc = {0, 0};
+  char key[256];
   tok *t = tok_new(&alloc);
-  bench_metric("sse.memory.at_rest", "%zu", sseval_sse_memory(t->p));
+  snprintf(key, sizeof key, "sse.memory.%s.at_rest", corpus);
+  bench_metric(key, "%zu", sseval_sse_memory(t->p));
   bench_streams s = bench_split(buf, len);
   size_t *sizes = malloc(s.n * sizeof *sizes);
   if (!sizes) bench_die("malloc");
@@ -170,14 +172,14 @@ static void memory(const unsigned char *buf, size_t len) {
       if (sizes[i] == med) best = i;
     free(sorted);
   }
-  bench_metric("sse.memory.typical_stream_bytes", "%zu", sizes[best]);
+  snprintf(key, sizeof key, "sse.memory.%s.typical_stream_bytes", corpus);
+  bench_metric(key, "%zu", sizes[best]);
   static const size_t chunks[] = {65536, 1024, 1};
   static const char *const names[] = {"64k", "1k", "1b"};
   for (int k = 0; k < 3; k++) {
     tok *u = tok_new(&alloc);
     feed_all(u, buf + s.off[best], sizes[best], chunks[k]);
-    char key[64];
-    snprintf(key, sizeof key, "sse.memory.after_stream_%s", names[k]);
+    snprintf(key, sizeof key, "sse.memory.%s.after_stream_%s", corpus, names[k]);
     bench_metric(key, "%zu", sseval_sse_memory(u->p));
     tok_free(u);
   }
@@ -224,7 +226,7 @@ int main(int argc, char **argv) {
       metrics(corpus, buf, len, chunks[k]);
     }
     if (!cg && !did_memory && !o.only) {
-      memory(buf, len);
+      memory(corpus, buf, len);
       did_memory = 1;
     }
     tok_free(t);
