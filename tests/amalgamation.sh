@@ -7,12 +7,16 @@
 #  - examples/embed.c builds against it (header copied as sseval/sseval.h)
 #    and reads fixtures right;
 #  - the CLI (tools/*.c, without the libcurl parts) built from the
-#    amalgamation prints exactly what $SSEVAL_BIN prints for `check --json`
-#    and `events` over every fixture.
+#    amalgamation prints exactly what the project's CLI prints for
+#    `check --json` and `events` over every fixture.
 set -u
 SRC=${SSEVAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${SSEVAL_BUILD:-$SRC/build/test}
-BIN=${SSEVAL_BIN:-$BUILD/sseval}
+# shellcheck source=tests/_plain_cli.sh
+. "$SRC/tests/_plain_cli.sh"
+# The reference CLI: an uninstrumented one starts much faster than the ASan
+# build; fall back to $SSEVAL_BIN.
+BIN=$(plain_cli 2>/dev/null) || BIN=${SSEVAL_BIN:-$BUILD/sseval}
 work=$BUILD/amalgamation-test
 rm -rf "$work"; mkdir -p "$work/inc/sseval"
 pass=0 fail=0
