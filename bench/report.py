@@ -399,6 +399,22 @@ def main():
         sym = ">=" if how == "ge" else "<="
         w(f"| {label} | {f(v)} | {sym} {g} | {sym} {s} | {status} |")
     w("")
+    if len(sys.argv) > 2:
+        try:
+            with open(sys.argv[2], encoding="utf-8", errors="replace") as f:
+                prof = f.read().rstrip()
+        except OSError:
+            prof = ""
+        if prof:
+            w("## Where the instructions go (bench/profile.sh: callgrind, -O2 -g, 2 MiB realistic corpus)")
+            w("")
+            w("Self cost per function and per source line (file:line); `->` lines are "
+              "calls made from that line, inclusive.")
+            w("")
+            w("```")
+            w(prof)
+            w("```")
+            w("")
     print("\n".join(out))
 
 

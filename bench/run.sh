@@ -267,12 +267,23 @@ if [ "$smoke" = 0 ] && [ "$use_cg" = 1 ] && command -v valgrind >/dev/null 2>&1;
   fi
 fi
 
+# ---- where the instructions go (file:line), appended to the report --------------------------
+prof=""
+if [ "$smoke" = 0 ] && [ "$use_cg" = 1 ] && command -v valgrind >/dev/null 2>&1 &&
+   command -v python3 >/dev/null 2>&1; then
+  step "profile.sh (hottest functions and lines)"
+  prof=$(mktemp "${TMPDIR:-/tmp}/sseval-bench-profile.XXXXXX")
+  SSEVAL_SRC="$src" bash "$here/profile.sh" tok_64k tok_1b val_64k acc_64k >"$prof" 2>&1 ||
+    log "run.sh: profile.sh failed (see the report)"
+fi
+
 # ---- report ----------------------------------------------------------------------------------
 if [ -z "$out" ]; then
   if [ "$smoke" = 1 ]; then out=$(mktemp "${TMPDIR:-/tmp}/sseval-bench-smoke-report.XXXXXX"); else out="$here/results.md"; fi
 fi
 if command -v python3 >/dev/null 2>&1; then
-  python3 "$here/report.py" "$rec" >"$out"
+  python3 "$here/report.py" "$rec" ${prof:+"$prof"} >"$out"
+  [ -n "$prof" ] && rm -f "$prof"
   cat "$out"
   log "run.sh: report written to $out"
   [ "$smoke" = 1 ] && [ "$out" != "${out#"${TMPDIR:-/tmp}"/sseval-bench-smoke-report.}" ] && rm -f "$out"
