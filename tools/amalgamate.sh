@@ -3,8 +3,10 @@
 #
 #   tools/amalgamate.sh [OUTDIR]      (make amalgamation: build/amalgamation)
 #
-# sseval.h is every public header (include/sseval/*.h, in the umbrella
-# header's order) with the includes between them removed. sseval.c includes
+# sseval.h is the public headers the umbrella include/sseval/sseval.h pulls
+# in (common, sse, claude, retry: not curl.h, whose code is the separate
+# libcurl transport), in dependency order, with the includes between them
+# removed. sseval.c includes
 # "sseval.h", then the internal headers (src/*.h, in dependency order), then
 # every src/*.c (the core library; the libcurl transport in src/curl/ is not
 # part of it), each preceded by a #line directive so diagnostics point at the
@@ -81,7 +83,9 @@ def order(files):
 
 public = sorted(f for f in os.listdir(inc_dir) if f.endswith(".h"))
 umbrella = [h for h in map(project_include, read(os.path.join(inc_dir, "sseval.h")).splitlines()) if h]
-pub_seq = order([os.path.join(inc_dir, h) for h in umbrella + [h for h in public if h not in umbrella and h != "sseval.h"]])
+# The core API is what the umbrella header includes; other public headers
+# (curl.h: the libcurl transport in src/curl/) are not part of the pair.
+pub_seq = order([os.path.join(inc_dir, h) for h in umbrella])
 internal = sorted(f for f in os.listdir(lib_dir) if f.endswith(".h"))
 int_seq = order([os.path.join(lib_dir, h) for h in internal])
 sources = sorted(f for f in os.listdir(lib_dir) if f.endswith(".c"))
