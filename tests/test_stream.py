@@ -201,6 +201,16 @@ def expected_stdout_text(final_text, partials=()):
     return s
 
 
+def prompt_retries(r, name):
+    """For failures that end at once (HTTP errors), the retry also comes
+    soon after its wait: never much later than the delay chosen."""
+    for i in range(1, min(len(r.requests), len(r.retries) + 1)):
+        gap_ms = (r.requests[i]["t"] - r.requests[i - 1]["t"]) * 1000.0
+        check(gap_ms <= r.retries[i - 1]["wait"] + 1500,
+              "%s: retry %d came %.0f ms after the failure, its wait was %d ms"
+              % (name, i, gap_ms, r.retries[i - 1]["wait"]))
+
+
 def backoff_ok(r, name, indexes):
     for i in indexes:
         x = r.retries[i]
@@ -281,6 +291,7 @@ def s_429(srv, tmp):
         x = r.retries[0]
         check(x["what"] == "HTTP 429 rate_limit_error", "429: logged %r" % x["what"])
         check(x["delay"] == 2000 and x["source"] == "retry-after", "429: retry-after 2 s honoured %r" % x)
+    prompt_retries(r, "429")
     check(r.rec == facts("text")["bytes"], "429: recording is the last attempt's")
     r = run(srv, tmp, "ratems", "429ms,ok")
     common(r, "429ms")
@@ -296,6 +307,7 @@ def s_529(srv, tmp):
     check(r.rc == 7, "529: exit %d" % r.rc)
     check(len(r.requests) == 3 and len(r.retries) == 2, "529: two retries (default)")
     backoff_ok(r, "529", range(len(r.retries)))
+    prompt_retries(r, "529")
     for x in r.retries:
         check(x["what"] == "HTTP 529 overloaded_error", "529: logged %r" % x["what"])
     check("giving up after 3 attempts" in r.err, "529: gives up")
@@ -321,6 +333,7 @@ def s_500(srv, tmp):
     common(r, "500")
     check(r.rc == 0 and len(r.requests) == 2, "500: retried once then complete")
     backoff_ok(r, "500", range(len(r.retries)))
+    prompt_retries(r, "500")
     if r.retries:
         check(r.retries[0]["what"] == "HTTP 500 api_error", "500: logged %r" % r.retries[0]["what"])
     check(split_human(r.out)[0] == expected_stdout_text("Hello"), "500: text once")
