@@ -7,7 +7,8 @@
  *   base --exec REPS CMD [ARGS...]      time a whole process (when hyperfine
  *                                       is missing): one warm-up run, then
  *                                       REPS runs, stdout to /dev/null;
- *                                       prints X, median_s, min_s, reps, exit
+ *                                       prints X, median_s, min_s, reps, exit,
+ *                                       median CPU s (user + sys)
  *
  * Subjects (every one timed interleaved with the memchr loop, see bench.h):
  *   memchr        the memchr('\n') loop itself (ratio ~1: a noise check)
@@ -23,11 +24,13 @@
  */
 #include "bench.h"
 
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 /* ---- whole processes ----------------------------------------------------------- */
-static int run_once(char **cmd, double *secs) {
+static int run_once(char **cmd, double *secs, double *cpu) {
   double t0 = bench_now();
   pid_t pid = fork();
   if (pid < 0) bench_die("fork");
@@ -41,28 +44,31 @@ static int run_once(char **cmd, double *secs) {
     _exit(127);
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) bench_die("waitpid");
+  struct rusage ru;
+  while (wait4(pid, &status, 0, &ru) < 0) {
+    if (errno != EINTR) bench_die("wait4");
   }
   *secs = bench_now() - t0;
+  *cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int exec_mode(int reps, char **cmd) {
-  double t[BENCH_MAX_REPS], warm;
+  double t[BENCH_MAX_REPS], c[BENCH_MAX_REPS], warm, warmc;
   if (reps < 1) reps = 1;
   if (reps > BENCH_MAX_REPS) reps = BENCH_MAX_REPS;
-  int rc = run_once(cmd, &warm);
-  for (int i = 0; i < reps && rc == 0; i++) rc = run_once(cmd, &t[i]);
+  int rc = run_once(cmd, &warm, &warmc);
+  for (int i = 0; i < reps && rc == 0; i++) rc = run_once(cmd, &t[i], &c[i]);
   if (rc != 0) {
-    printf("X\t0\t0\t0\t%d\n", rc);
+    printf("X\t0\t0\t0\t%d\t0\n", rc);
     return 0;
   }
   double mn = t[0];
   for (int i = 1; i < reps; i++)
     if (t[i] < mn) mn = t[i];
-  double med = bench_median(t, reps);
-  printf("X\t%.6f\t%.6f\t%d\t0\n", med, mn, reps);
+  double med = bench_median(t, reps), medc = bench_median(c, reps);
+  printf("X\t%.6f\t%.6f\t%d\t0\t%.6f\n", med, mn, reps, medc);
   return 0;
 }
 

@@ -182,7 +182,7 @@ else
 fi
 
 # ---- whole processes: sseval check vs memchr vs node peers on one message ---------------
-time_cmd() { # name reps cmd... -> W record: name median_s min_s reps exit tool
+time_cmd() { # name reps cmd... -> W record: name median_s min_s reps exit cpu_s tool
   local name=$1 reps=$2; shift 2
   local line tool
   if [ "$smoke" = 0 ] && command -v hyperfine >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
@@ -193,9 +193,9 @@ time_cmd() { # name reps cmd... -> W record: name median_s min_s reps exit tool
          --output=null "$(printf '%q ' "$@")" >/dev/null 2>&1; then
       line=$(python3 -c 'import json,sys
 r=json.load(open(sys.argv[1]))["results"][0]
-print("%.6f\t%.6f\t%d\t0" % (r["median"], r["min"], len(r["times"])))' "$j")
+print("%.6f\t%.6f\t%d\t0\t%.6f" % (r["median"], r["min"], len(r["times"]), r["user"] + r["system"]))' "$j")
     else
-      line="0	0	0	1"
+      line="0	0	0	1	0"
     fi
     rm -f "$j"
   else
