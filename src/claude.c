@@ -1066,16 +1066,19 @@ static int sub_key_of(int kind) {
   }
 }
 
-/* Lenient mode: the name of an unnamed event from data.type. */
-static int name_from_data(sseval_claude *c, sseval_span data, sseval_span *out) {
+/* Lenient mode: the name of an unnamed event from data.type (decoded into
+ * buf when it was written with escapes). */
+static int name_from_data(sseval_claude *c, sseval_span data, char *buf,
+                          size_t cap, sseval_span *out) {
   sseval__jcur cur;
   parsed ev;
+  sseval__jstr name;
   sseval__jcur_init(&cur, data.ptr, data.len, c->max_depth);
   if (!walk_event(&cur, T_N, &ev)) return 0;
-  if (!ev.top[T_TYPE].present || ev.top[T_TYPE].bad ||
-      ev.top[T_TYPE].v.has_escapes)
-    return 0;
-  *out = span_of(&ev.top[T_TYPE].v);
+  if (!ev.top[T_TYPE].present || ev.top[T_TYPE].bad) return 0;
+  name = plain_name(&ev.top[T_TYPE].v, buf, cap);
+  if (name.has_escapes) return 0; /* too long to be a known name */
+  *out = span_of(&name);
   return 1;
 }
 
@@ -1084,12 +1087,13 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   sseval__jcur cur;
   parsed ev;
   int kind, fast;
+  char name_buf[64];
 
   c->ev_offset = sev->offset;
   c->ev_line = sev->line;
   if (!(sev->flags & SSEVAL_SSE_TYPE_SET)) {
     if (!(c->flags & SSEVAL_CLAUDE_LENIENT_UNNAMED) ||
-        !name_from_data(c, sev->data, &name))
+        !name_from_data(c, sev->data, name_buf, sizeof name_buf, &name))
       return EV_PROBLEM(c, SSEVAL_RULE_EVENT_NAME_MISSING,
                         "An event with data but no \"event:\" name line; the "
                         "API names every event%s.", "", 0);

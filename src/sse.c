@@ -350,10 +350,13 @@ static uint64_t mask16(const char *b) {
                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
 }
 
+static uint64_t mask64(const char *b) {
+  return mask16(b) | mask16(b + 16) << 16 | mask16(b + 32) << 32 |
+         mask16(b + 48) << 48;
+}
+
 static uint64_t block_mask(const char *b, const char *end) {
-  if (end - b >= 64)
-    return mask16(b) | mask16(b + 16) << 16 | mask16(b + 32) << 32 |
-           mask16(b + 48) << 48;
+  if (end - b >= 64) return mask64(b);
   if (end - b < 16) { /* a few bytes (tiny chunks): test them one by one */
     uint64_t m = 0;
     unsigned i;
@@ -365,7 +368,7 @@ static uint64_t block_mask(const char *b, const char *end) {
     char tmp[64]; /* a short tail: pad with bytes that are not line ends */
     memset(tmp, 0, sizeof tmp);
     memcpy(tmp, b, (size_t)(end - b));
-    return block_mask(tmp, tmp + 64);
+    return mask64(tmp);
   }
 }
 
@@ -427,8 +430,11 @@ static const char *skip_eol(sseval_sse *p, const char *eol, const char *end) {
 
 sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
                               size_t *consumed) {
-  const char *const b0 = (const char *)buf;
-  const char *s = b0, *const end = b0 + len;
+  static const char nothing[1] = {0};
+  /* a NULL buffer is only valid with len 0 (checked below); never do
+   * arithmetic on it */
+  const char *const b0 = buf ? (const char *)buf : nothing;
+  const char *s = b0, *const end = buf ? b0 + len : b0;
   eol_scan sc;
   const uint64_t base = p->st.bytes;
   sseval_status rc = SSEVAL_OK;

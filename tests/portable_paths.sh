@@ -11,7 +11,13 @@ cc=${CC:-cc}
 flags=(-std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
        -DSSEVAL_SSE_NO_SIMD -DSSEVAL_JSON_NO_SIMD "-DSSEVAL_SOURCE_DIR=\"$SRC\""
        -I"$SRC/include" -I"$SRC/src" -I"$SRC/tests" -Wno-unused-function)
-lib=("$SRC"/src/*.c)
+# the library (and the reference tokenizer) compiled once, linked into each
+objs=()
+for f in "$SRC"/src/*.c "$SRC/tests/sse_ref.c"; do
+  o="$out/$(basename "$f" .c).o"
+  $cc "${flags[@]}" -c "$f" -o "$o"
+  objs+=("$o")
+done
 pass=0 fail=0
 run() { # name, command...
   local name=$1; shift
@@ -20,10 +26,10 @@ run() { # name, command...
 }
 for t in test_sse test_json test_claude; do
   [ -f "$SRC/tests/$t.c" ] || continue
-  $cc "${flags[@]}" "${lib[@]}" "$SRC/tests/sse_ref.c" "$SRC/tests/$t.c" -o "$out/$t" -lm
+  $cc "${flags[@]}" "${objs[@]}" "$SRC/tests/$t.c" -o "$out/$t" -lm
   run "$t" "$out/$t"
 done
-$cc "${flags[@]}" "${lib[@]}" "$SRC"/tools/sseval.c "$SRC"/tools/cli_io.c "$SRC"/tools/cmd_check.c -o "$out/sseval"
+$cc "${flags[@]}" "${objs[@]}" "$SRC"/tools/sseval.c "$SRC"/tools/cli_io.c "$SRC"/tools/cmd_check.c -o "$out/sseval"
 run fixtures env SSEVAL_BIN="$out/sseval" SSEVAL_SRC="$SRC" python3 "$SRC/tests/test_claude_fixtures.py"
 run cli_events env SSEVAL_BIN="$out/sseval" SSEVAL_SRC="$SRC" bash "$SRC/tests/test_cli_events.sh"
 echo "$pass passed, $fail failed"
