@@ -100,6 +100,10 @@ void cli_report_human(FILE *out, const sseval_claude *c,
           m.has_stop_reason ? m.stop_reason.ptr : "(none)");
   fprintf(out, "  blocks       %u\n", n);
   for (i = 0; i < n; i++) {
+    if (i == 20 && n > 24) { /* a long answer: the first blocks and the last */
+      fprintf(out, "    ... %u more blocks ...\n", n - 22);
+      i = n - 2;
+    }
     sseval_block_view b;
     sseval_claude_block(c, i, &b);
     fprintf(out, "    [%u] %-18.*s", i, (int)b.type_name.len, b.type_name.ptr);
