@@ -2,7 +2,8 @@
 # bench/profile.sh - where the instructions go: callgrind over one pass of a
 # bench subject, with the hottest functions and source lines (file:line).
 #
-#   bench/profile.sh [--size 2m] [SUBJECT...]     default: tok_64k tok_1b val_64k acc_64k
+#   bench/profile.sh [--size 2m] [--shape realistic] [SUBJECT...]
+#                                  default subjects: tok_64k tok_1b val_64k acc_64k
 #
 # SUBJECT is a bench_sse subject (tok_64k, tok_1k, tok_1b), a bench_claude
 # one (val_64k, val_1k, acc_64k, acc_1k) or a bench/base one (memchr,
@@ -14,11 +15,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=${SSEVAL_SRC:-$(cd "$here/.." && pwd)}
 size=2m
+shape=realistic
 subjects=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --shape) shape=$2; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) subjects+=("$1") ;;
   esac
   shift
@@ -40,8 +43,8 @@ for b in bench_sse bench_claude; do
   $cc -std=c11 -O2 -g -DNDEBUG -I"$src/include" -I"$src/src" -I"$here" \
     -o "$work/$b" "$here/$b.c" $libsrc -lm
 done
-corpus="$work/realistic-$size.sse"
-"$work/gen" --size "$size" -o "$corpus" 2>/dev/null
+corpus="$work/$shape-$size.sse"
+"$work/gen" --shape "$shape" --size "$size" -o "$corpus" 2>/dev/null
 
 for s in "${subjects[@]}"; do
   case "$s" in
