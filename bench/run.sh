@@ -126,7 +126,12 @@ opts=()
 
 {
   echo "C	machine	$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //') ($ncpu CPUs, pinned to CPU ${core}${pin[*]:+ with taskset})"
-  echo "C	compiler	$( (${CC:-cc} --version 2>/dev/null || true) | head -n1)"
+  flags="-O2 (hand-built)"
+  cache="$(dirname "$bin")/CMakeCache.txt"
+  if [ -f "$cache" ]; then
+    flags="$(sed -n 's/^CMAKE_C_FLAGS_RELEASE:[A-Z]*=//p' "$cache") (CMake $(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache"), SSEVAL_NATIVE=$(sed -n 's/^SSEVAL_NATIVE:[A-Z]*=//p' "$cache"), SSEVAL_SANITIZE=$(sed -n 's/^SSEVAL_SANITIZE:[A-Z]*=//p' "$cache"))"
+  fi
+  echo "C	compiler	$( (${CC:-cc} --version 2>/dev/null || true) | head -n1), $flags"
   echo "C	date	$(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "C	kernel	$(uname -sr)"
   echo "C	node	$(node --version 2>/dev/null || echo none)"
