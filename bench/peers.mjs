@@ -11,6 +11,9 @@
 //   sdk_message @anthropic-ai/sdk client.messages.stream() with a fake fetch
 //               returning that Response: the MessageStream accumulates every
 //               event; finalMessage() is awaited
+//   sdk_compare --ref REPORT.json: one pass of sdk_message over a one-message
+//               file, compared block by block with `sseval check --json`'s
+//               rebuilt message (both sides did the whole work, and agree)
 //
 // The corpus is split at `event: message_start` lines (one HTTP response per
 // message, as bench_sseval does for the Claude layer); the byte stream of each
@@ -26,13 +29,14 @@ import { performance } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
 const subject = args.shift();
-let reps = 7, budget = 20, chunk = 65536, once = false, file = null;
+let reps = 7, budget = 20, chunk = 65536, once = false, file = null, ref = null;
 while (args.length) {
   const a = args.shift();
   if (a === '--reps') reps = Math.max(1, parseInt(args.shift(), 10));
   else if (a === '--budget') budget = parseFloat(args.shift());
   else if (a === '--chunk') chunk = Math.max(1, parseInt(args.shift(), 10));
   else if (a === '--once') once = true;
+  else if (a === '--ref') ref = args.shift();
   else file = a;
 }
 if (!subject || !file) {
@@ -150,6 +154,42 @@ async function runSdkMessage() {
     events += n;
   }
   return events;
+}
+
+async function runSdkCompare() {
+  if (!Anthropic) Anthropic = (await import('@anthropic-ai/sdk')).default;
+  const client = new Anthropic({
+    apiKey: 'bench-offline',
+    maxRetries: 0,
+    fetch: async () => fakeResponse(buf),
+  });
+  const msg = await client.messages
+    .stream({ model: 'claude-bench-offline', max_tokens: 64000, messages: [{ role: 'user', content: 'bench' }] })
+    .finalMessage();
+  const mine = JSON.parse(readFileSync(ref, 'utf8')).message;
+  const key = (b) => JSON.stringify([b.type, b.text ?? b.thinking ?? b.input ?? null, b.signature ?? null]);
+  let same = 0;
+  const bad = [];
+  const n = Math.max(mine.content.length, msg.content.length);
+  for (let i = 0; i < n; i++) {
+    const a = mine.content[i], b = msg.content[i];
+    if (a && b && key(a) === key(b)) same++;
+    else bad.push(i);
+  }
+  const usageSame = JSON.stringify(mine.usage.output_tokens) === JSON.stringify(msg.usage.output_tokens) &&
+    mine.stop_reason === msg.stop_reason;
+  const ok = bad.length === 0 && usageSame;
+  console.log(`${ok ? 'agree' : 'DISAGREE'}: ${same}/${n} blocks identical` +
+    (bad.length ? `; first differing block ${bad[0]}` : '') + (usageSame ? '' : '; usage or stop_reason differ'));
+  return ok ? 0 : 1;
+}
+
+if (subject === 'sdk_compare') {
+  if (!ref) {
+    console.error('peers.mjs: sdk_compare needs --ref REPORT.json');
+    process.exit(1);
+  }
+  process.exit(await runSdkCompare());
 }
 
 const run = { esp_json: runEsp, sdk_stream: runSdkStream, sdk_message: runSdkMessage }[subject];

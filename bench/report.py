@@ -241,6 +241,10 @@ def main():
             w(f"| {label} | {x['t']:.3f} | {x['wall']:.3f} | {fmt(m)} | {fmt(evs)} | {ratio_fmt(xm)} | {ratio_fmt(rel)} |")
         w("")
 
+    if "agree" in misc:
+        w("Cross-check: `sseval check --json`'s rebuilt message against the SDK's "
+          f"`finalMessage()` on this stream: **{misc['agree']}**.")
+        w("")
     perf = {k[5:]: int(v) for k, v in misc.items() if k.startswith("perf.") and v.isdigit()}
     if perf and single_bytes:
         w("Hardware instruction counts of those processes (`perf stat -e instructions`, "

@@ -230,6 +230,20 @@ if [ "$node_ok" = 1 ]; then
 fi
 echo "S	single_bytes	$(wc -c <"$single" | tr -d ' ')" >>"$rec"
 
+# Both sides did the whole work and agree: sseval's rebuilt message and the
+# SDK's finalMessage(), block by block, on the single-message stream.
+if [ "$node_ok" = 1 ] && [ -n "$cli" ]; then
+  step "sseval check --json vs the SDK's finalMessage()"
+  refj=$(mktemp "${TMPDIR:-/tmp}/sseval-bench-ref.XXXXXX")
+  agree="sseval check --json failed"
+  if "$cli" check --json "$single" >"$refj"; then
+    agree=$(node "$here/peers.mjs" sdk_compare --ref "$refj" "$single" 2>&1 | tail -n1) || true
+  fi
+  rm -f "$refj"
+  printf 'S\tagree\t%s\n' "$agree" >>"$rec"
+  log "  $agree"
+fi
+
 # Hardware instruction counts of whole processes, where the machine exposes
 # them (`perf stat -e instructions true` prints a number, not <not supported>).
 if [ "$smoke" = 0 ] && command -v perf >/dev/null 2>&1 &&
@@ -300,6 +314,10 @@ fi
 # generator and the validator disagree: every figure would be wrong) or a
 # timed process did not exit 0.
 status=0
+if grep -q $'^S\tagree\t' "$rec" && ! grep -q $'^S\tagree\tagree' "$rec"; then
+  log "run.sh: sseval and the SDK rebuilt different messages: $(grep $'^S\tagree' "$rec" | cut -f3)"
+  status=1
+fi
 if grep -q $'^M\tclaude\..*\.not_complete' "$rec"; then
   log "run.sh: some generated streams were not 'complete' (see not_complete above)"
   status=1
