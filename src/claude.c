@@ -667,9 +667,20 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
     bi.index = (uint32_t)ix->u;
     bi.type = type;
     bi.type_name = span_of(&s[S_TYPE].v);
-    if (is_tool_block(type)) {
-      bi.tool_id = span_of(&s[S_ID].v);
+    if (is_tool_block(type)) { /* unescaped, like every string handed out */
+      if (!decoded(c, &s[S_ID].v, &bi.tool_id)) return nomem(c);
       bi.tool_name = span_of(&s[S_NAME].v);
+      if (s[S_NAME].v.has_escapes) {
+        sseval__jdec d;
+        sseval_span piece;
+        c->scratch2.len = 0;
+        sseval__jdec_init(&d, &s[S_NAME].v);
+        while (sseval__jdec_next(&d, &piece))
+          if (!sseval__buf_append(&c->scratch2, &c->mem, piece.ptr, piece.len))
+            return nomem(c);
+        bi.tool_name.ptr = c->scratch2.ptr;
+        bi.tool_name.len = c->scratch2.len;
+      }
     }
     bi.raw_json = span_of(&ev->top[T_BLOCK].v);
     if (cb_rc(c, c->cb.on_block_start(c->user, &bi)) < 0) return -1;
@@ -904,7 +915,9 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
                       "stop_reason and stop_sequence are strings or null%s.",
                       "", 0);
   c->seen_delta = 1;
-  if (s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null) {
+  if (s[S_STOP_REASON].present && s[S_STOP_REASON].is_null) {
+    c->last_stop_reason_cut = 0; /* overwritten by null, as in the message */
+  } else if (s[S_STOP_REASON].present) {
     char buf[64];
     sseval__jstr name = plain_name(&s[S_STOP_REASON].v, buf, sizeof buf);
     const sseval__jstr *r = &name;

@@ -188,8 +188,8 @@ typedef struct sseval_block_info {
   uint32_t index;
   sseval_block_type type;
   sseval_span type_name; /**< the raw "type" string of content_block */
-  sseval_span tool_id;   /**< tool blocks: "id" (empty otherwise) */
-  sseval_span tool_name; /**< tool blocks: "name" (empty otherwise) */
+  sseval_span tool_id;   /**< tool blocks: "id", unescaped (empty otherwise) */
+  sseval_span tool_name; /**< tool blocks: "name", unescaped (empty otherwise) */
   sseval_span raw_json;  /**< the whole content_block object, as sent */
 } sseval_block_info;
 
@@ -216,6 +216,8 @@ typedef struct sseval_delta_info {
  * Return SSEVAL_CB_OK, SSEVAL_CB_PAUSE or SSEVAL_CB_ABORT. A pause takes
  * effect at the end of the event being processed (the event's remaining
  * callbacks still run), so feeding always resumes at an event boundary.
+ * When that event decided the verdict there is nothing left to resume:
+ * feed returns SSEVAL_OK and drains the rest.
  * An abort stops at once: feed returns SSEVAL_E_CALLBACK, sticky.
  * Content callbacks may run several times per delta (one per piece).
  */
