@@ -461,13 +461,30 @@ struct sseval_claude {
   uint64_t ev_offset, ev_line;
 
   sseval_claude_result res;
-  char detail[256];
+  sseval__buf detail; /* allocated when a problem is met, not before */
   sseval__buf err_type, err_msg; /* the error event's strings (owned) */
   sseval__buf scratch, scratch2; /* decoded strings for callbacks */
 
   sseval__acc *acc;
   sseval_claude_stats st;
 };
+
+/* Format the detail sentence into its own buffer, reserved only now so that
+ * an idle instance stays small; without memory the rule's description is
+ * the detail. `fmt` takes a string then an unsigned long long (or uses
+ * only the string). */
+static void set_detail(sseval_claude *c, sseval_rule rule, const char *fmt,
+                       const char *a, uint64_t n) {
+  enum { DETAIL_MAX = 256 };
+  c->res.detail = sseval_rule_description(rule);
+  if (c->detail.cap < DETAIL_MAX &&
+      !sseval__buf_reserve(&c->detail, &c->mem, DETAIL_MAX)) {
+    if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM; /* verdict kept */
+    return;
+  }
+  snprintf(c->detail.ptr, c->detail.cap, fmt, a, (unsigned long long)n);
+  c->res.detail = c->detail.ptr;
+}
 
 /* Record the first problem. Always returns 0 so callers can `return fail(..)`. */
 static int problem(sseval_claude *c, sseval_rule rule, uint64_t off,
@@ -479,8 +496,7 @@ static int problem(sseval_claude *c, sseval_rule rule, uint64_t off,
   c->res.has_offset = 1;
   c->res.offset = off;
   c->res.line = line;
-  snprintf(c->detail, sizeof c->detail, fmt, a ? a : "", (unsigned long long)n);
-  c->res.detail = c->detail;
+  set_detail(c, rule, fmt, a ? a : "", n);
   return 0;
 }
 
@@ -1028,12 +1044,18 @@ static int on_error(sseval_claude *c, sseval_span data) {
   c->res.has_offset = 1;
   c->res.offset = c->ev_offset;
   c->res.line = c->ev_line;
-  snprintf(c->detail, sizeof c->detail,
-           "The server sent an error event%s%.*s%s mid-stream; %s",
-           e.type.len ? " (" : "", (int)(e.type.len > 64 ? 64 : e.type.len),
-           e.type.ptr ? e.type.ptr : "", e.type.len ? ")" : "",
-           e.retryable ? "retrying the request can succeed."
-                       : "retrying the same request will not help.");
+  {
+    char tb[80];
+    snprintf(tb, sizeof tb, "%s%.*s%s", e.type.len ? " (" : "",
+             (int)(e.type.len > 64 ? 64 : e.type.len),
+             e.type.ptr ? e.type.ptr : "", e.type.len ? ")" : "");
+    set_detail(c, SSEVAL_RULE_NONE,
+               e.retryable ? "The server sent an error event%s mid-stream; "
+                             "retrying the request can succeed.%.0llu"
+                           : "The server sent an error event%s mid-stream; "
+                             "retrying the same request will not help.%.0llu",
+               tb, 0);
+  }
   if (c->cb.on_error_event) return cb_rc(c, c->cb.on_error_event(c->user, &e));
   return 0;
 }
@@ -1224,8 +1246,7 @@ static void init_state(sseval_claude *c) {
   memset(&c->res, 0, sizeof c->res);
   c->res.verdict = SSEVAL_VERDICT_COMPLETE;
   c->res.rule = SSEVAL_RULE_NONE;
-  c->detail[0] = '\0';
-  c->res.detail = c->detail;
+  c->res.detail = "";
   c->err_type.len = c->err_msg.len = 0;
   memset(&c->st, 0, sizeof c->st);
 }
@@ -1298,6 +1319,7 @@ void sseval_claude_free(sseval_claude *c) {
   sseval__buf_free(&c->err_type, &c->mem);
   sseval__buf_free(&c->err_msg, &c->mem);
   sseval__buf_free(&c->scratch, &c->mem);
+  sseval__buf_free(&c->detail, &c->mem);
   sseval__buf_free(&c->scratch2, &c->mem);
   if (c->acc) sseval__acc_free(c->acc);
   sseval_sse_free(c->tok);
