@@ -20,19 +20,12 @@ ALLOW=(
   # always an integer literal from the table two lines above, so the missing
   # parentheses cannot change the value. Suggested to the lead: `= (val)`.
   "clang-tidy|include/sseval/common.h|bugprone-macro-parentheses"
-  # sse.c block_mask() calls itself once, on a 64-byte stack copy of a short
-  # tail, which always takes the non-recursive branch: depth is at most 2.
-  "clang-tidy|src/sse.c|misc-no-recursion"
 )
 # Real problems reported to the lead and not fixed yet: printed as
 # KNOWN-ISSUE instead of failing (SSEVAL_STATIC_STRICT=1 fails on them);
 # printed as stale once fixed, then remove the entry.
 KNOWN=(
-  # sseval_sse_feed(p, NULL, 0, ..) is documented as valid ("len may be 0"),
-  # but computes `b0 + len` = NULL + 0 before any check: undefined in C
-  # (clang -fsanitize=pointer-overflow: "applying zero offset to null
-  # pointer", src/sse.c:431). Fix: `end = len ? b0 + len : b0`.
-  "cppcheck|src/sse.c|nullPointerArithmeticRedundantCheck"
+  # (none open; e.g. sseval_sse_feed's NULL + 0, reported and fixed in 3da6d37)
 )
 STRICT=${SSEVAL_STATIC_STRICT:-0}
 # cppcheck suppressions (justified the same way):
