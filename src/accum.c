@@ -20,6 +20,7 @@ typedef struct kv_entry {
 typedef struct kvmap {
   sseval__buf arena;   /* key and value bytes */
   sseval__buf entries; /* kv_entry[] */
+  size_t dead;         /* arena bytes no entry points to any more */
 } kvmap;
 
 typedef struct acc_block {
@@ -38,6 +39,7 @@ typedef struct acc_block {
 
 struct sseval__acc {
   sseval__mem *mem;
+  size_t max_keys; /* per merged map (usage, a block's delta fields) */
   int has_start;
   sseval__buf id, model, stop_reason, stop_sequence, stop_details;
   int has_stop_reason, has_stop_sequence, has_stop_details;
@@ -71,13 +73,56 @@ static kv_entry *kv_find(const kvmap *kv, const char *key, size_t n) {
   return NULL;
 }
 
-/* Set key (raw) to value (raw); overwrite keeps the key's first position. */
+/* Rewrite the arena with only the live keys and values (after overwrites
+ * left dead bytes behind), so memory stays proportional to the map. */
+static int kv_compact(kvmap *kv, sseval__mem *m) {
+  sseval__buf fresh = {NULL, 0, 0};
+  kv_entry *e = (kv_entry *)(void *)kv->entries.ptr;
+  size_t i, count = kv->entries.len / sizeof *e;
+  for (i = 0; i < count; i++) {
+    size_t k = fresh.len, v;
+    if (!sseval__buf_append(&fresh, m, kv->arena.ptr + e[i].key_off,
+                            e[i].key_len))
+      goto fail;
+    v = fresh.len;
+    if (!sseval__buf_append(&fresh, m, kv->arena.ptr + e[i].val_off,
+                            e[i].val_len))
+      goto fail;
+    e[i].key_off = k;
+    e[i].val_off = v;
+  }
+  sseval__buf_free(&kv->arena, m);
+  kv->arena = fresh;
+  kv->dead = 0;
+  return 1;
+fail: /* the old arena and offsets are untouched until here: keep them */
+  sseval__buf_free(&fresh, m);
+  return 0;
+}
+
+/* Set key (raw) to value (raw); an overwrite keeps the key's position and
+ * reuses its bytes when the new value fits. Returns 1, 0 on allocation
+ * failure, -1 when a new key would exceed max_keys. */
 static int kv_set(kvmap *kv, sseval__mem *m, const char *key, size_t klen,
-                  const char *val, size_t vlen) {
+                  const char *val, size_t vlen, size_t max_keys) {
   kv_entry *e = kv_find(kv, key, klen);
-  size_t voff = kv->arena.len;
+  size_t voff;
+  if (e && vlen <= e->val_len) { /* in place */
+    memcpy(kv->arena.ptr + e->val_off, val, vlen);
+    kv->dead += e->val_len - vlen;
+    e->val_len = vlen;
+    return 1;
+  }
+  if (!e && kv->entries.len / sizeof(kv_entry) >= max_keys) return -1;
+  if (e && kv->dead + e->val_len > kv->arena.len - kv->dead - e->val_len) {
+    /* more dead than live bytes: compact before growing (offsets change) */
+    if (!kv_compact(kv, m)) return 0;
+    e = kv_find(kv, key, klen);
+  }
+  voff = kv->arena.len;
   if (!sseval__buf_append(&kv->arena, m, val, vlen)) return 0;
   if (e) {
+    kv->dead += e->val_len;
     e->val_off = voff;
     e->val_len = vlen;
     return 1;
@@ -93,9 +138,9 @@ static int kv_set(kvmap *kv, sseval__mem *m, const char *key, size_t klen,
 }
 
 /* Merge the members of a raw object into kv (skipping `skip` and, when
- * skip_null, null values). */
+ * skip_null, null values). Returns 1, 0 (no memory), -1 (too many keys). */
 static int kv_merge(kvmap *kv, sseval__mem *m, const sseval__jstr *raw,
-                    const char *skip, int skip_null) {
+                    const char *skip, int skip_null, size_t max_keys) {
   sseval__jcur cur;
   sseval__jstr key, val;
   if (!raw || raw->len == 0) return 1;
@@ -106,7 +151,10 @@ static int kv_merge(kvmap *kv, sseval__mem *m, const sseval__jstr *raw,
     if (!sseval__j_skip(&cur, &val)) return 1;
     if (skip && sseval__jstr_eq(&key, skip, strlen(skip))) continue;
     if (skip_null && k == SSEVAL__JK_NULL) continue;
-    if (!kv_set(kv, m, key.ptr, key.len, val.ptr, val.len)) return 0;
+    {
+      int r = kv_set(kv, m, key.ptr, key.len, val.ptr, val.len, max_keys);
+      if (r != 1) return r;
+    }
   }
   return 1;
 }
@@ -124,11 +172,12 @@ static acc_block *get_block(const sseval__acc *a, uint32_t i) {
 
 /* ---- lifecycle ----------------------------------------------------------------- */
 
-sseval__acc *sseval__acc_new(sseval__mem *m) {
+sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys) {
   sseval__acc *a = (sseval__acc *)sseval__mem_alloc(m, sizeof *a);
   if (!a) return NULL;
   memset(a, 0, sizeof *a);
   a->mem = m;
+  a->max_keys = max_keys;
   return a;
 }
 
@@ -164,11 +213,13 @@ void sseval__acc_reset(sseval__acc *a) {
   a->stop_details.len = 0;
   a->has_stop_reason = a->has_stop_sequence = a->has_stop_details = 0;
   a->usage.arena.len = a->usage.entries.len = 0;
+  a->usage.dead = 0;
   for (i = 0; i < a->nblocks; i++) {
     acc_block *b = &a->blocks[i];
     b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
     b->strings.len = 0;
     b->fields.arena.len = b->fields.entries.len = 0;
+    b->fields.dead = 0;
   }
   a->nblocks = 0;
 }
@@ -187,7 +238,7 @@ int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,
   a->id.len = a->model.len = 0;
   if (!put_decoded(&a->id, a->mem, id)) return 0;
   if (!put_decoded(&a->model, a->mem, model)) return 0;
-  return kv_merge(&a->usage, a->mem, usage_raw, NULL, 0);
+  return kv_merge(&a->usage, a->mem, usage_raw, NULL, 0, a->max_keys);
 }
 
 int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
@@ -214,6 +265,7 @@ int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
   b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
   b->strings.len = 0;
   b->fields.arena.len = b->fields.entries.len = 0;
+  b->fields.dead = 0;
   a->nblocks++; /* counted even if a copy below fails: the index exists */
   if (!sseval__buf_append(&b->start, a->mem, start_raw->ptr, start_raw->len))
     return 0;
@@ -277,7 +329,7 @@ int sseval__acc_merge_fields(sseval__acc *a, uint32_t index,
                              const sseval__jstr *delta_raw) {
   acc_block *b = get_block(a, index);
   if (!b) return 1;
-  return kv_merge(&b->fields, a->mem, delta_raw, "type", 0);
+  return kv_merge(&b->fields, a->mem, delta_raw, "type", 0, a->max_keys);
 }
 
 void sseval__acc_block_stop(sseval__acc *a, uint32_t index, int complete) {
@@ -315,7 +367,7 @@ int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
                             stop_details_raw->len))
       return 0;
   }
-  return kv_merge(&a->usage, a->mem, usage_raw, NULL, 1);
+  return kv_merge(&a->usage, a->mem, usage_raw, NULL, 1, a->max_keys);
 }
 
 /* ---- views ------------------------------------------------------------------------ */

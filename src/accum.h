@@ -13,12 +13,16 @@
 
 typedef struct sseval__acc sseval__acc;
 
-sseval__acc *sseval__acc_new(sseval__mem *m);
+/* max_keys caps the distinct keys of each merged map (usage, a block's
+ * delta fields): merges return -1 past it. */
+sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys);
 void sseval__acc_free(sseval__acc *a);
 void sseval__acc_reset(sseval__acc *a);
 size_t sseval__acc_memory(const sseval__acc *a);
 
-/* Each returns 1, or 0 on allocation failure (what was kept stays valid).
+/* Each returns 1, or 0 on allocation failure (what was kept stays valid);
+ * the merging ones (message_start, merge_fields, message_delta) also -1
+ * when a map would exceed max_keys.
  * Strings given as sseval__jstr are still JSON-escaped (raw from the event);
  * raw JSON values are copied as they are. */
 int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,

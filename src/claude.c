@@ -231,15 +231,16 @@ static size_t key_index(const sseval__jstr *key, const keyspec *keys,
 /* Walk the members of the object the cursor has just entered, filling the
  * slots of known keys and skipping the rest. Returns 0 on a JSON error. */
 static int walk_members(sseval__jcur *cur, const keyspec *keys, size_t nkeys,
-                        slot *slots) {
+                        slot *slots, uint32_t *unknown) {
   sseval__jstr key;
   int r;
   while ((r = sseval__j_obj_next(cur, &key)) == 1) {
     size_t i = key_index(&key, keys, nkeys);
     if (i < nkeys) {
       if (!read_value(cur, keys[i].kind, &slots[i])) return 0;
-    } else if (!sseval__j_skip(cur, NULL)) {
-      return 0;
+    } else {
+      (*unknown)++;
+      if (!sseval__j_skip(cur, NULL)) return 0;
     }
   }
   return r == 0;
@@ -278,7 +279,8 @@ typedef struct parsed {
   slot top[T_N];
   slot sub[S_N]; /* members of message / content_block / delta / error */
   int has_sub;
-  int delta_kind; /* D_* when the fast path already knows it, else -1 */
+  int delta_kind;   /* D_* when the fast path already knows it, else -1 */
+  uint32_t unknown; /* members of walked objects the schema does not know */
 } parsed;
 
 /* Walk a whole payload. Returns 1 when it is one valid JSON object. The
@@ -293,6 +295,7 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
   while ((r = sseval__j_obj_next(cur, &key)) == 1) {
     size_t i = key_index(&key, top_keys, T_N);
     if (i == T_N) {
+      ev->unknown++;
       if (!sseval__j_skip(cur, NULL)) return 0;
       continue;
     }
@@ -308,7 +311,7 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
       if (k == SSEVAL__JK_OBJECT) {
         const unsigned char *start = cur->p;
         if (!sseval__j_obj_begin(cur)) return 0;
-        if (!walk_members(cur, sub_keys, S_N, ev->sub)) return 0;
+        if (!walk_members(cur, sub_keys, S_N, ev->sub, &ev->unknown)) return 0;
         s->v.ptr = (const char *)start;
         s->v.len = (size_t)(cur->p - start);
         ev->has_sub = 1;
@@ -417,6 +420,7 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   if (skip_ws_bytes(p + 1, end) != end) return 0;
   ev->has_sub = 1;
   ev->delta_kind = kinds[k].dk;
+  ev->unknown = 0;
   set_slot(&ev->top[T_TYPE], data.ptr + 9, 19);
   set_slot(&ev->top[T_INDEX], num, (size_t)(delta_obj - 9 - num));
   ev->top[T_INDEX].u = v;
@@ -430,7 +434,7 @@ enum { B_OPEN = 1, B_STOPPED = 2 };
 typedef struct block_state {
   unsigned char type;  /* sseval_block_type */
   unsigned char state; /* B_* */
-  uint64_t bytes;      /* decoded content bytes so far (max_block_bytes) */
+  size_t bytes;        /* content bytes so far (never above the limits) */
   sseval__jstream *js; /* tool blocks while open: the input validator */
 } block_state;
 
@@ -444,8 +448,9 @@ struct sseval_claude {
   void *user;
   sseval__mem mem;
   unsigned flags;
-  uint32_t max_depth, max_blocks;
-  size_t max_block_bytes;
+  uint32_t max_depth, max_blocks, max_unknown;
+  size_t max_block_bytes, max_tool_input;
+  size_t max_line, max_event; /* the tokenizer's, for the detail sentence */
   sseval_sse *tok;
 
   /* protocol state */
@@ -521,6 +526,17 @@ static int nomem(sseval_claude *c) {
   return -1;
 }
 
+/* A merging accumulator call's result: 1 fine, 0 no memory, -1 a merged
+ * map would exceed max_unknown_fields. Returns 0 or -1. */
+static int acc_rc(sseval_claude *c, int r) {
+  if (r == 1) return 0;
+  if (r == 0) return nomem(c);
+  EV_PROBLEM(c, SSEVAL_RULE_TOO_MANY_FIELDS,
+             "Merging this event's fields would give more than "
+             "max_unknown_fields%s (%llu) distinct keys.", "", c->max_unknown);
+  return -1;
+}
+
 static sseval_span span_of(const sseval__jstr *s) {
   sseval_span r;
   r.ptr = s->ptr;
@@ -591,9 +607,10 @@ static int on_message_start(sseval_claude *c, parsed *ev) {
                       "message_start: message.id and message.model must be "
                       "strings%s.", "", 0);
   c->seen_start = 1;
-  if (c->acc && !sseval__acc_message_start(c->acc, &s[S_ID].v, &s[S_MODEL].v,
-                                           &s[S_USAGE].v))
-    return nomem(c);
+  if (c->acc && acc_rc(c, sseval__acc_message_start(c->acc, &s[S_ID].v,
+                                                     &s[S_MODEL].v,
+                                                     &s[S_USAGE].v)) < 0)
+    return -1;
   if (c->cb.on_message_start) {
     memset(&mi, 0, sizeof mi);
     mi.usage_json = span_of(&s[S_USAGE].v);
@@ -801,14 +818,17 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
     return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "This delta needs its \"%s\" field (index %llu).",
                       delta_field_name(dk), ix->u);
-  if (val && dk != D_CITATIONS) {
-    size_t n = val->v.has_escapes ? sseval__jstr_decoded_len(&val->v)
-                                  : val->v.len;
-    if (n > c->max_block_bytes - (size_t)(b->bytes < c->max_block_bytes
-                                               ? b->bytes
-                                               : c->max_block_bytes))
+  if (val) { /* content bytes: decoded strings, raw citation objects */
+    size_t n = val->v.has_escapes && dk != D_CITATIONS
+                   ? sseval__jstr_decoded_len(&val->v)
+                   : val->v.len;
+    if (n > c->max_block_bytes - b->bytes)
       return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
                         "Block %s%llu grew past max_block_bytes.", "", ix->u);
+    if (dk == D_INPUT_JSON && n > c->max_tool_input - b->bytes)
+      return EV_PROBLEM(c, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE,
+                        "The tool input of block %s%llu grew past "
+                        "max_tool_input_bytes.", "", ix->u);
     b->bytes += n;
   }
   switch (dk) {
@@ -836,8 +856,10 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
       return cb_rc(c, c->cb.on_citation(c->user, index, span_of(&val->v)));
     return 0;
   case D_COMPACTION:
-    if (c->acc && !sseval__acc_merge_fields(c->acc, index, &ev->top[T_DELTA].v))
-      return nomem(c);
+    if (c->acc &&
+        acc_rc(c, sseval__acc_merge_fields(c->acc, index,
+                                           &ev->top[T_DELTA].v)) < 0)
+      return -1;
     if (c->cb.on_compaction)
       return cb_rc(c, c->cb.on_compaction(c->user, index,
                                           span_of(&ev->top[T_DELTA].v)));
@@ -942,14 +964,15 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
                         span_is(r->ptr, r->len, "model_context_window_exceeded"));
   }
   if (c->acc &&
-      !sseval__acc_message_delta(
-          c->acc, s[S_STOP_REASON].present ? &s[S_STOP_REASON].v : NULL,
-          s[S_STOP_REASON].is_null,
-          s[S_STOP_SEQUENCE].present ? &s[S_STOP_SEQUENCE].v : NULL,
-          s[S_STOP_SEQUENCE].is_null,
-          s[S_STOP_DETAILS].present ? &s[S_STOP_DETAILS].v : NULL,
-          ev->top[T_USAGE].present ? &ev->top[T_USAGE].v : NULL))
-    return nomem(c);
+      acc_rc(c, sseval__acc_message_delta(
+                    c->acc,
+                    s[S_STOP_REASON].present ? &s[S_STOP_REASON].v : NULL,
+                    s[S_STOP_REASON].is_null,
+                    s[S_STOP_SEQUENCE].present ? &s[S_STOP_SEQUENCE].v : NULL,
+                    s[S_STOP_SEQUENCE].is_null,
+                    s[S_STOP_DETAILS].present ? &s[S_STOP_DETAILS].v : NULL,
+                    ev->top[T_USAGE].present ? &ev->top[T_USAGE].v : NULL)) < 0)
+    return -1;
   if (c->cb.on_message_delta) {
     memset(&di, 0, sizeof di);
     di.has_stop_reason = s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null;
@@ -1159,6 +1182,10 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
                       cur.err == SSEVAL__J_TYPE ? "not an object" : cur.err_msg,
                       cur.err_pos);
   }
+  if (ev.unknown > c->max_unknown)
+    return EV_PROBLEM(c, SSEVAL_RULE_TOO_MANY_FIELDS,
+                      "This event carries more unknown fields than "
+                      "max_unknown_fields%s (%llu).", "", c->max_unknown);
   if (!fast && ev.top[T_TYPE].present &&
       (ev.top[T_TYPE].bad ||
        !sseval__jstr_eq(&ev.top[T_TYPE].v, name.ptr, name.len)))
@@ -1233,6 +1260,8 @@ void sseval_claude_options_init(sseval_claude_options *o) {
   o->max_json_depth = SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH;
   o->max_blocks = SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS;
   o->max_block_bytes = SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES;
+  o->max_tool_input_bytes = SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES;
+  o->max_unknown_fields = SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS;
 }
 
 static void init_state(sseval_claude *c) {
@@ -1251,53 +1280,69 @@ static void init_state(sseval_claude *c) {
   memset(&c->st, 0, sizeof c->st);
 }
 
+/* The sizes of the option and callback structs as first released (0.1.0).
+ * A program built against those headers passes these sizes; later fields
+ * then take their defaults. Never change these numbers. */
+#define OPTIONS_V1_SIZE sizeof(sseval_claude_options)
+#define CALLBACKS_V1_SIZE sizeof(sseval_claude_callbacks)
+
 sseval_status sseval_claude_new(sseval_claude **out,
                                 const sseval_claude_callbacks *cbs, void *user,
                                 const sseval_claude_options *opts) {
   sseval__mem mem;
   sseval_claude *c;
+  sseval_claude_options o;
   sseval_sse_callbacks tcb;
   sseval_sse_options topts;
   sseval_status st;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
-  if (cbs && cbs->struct_size < sizeof *cbs) return SSEVAL_E_MISUSE;
-  if (opts && opts->struct_size < sizeof *opts) return SSEVAL_E_MISUSE;
-  if (!sseval__mem_init(&mem, opts ? opts->allocator : NULL))
-    return SSEVAL_E_MISUSE;
+  if (cbs && cbs->struct_size < CALLBACKS_V1_SIZE) return SSEVAL_E_MISUSE;
+  sseval_claude_options_init(&o);
+  if (opts) {
+    if (opts->struct_size < OPTIONS_V1_SIZE) return SSEVAL_E_MISUSE;
+    memcpy(&o, opts,
+           opts->struct_size < sizeof o ? opts->struct_size : sizeof o);
+  }
+  if (!sseval__mem_init(&mem, o.allocator)) return SSEVAL_E_MISUSE;
   c = (sseval_claude *)sseval__mem_alloc(&mem, sizeof *c);
   if (!c) return SSEVAL_E_NOMEM;
   memset(c, 0, sizeof *c);
   c->mem = mem;
+  sseval_claude_callbacks_init(&c->cb);
   if (cbs)
-    c->cb = *cbs;
-  else
-    sseval_claude_callbacks_init(&c->cb);
+    memcpy(&c->cb, cbs,
+           cbs->struct_size < sizeof c->cb ? cbs->struct_size : sizeof c->cb);
   c->user = user;
-  c->flags = opts ? opts->flags : 0;
-  c->max_depth = opts && opts->max_json_depth ? opts->max_json_depth
-                                              : SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH;
+  c->flags = o.flags;
+  c->max_depth = o.max_json_depth ? o.max_json_depth
+                                  : SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH;
   if (c->max_depth > SSEVAL__JSTREAM_MAX_DEPTH)
     c->max_depth = SSEVAL__JSTREAM_MAX_DEPTH;
-  c->max_blocks = opts && opts->max_blocks ? opts->max_blocks
-                                           : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS;
-  c->max_block_bytes = opts && opts->max_block_bytes
-                           ? opts->max_block_bytes
-                           : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES;
+  c->max_blocks = o.max_blocks ? o.max_blocks : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS;
+  c->max_block_bytes = o.max_block_bytes ? o.max_block_bytes
+                                         : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES;
+  c->max_tool_input = o.max_tool_input_bytes
+                          ? o.max_tool_input_bytes
+                          : SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES;
+  c->max_unknown = o.max_unknown_fields ? o.max_unknown_fields
+                                        : SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS;
+  c->max_line = o.max_line_bytes ? o.max_line_bytes : SSEVAL_SSE_DEFAULT_MAX_LINE;
+  c->max_event =
+      o.max_event_bytes ? o.max_event_bytes : SSEVAL_SSE_DEFAULT_MAX_EVENT;
   sseval_sse_callbacks_init(&tcb);
   tcb.on_event = tok_on_event;
   sseval_sse_options_init(&topts);
-  if (opts && opts->max_line_bytes) topts.max_line_bytes = opts->max_line_bytes;
-  if (opts && opts->max_event_bytes)
-    topts.max_event_bytes = opts->max_event_bytes;
-  topts.allocator = opts ? opts->allocator : NULL;
+  topts.max_line_bytes = c->max_line;
+  topts.max_event_bytes = c->max_event;
+  topts.allocator = o.allocator;
   st = sseval_sse_new(&c->tok, &tcb, c, &topts);
   if (st != SSEVAL_OK) {
     sseval__mem_free(&c->mem, c, sizeof *c);
     return st;
   }
   if (c->flags & SSEVAL_CLAUDE_ACCUMULATE) {
-    c->acc = sseval__acc_new(&c->mem);
+    c->acc = sseval__acc_new(&c->mem, c->max_unknown);
     if (!c->acc) {
       sseval_sse_free(c->tok);
       sseval__mem_free(&c->mem, c, sizeof *c);
@@ -1348,7 +1393,7 @@ static void tok_error(sseval_claude *c) {
                    "raise the limit if this stream is legitimate."
                  : "An event's data is larger than max_event_bytes%s (%llu "
                    "bytes); raise the limit if this stream is legitimate.",
-            "", 0);
+            "", line ? c->max_line : c->max_event);
   } else if (e->status == SSEVAL_E_NOMEM) {
     if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM;
     problem(c, SSEVAL_RULE_OUT_OF_MEMORY, e->offset, e->line,
@@ -1390,9 +1435,9 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
 static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
                                    uint64_t end_off, uint64_t end_line,
                                    sseval_claude_result *out) {
-  if (c->finished) {
+  if (c->finished) { /* a sticky status error takes precedence */
     if (out) sseval_claude_get_result(c, out);
-    return SSEVAL_E_MISUSE;
+    return c->status != SSEVAL_OK ? c->status : SSEVAL_E_MISUSE;
   }
   c->finished = 1;
   if (!c->done && !c->seen_stop && c->status == SSEVAL_OK) {

@@ -666,12 +666,20 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
                              void *user, const sseval_sse_options *opts) {
   sseval__mem mem;
   sseval_sse *p;
+  sseval_sse_options o;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
-  if (cbs && cbs->struct_size < sizeof *cbs) return SSEVAL_E_MISUSE;
-  if (opts && opts->struct_size < sizeof *opts) return SSEVAL_E_MISUSE;
-  if (!sseval__mem_init(&mem, opts ? opts->allocator : NULL))
+  /* ABI: sizes down to the first released layout (these sizeofs, 0.1.0)
+   * are accepted; fields a smaller struct lacks take their defaults */
+  if (cbs && cbs->struct_size < sizeof(sseval_sse_callbacks))
     return SSEVAL_E_MISUSE;
+  sseval_sse_options_init(&o);
+  if (opts) {
+    if (opts->struct_size < sizeof(sseval_sse_options)) return SSEVAL_E_MISUSE;
+    memcpy(&o, opts, sizeof o);
+  }
+  opts = &o;
+  if (!sseval__mem_init(&mem, o.allocator)) return SSEVAL_E_MISUSE;
   p = (sseval_sse *)sseval__mem_alloc(&mem, sizeof *p);
   if (!p) return SSEVAL_E_NOMEM;
   memset(p, 0, sizeof *p);

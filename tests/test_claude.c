@@ -2567,6 +2567,10 @@ TEST(verdict_and_rule_tables) {
       {SSEVAL_RULE_TOO_MANY_BLOCKS, "too_many_blocks", SSEVAL_VERDICT_LIMIT_EXCEEDED},
       {SSEVAL_RULE_BLOCK_TOO_LARGE, "block_too_large", SSEVAL_VERDICT_LIMIT_EXCEEDED},
       {SSEVAL_RULE_OUT_OF_MEMORY, "out_of_memory", SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_TOOL_INPUT_TOO_LARGE, "tool_input_too_large",
+       SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_TOO_MANY_FIELDS, "too_many_fields",
+       SSEVAL_VERDICT_LIMIT_EXCEEDED},
   };
   static const struct {
     sseval_verdict v;

@@ -495,9 +495,11 @@ TEST(unknown_fields_limit) {
   int i;
   memset(&s, 0, sizeof s);
   event(&s, "message_start", MSG_START);
-  /* A ping carrying 40 members the protocol does not define. */
-  ev(&s, "ping");
-  puts_(&s, "{\"type\":\"ping\"");
+  block_start(&s, 0, "text");
+  /* A content_block_stop carrying 40 members the protocol does not define
+   * (a ping would not do: its data is never parsed, claude-stream.md). */
+  ev(&s, "content_block_stop");
+  puts_(&s, "{\"type\":\"content_block_stop\",\"index\":0");
   for (i = 0; i < 40; i++) {
     char m[32];
     snprintf(m, sizeof m, ",\"x%d\":%d", i, i);
@@ -505,13 +507,13 @@ TEST(unknown_fields_limit) {
   }
   puts_(&s, "}");
   end_ev(&s);
-  block_start(&s, 0, "text");
-  block_stop(&s, 0);
   message_end(&s);
   o.max_unknown_fields = 64;
   EXPECT_COMPLETE(&s, &o);
-  o.max_unknown_fields = 8;
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOO_MANY_FIELDS, s.marks[1]);
+  o.max_unknown_fields = 40;
+  EXPECT_COMPLETE(&s, &o);
+  o.max_unknown_fields = 39;
+  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOO_MANY_FIELDS, s.marks[2]);
   stream_free(&s);
 #else
   printf("SKIP unknown_fields_limit: claude.h has no max_unknown_fields yet "

@@ -166,6 +166,10 @@ static void check_usage(FILE *out) {
       "  --max-line-bytes N   longest line accepted (default 1m)\n"
       "  --max-event-bytes N  largest event data accepted (default 1m)\n"
       "  --max-json-depth N   deepest JSON nesting accepted (default 64)\n"
+      "  --max-blocks N       most content blocks (default 4096)\n"
+      "  --max-block-bytes N  most content in one block (default 64m)\n"
+      "  --max-tool-input-bytes N  largest tool input (default 16m)\n"
+      "  --max-unknown-fields N    most unknown fields per event (default 1024)\n"
       "  --lenient-unnamed    accept events without an event: name (relays)\n\n"
       "Exit: 0 complete, 1 usage or I/O error, 2 truncated, 3 error_event,\n"
       "4 protocol_violation, 5 invalid_json, 6 limit_exceeded.\n",
@@ -220,6 +224,16 @@ int cli_check(int argc, char **argv) {
     } else if (strcmp(a, "--max-json-depth") == 0 && i + 1 < argc) {
       if (!cli_parse_size(argv[++i], &v) || v > 512) goto bad_value;
       opts.max_json_depth = (uint32_t)v;
+    } else if (strcmp(a, "--max-blocks") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &v) || v > UINT32_MAX) goto bad_value;
+      opts.max_blocks = (uint32_t)v;
+    } else if (strcmp(a, "--max-block-bytes") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &opts.max_block_bytes)) goto bad_value;
+    } else if (strcmp(a, "--max-tool-input-bytes") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &opts.max_tool_input_bytes)) goto bad_value;
+    } else if (strcmp(a, "--max-unknown-fields") == 0 && i + 1 < argc) {
+      if (!cli_parse_size(argv[++i], &v) || v > UINT32_MAX) goto bad_value;
+      opts.max_unknown_fields = (uint32_t)v;
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "sseval check: unknown option '%s'\n", a);
       check_usage(stderr);

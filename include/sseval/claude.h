@@ -119,7 +119,11 @@ SSEVAL_API int sseval_verdict_exit_code(sseval_verdict v);
   XX(BLOCK_TOO_LARGE, "block_too_large", LIMIT_EXCEEDED,                       \
      "sseval: a block's accumulated content exceeds max_block_bytes")          \
   XX(OUT_OF_MEMORY, "out_of_memory", LIMIT_EXCEEDED,                           \
-     "sseval: the allocator returned NULL")
+     "sseval: the allocator returned NULL")                                    \
+  XX(TOOL_INPUT_TOO_LARGE, "tool_input_too_large", LIMIT_EXCEEDED,             \
+     "sseval: a tool block's input exceeds max_tool_input_bytes")              \
+  XX(TOO_MANY_FIELDS, "too_many_fields", LIMIT_EXCEEDED,                       \
+     "sseval: more unknown fields than max_unknown_fields")
 
 typedef enum sseval_rule {
 #define SSEVAL_XX_(name, id, verdict, desc) SSEVAL_RULE_##name,
@@ -269,6 +273,8 @@ enum {
 #define SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH 64u
 #define SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS 4096u
 #define SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES ((size_t)64 << 20) /* 64 MiB */
+#define SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES ((size_t)16 << 20) /* 16 MiB */
+#define SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS 1024u
 
 typedef struct sseval_claude_options {
   size_t struct_size;     /**< set by sseval_claude_options_init */
@@ -277,9 +283,17 @@ typedef struct sseval_claude_options {
   size_t max_event_bytes; /**< tokenizer limit; 0 = SSEVAL_SSE_DEFAULT_MAX_EVENT */
   uint32_t max_json_depth;/**< payloads and tool input; 0 = default 64, max 512 */
   uint32_t max_blocks;    /**< content blocks per message; 0 = default 4096 */
-  size_t max_block_bytes; /**< decoded text / thinking / tool input per block;
-                               0 = default 64 MiB */
+  size_t max_block_bytes; /**< decoded text / thinking / tool input per block
+                               (citations counted raw); 0 = default 64 MiB */
   const sseval_allocator *allocator; /**< copied; NULL = libc */
+  size_t max_tool_input_bytes; /**< decoded partial_json of one tool block
+                                    (max_block_bytes applies too);
+                                    0 = default 16 MiB */
+  uint32_t max_unknown_fields; /**< members the schema does not know in one
+                                    event's payload (top level and the object
+                                    the event is about), and distinct keys of
+                                    each merged map (usage, a block's delta
+                                    fields); 0 = default 1024 */
 } sseval_claude_options;
 
 SSEVAL_API void sseval_claude_options_init(sseval_claude_options *opts);
@@ -290,6 +304,9 @@ typedef struct sseval_claude sseval_claude;
 /**
  * Create a state machine. `cbs` is copied (NULL = none), `opts` NULL means
  * defaults. Returns SSEVAL_OK, SSEVAL_E_NOMEM or SSEVAL_E_MISUSE.
+ * ABI: a struct_size smaller than this version's (a program built against
+ * older headers) is accepted down to the first released layout; the fields
+ * it lacks take their defaults. Smaller than that is SSEVAL_E_MISUSE.
  */
 SSEVAL_API sseval_status sseval_claude_new(sseval_claude **out,
                                            const sseval_claude_callbacks *cbs,

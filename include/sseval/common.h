@@ -75,7 +75,7 @@ typedef struct sseval_span {
 
 /** Result of every fallible call. 0 is success; PAUSED is not an error. */
 typedef enum sseval_status {
-#define SSEVAL_XX_(name, val, desc) SSEVAL_##name = val,
+#define SSEVAL_XX_(name, val, desc) SSEVAL_##name = (val),
   SSEVAL_STATUS_MAP(SSEVAL_XX_)
 #undef SSEVAL_XX_
   SSEVAL_STATUS_COUNT_
