@@ -514,6 +514,7 @@ static void cl_check_message(cl_run *r, sseval_claude *c, int compare_views) {
            cl_content_count(&m), count);
   for (i = 0; i < count; i++) {
     int tool;
+    if (r->alloc.failures && fz_avoid("claude-view-null-strings")) break;
     FZ_CHECK(sseval_claude_block(c, i, &v) == SSEVAL_OK, "block(%u) failed", i);
     tool = v.type == SSEVAL_BLOCK_TOOL_USE || v.type == SSEVAL_BLOCK_SERVER_TOOL_USE ||
            v.type == SSEVAL_BLOCK_MCP_TOOL_USE;
@@ -575,7 +576,7 @@ static void cl_check_message(cl_run *r, sseval_claude *c, int compare_views) {
                  i);
     }
   }
-  FZ_CHECK(sseval_claude_block(c, count, &v) == SSEVAL_E_MISUSE,
+  FZ_CHECK(i < count || sseval_claude_block(c, count, &v) == SSEVAL_E_MISUSE,
            "block(count) is not E_MISUSE");
   sseval_claude_message(c, &mv);
   {
@@ -742,9 +743,11 @@ static void cl_pass(cl_run *r, sseval_claude *c) {
     FZ_CHECK(sseval_claude_feed(c, "x", 1, NULL) ==
                  (r->stopped ? r->stop_status : SSEVAL_E_MISUSE),
              "feed after finish");
-    FZ_CHECK(sseval_claude_finish(c, NULL) ==
-                 (r->stopped ? r->stop_status : SSEVAL_E_MISUSE),
-             "finish twice");
+    sseval_status st2 = sseval_claude_finish(c, NULL);
+    FZ_CHECK(st2 == (r->stopped ? r->stop_status : SSEVAL_E_MISUSE) ||
+                 (st2 == SSEVAL_E_MISUSE && fz_avoid("claude-finish-twice-sticky")),
+             "finish twice returned %s, not the sticky %s", sseval_status_name(st2),
+             sseval_status_name(r->stopped ? r->stop_status : SSEVAL_E_MISUSE));
   }
   { /* counters */
     sseval_claude_stats cs;
@@ -1011,6 +1014,9 @@ static void claude_check(const uint8_t *data, size_t size) {
   const unsigned char *stream;
   size_t n;
   cl_run w, s, d;
+  FZ_CHECK(sseval_version() == SSEVAL_VERSION_HEX &&
+               strcmp(sseval_version_string(), SSEVAL_VERSION_STRING) == 0,
+           "the library's version differs from its header");
   fz_ctl_parse(&c, data, size);
   fz_buf_init(&gen);
   if (c.flags & 32u) {

@@ -19,7 +19,8 @@
 # replayed at the end to show which oracle failed; turn it into a regression
 # with fuzz/tools/mkinput.py or by copying it into tests/fuzz_regressions/<target>/).
 # Minimising merges the committed corpus and the new inputs into the smallest
-# set with the same coverage (libFuzzer -merge=1) and replaces
+# set with the same edge coverage (libFuzzer -merge=1 -use_counters=0), plus
+# the pinned pin-* inputs (the real recordings), and replaces
 # fuzz/corpus/<target>/ with it: commit the result.
 #
 # Unless --strict, SSEVAL_FUZZ_AVOID is set to the tags of
@@ -84,12 +85,18 @@ for t in $TARGETS; do
       -max_total_time="$TIME" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$art/" "${dict[@]}" "$new" "$corpus" "${extra[@]}" \
       > "$WORK/$t/fuzz.log" 2>&1
-    grep -E "^#[0-9]+.*(DONE|INITED)|stat::" "$WORK/$t/fuzz.log" | tail -4
+    grep -E "^#[0-9]+: cov:" "$WORK/$t/fuzz.log" | tail -1
   fi
   if [ "$MINIMISE" = 1 ]; then
+    # Pinned inputs (pin-*: the real recordings) stay; the rest is the
+    # smallest set with the same edge coverage (-use_counters=0: edges, not
+    # hit counts, which keeps the committed corpus to a few hundred files).
     min=$WORK/$t/min
     rm -rf "$min" && mkdir -p "$min"
-    "$b" -merge=1 -timeout=20 -rss_limit_mb=2048 "$min" "$corpus" "$new" \
+    for p in "$corpus"/pin-* "$WORK/seeds/$t"/pin-*; do
+      [ -f "$p" ] && cp "$p" "$min"/
+    done
+    "$b" -merge=1 -use_counters=0 -timeout=20 -rss_limit_mb=2048 "$min" "$corpus" "$new" \
       > "$WORK/$t/merge.log" 2>&1
     if [ -n "$(ls -A "$min")" ]; then
       rm -f "$corpus"/*

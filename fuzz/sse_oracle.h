@@ -413,6 +413,8 @@ static void sse_exec(sse_run *r) {
         FZ_CHECK(e->status == st, "sseval_sse_error says %s, feed said %s",
                  sseval_status_name(e->status), sseval_status_name(st));
         FZ_CHECK(e->message && e->message[0], "error without a message");
+        FZ_CHECK(sseval_status_message(st)[0] && strcmp(sseval_status_name(st), "UNKNOWN"),
+                 "status %d without a name or message", (int)st);
         FZ_CHECK(consumed <= rem, "error: consumed %zu > len %zu", consumed,
                  rem);
         r->stop_cut = r->t->len;

@@ -84,14 +84,17 @@ def sse_case_inputs():
     return res
 
 
-def recordings():
+def recordings(named=False):
     base = os.path.join(SRC, "tests", "fixtures", "claude")
     res = []
     for root, _, files in os.walk(base):
         for f in sorted(files):
             if f.endswith(".sse") or (f.endswith(".txt") and "sdk-" in root):
-                res.append(open(os.path.join(root, f), "rb").read())
-    return sorted(res)
+                name = os.path.relpath(os.path.join(root, f), base)
+                name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+                res.append((name, open(os.path.join(root, f), "rb").read()))
+    res.sort()
+    return res if named else [r for _, r in res]
 
 
 def json_texts():
@@ -124,10 +127,12 @@ def json_texts():
     return sorted(texts)
 
 
-def write(outdir, target, data):
+def write(outdir, target, data, name=None):
+    """Write a seed, named by its SHA-1, or `name` (pinned: fuzz/long.sh keeps
+    files named pin-* in the corpus whatever their coverage)."""
     d = os.path.join(outdir, target)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
+    with open(os.path.join(d, name or hashlib.sha1(data).hexdigest()), "wb") as f:
         f.write(data)
 
 
@@ -161,9 +166,11 @@ def main():
             return rec
         k = rec.rfind(b"\n\n", 0, limit)
         return rec[:k + 2] if k > 0 else rec[:limit]
-    for i, rec in enumerate(recordings()):
+    for i, (name, rec) in enumerate(recordings(named=True)):
         rec = cut(rec)
-        write(out, "fuzz_claude", rec + trailer(0, (0, 0, 0, 0), (), (255,)))
+        # every real recording stays in the corpus (pinned), fed whole
+        write(out, "fuzz_claude", rec + trailer(0, (0, 0, 0, 0), (), (255,)),
+              "pin-" + name)
         write(out, "fuzz_claude",
               rec + trailer(8, (0, 0, 0, 0), (), chunkings[1 + i % 5]))
         write(out, "fuzz_claude",
