@@ -45,6 +45,7 @@ typedef struct cg {
   unsigned corrupt;  /* pending corruption of the next event (kind + 1) */
   unsigned carg, carg2;
   const char *index_override;
+  int drop_field; /* the next delta lacks its content field */
 } cg;
 
 static unsigned cg_u8(cg *g) { return g->p < g->end ? *g->p++ : 0; }
@@ -425,7 +426,19 @@ static void cg_delta(cg *g, unsigned i, unsigned which) {
   cg_index(g, &d, i);
   fz_buf_str(&d, ",\"delta\":");
   if (v >= 248) type = v % CGB_N; /* a delta that may not fit the block */
+  if (g->drop_field) { /* a known delta without its field */
+    static const char *const bare[] = {
+        "{\"type\":\"text_delta\"}", "{\"type\":\"input_json_delta\",\"partial_json\":1}",
+        "{\"type\":\"thinking_delta\",\"thinking\":null}", "{\"type\":\"signature_delta\"}",
+        "{\"type\":\"citations_delta\"}", "{\"type\":\"compaction_delta\"}",
+        "{\"type\":\"text_delta\",\"text\":[]}", "{\"type\":7}"};
+    g->drop_field = 0;
+    fz_buf_str(&d, bare[v % 8]);
+    type = CGB_N; /* nothing more */
+  }
   switch (type) {
+  case CGB_N:
+    break;
   case CGB_TEXT:
   case CGB_FALLBACK:
     if (which % 5 == 4) {
@@ -460,6 +473,7 @@ static void cg_delta(cg *g, unsigned i, unsigned which) {
   case CGB_COMPACTION:
     fz_buf_str(&d, "{\"type\":\"compaction_delta\",\"content\":");
     cg_str(g, &d);
+    if (v & 4) fz_buf_str(&d, ",\"encrypted_content\":\"Eu8B\",\"n\":[1]");
     fz_buf_str(&d, "}");
     break;
   default:
@@ -620,6 +634,10 @@ static void cg_generate(const unsigned char *prog, size_t n, int autofinish,
         g.index_override = idx[cg_u8(&g) % 10];
       } else {
         g.corrupt = 1 + v % 13;
+        if (g.corrupt == 13) { /* kind 12: the next delta without its field */
+          g.corrupt = 0;
+          g.drop_field = 1;
+        }
         g.carg = cg_u8(&g);
         g.carg |= cg_u8(&g) << 8;
         g.carg2 = cg_u8(&g);

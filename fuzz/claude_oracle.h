@@ -1007,6 +1007,57 @@ static void cl_error_body(const unsigned char *body, size_t n, size_t cap) {
   free(scratch);
 }
 
+/* The misuse paths and table lookups of the API (cheap, once per input). */
+static void cl_api_probe(void) {
+  sseval_claude *c = (sseval_claude *)1;
+  sseval_claude_callbacks cbs;
+  sseval_claude_options o;
+  sseval_sse *p = (sseval_sse *)1;
+  sseval_sse_callbacks scb;
+  sseval_sse_options so;
+  sseval_allocator bad;
+  sseval_claude_result res;
+  FZ_CHECK(sseval_claude_new(NULL, NULL, NULL, NULL) == SSEVAL_E_MISUSE,
+           "claude_new(NULL out)");
+  sseval_claude_callbacks_init(&cbs);
+  cbs.struct_size = 4;
+  FZ_CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_E_MISUSE && c == NULL,
+           "claude_new with a short struct_size");
+  memset(&bad, 0, sizeof bad);
+  sseval_claude_options_init(&o);
+  o.allocator = &bad;
+  FZ_CHECK(sseval_claude_new(&c, NULL, NULL, &o) == SSEVAL_E_MISUSE,
+           "claude_new with an allocator without hooks");
+  sseval_claude_options_init(&o);
+  o.max_json_depth = 100000; /* clamped */
+  FZ_CHECK(sseval_claude_new(&c, NULL, NULL, &o) == SSEVAL_OK, "claude_new");
+  FZ_CHECK(sseval_claude_feed(c, "event: ping\ndata: {}\n\n", 22, NULL) == SSEVAL_OK,
+           "feed without callbacks");
+  FZ_CHECK(sseval_claude_finish(c, &res) == SSEVAL_OK &&
+               res.verdict == SSEVAL_VERDICT_TRUNCATED,
+           "finish without callbacks");
+  sseval_claude_free(c);
+  sseval_claude_free(NULL);
+  FZ_CHECK(sseval_sse_new(NULL, NULL, NULL, NULL) == SSEVAL_E_MISUSE, "sse_new(NULL)");
+  sseval_sse_callbacks_init(&scb);
+  scb.struct_size = 4;
+  FZ_CHECK(sseval_sse_new(&p, &scb, NULL, NULL) == SSEVAL_E_MISUSE, "sse_new short");
+  sseval_sse_options_init(&so);
+  FZ_CHECK(sseval_sse_new(&p, NULL, NULL, &so) == SSEVAL_OK, "sse_new");
+  FZ_CHECK(sseval_sse_finish(p, NULL) == SSEVAL_OK &&
+               sseval_sse_finish(p, NULL) == SSEVAL_E_MISUSE,
+           "sse finish twice");
+  sseval_sse_free(p);
+  sseval_sse_free(NULL);
+  FZ_CHECK(strcmp(sseval_verdict_name((sseval_verdict)99), "unknown") == 0 &&
+               sseval_verdict_exit_code((sseval_verdict)99) == 1 &&
+               strcmp(sseval_rule_id((sseval_rule)999), "unknown") == 0 &&
+               strcmp(sseval_status_name((sseval_status)99), "UNKNOWN") == 0 &&
+               sseval_status_message((sseval_status)99)[0] &&
+               strcmp(sseval_block_type_name((sseval_block_type)99), "unknown") == 0,
+           "names of out-of-range values");
+}
+
 /* fuzz_claude */
 static void claude_check(const uint8_t *data, size_t size) {
   fz_ctl c;
@@ -1017,6 +1068,7 @@ static void claude_check(const uint8_t *data, size_t size) {
   FZ_CHECK(sseval_version() == SSEVAL_VERSION_HEX &&
                strcmp(sseval_version_string(), SSEVAL_VERSION_STRING) == 0,
            "the library's version differs from its header");
+  if (size && (data[0] & 7) == 0) cl_api_probe();
   fz_ctl_parse(&c, data, size);
   fz_buf_init(&gen);
   if (c.flags & 32u) {
