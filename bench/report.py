@@ -114,7 +114,8 @@ def main():
           "below mean nothing.")
         w("")
     w(f"Machine: {conf.get('machine', '?')}; compiler: {conf.get('compiler', '?')}; "
-      f"{conf.get('kernel', '?')}; node {conf.get('node', '?')}; {conf.get('date', '?')}.")
+      f"{conf.get('kernel', '?')}; node {conf.get('node', '?')}; {conf.get('date', '?')}; "
+      f"sseval at {conf.get('commit', '?')}.")
     w("")
     w("Times are CPU time (of the measuring thread for C, of the process for "
       "node and for whole processes), every measurement pinned to one CPU: "

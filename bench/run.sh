@@ -133,6 +133,14 @@ opts=()
   fi
   echo "C	compiler	$( (${CC:-cc} --version 2>/dev/null || true) | head -n1), $flags"
   echo "C	date	$(date -u '+%Y-%m-%d %H:%M UTC')"
+  commit=${SSEVAL_COMMIT:-}
+  if [ -z "$commit" ] && git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+    commit=$(git -C "$src" log -1 --format='%h' 2>/dev/null || true)
+    if [ -n "$(git -C "$src" status --porcelain -- src include tools 2>/dev/null)" ]; then
+      commit="$commit + uncommitted changes in src/ include/ tools/"
+    fi
+  fi
+  echo "C	commit	${commit:-unknown}"
   echo "C	kernel	$(uname -sr)"
   echo "C	node	$(node --version 2>/dev/null || echo none)"
   echo "C	smoke	$smoke"
