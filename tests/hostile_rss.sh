@@ -241,12 +241,10 @@ shape tool_input           tool_input_too_large     --max-tool-input-bytes 1m
 shape usage_growth         eof_inside_event
 shape citations            block_too_large          --max-block-bytes 1m
 shape compaction           eof_inside_event
-# Quadratic work: 8x the keys must cost well under 64x the time (16x plus
-# half a second of slack for process start-up and noise).
-# (max_unknown_fields raised so that the keys are merged, not refused.)
-FIELDS=4000 measure many_fields eof_before_message_stop --max-unknown-fields 40000
-small_ms=$MS
-FIELDS=32000 shape many_fields eof_before_message_stop --max-unknown-fields 40000 $((small_ms * 16 + 500))
+# 32k distinct keys in one usage object: merged when the limit is raised
+# (memory stays bounded), refused at once with the default limit. (Not a
+# timing check: timings belong to bench/, never to tests.)
+FIELDS=32000 shape many_fields eof_before_message_stop --max-unknown-fields 40000
 # With the default limit the same event is refused at once.
 FIELDS=32000 shape many_fields too_many_fields
 
