@@ -21,7 +21,27 @@ typedef struct kvmap {
   sseval__buf arena;   /* key and value bytes */
   sseval__buf entries; /* kv_entry[] */
   size_t dead;         /* arena bytes no entry points to any more */
+  sseval__buf index;   /* open-addressing hash: uint32_t slots holding entry
+                          number + 1 (0 = empty); built past 8 entries */
 } kvmap;
+
+static size_t kv_count(const kvmap *kv) {
+  return kv->entries.len / sizeof(kv_entry);
+}
+
+/* Forget every entry (the memory is kept for the next stream). */
+static void kv_clear(kvmap *kv) {
+  kv->arena.len = kv->entries.len = 0;
+  kv->dead = 0;
+  if (kv->index.len) memset(kv->index.ptr, 0, kv->index.len);
+}
+
+static uint32_t kv_hash(const char *k, size_t n) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  size_t i;
+  for (i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
+  return h;
+}
 
 typedef struct acc_block {
   sseval_block_type type;
@@ -62,15 +82,66 @@ static int put_decoded(sseval__buf *b, sseval__mem *m, const sseval__jstr *s) {
 static void kv_free(kvmap *kv, sseval__mem *m) {
   sseval__buf_free(&kv->arena, m);
   sseval__buf_free(&kv->entries, m);
+  sseval__buf_free(&kv->index, m);
+}
+
+static int kv_key_is(const kvmap *kv, const kv_entry *e, const char *key,
+                     size_t n) {
+  return e->key_len == n && memcmp(kv->arena.ptr + e->key_off, key, n) == 0;
 }
 
 static kv_entry *kv_find(const kvmap *kv, const char *key, size_t n) {
   kv_entry *e = (kv_entry *)(void *)kv->entries.ptr;
-  size_t i, count = kv->entries.len / sizeof *e;
+  size_t i, count = kv_count(kv);
+  if (kv->index.len) { /* hashed: expected O(1) */
+    const uint32_t *slot = (const uint32_t *)(const void *)kv->index.ptr;
+    size_t mask = kv->index.len / sizeof *slot - 1;
+    for (i = kv_hash(key, n) & mask; slot[i]; i = (i + 1) & mask)
+      if (kv_key_is(kv, &e[slot[i] - 1], key, n)) return &e[slot[i] - 1];
+    return NULL;
+  }
   for (i = 0; i < count; i++)
-    if (e[i].key_len == n && memcmp(kv->arena.ptr + e[i].key_off, key, n) == 0)
-      return &e[i];
+    if (kv_key_is(kv, &e[i], key, n)) return &e[i];
   return NULL;
+}
+
+/* Make the hash index right for `count` entries (sizes it to at least
+ * twice that, a power of two), then index entry `count - 1`. Small maps
+ * (usage has about ten keys) are scanned instead. Returns 0 on allocation
+ * failure (the map is unchanged and stays correct without the index). */
+static int kv_index_add(kvmap *kv, sseval__mem *m, size_t count) {
+  const kv_entry *e = (const kv_entry *)(const void *)kv->entries.ptr;
+  uint32_t *slot;
+  size_t nslots = kv->index.len / sizeof *slot, i, k, mask;
+  if (count <= 8 && !nslots) return 1;
+  if (count * 2 > nslots) { /* (re)build at double the size */
+    size_t want = 32;
+    while (want < count * 2) want *= 2;
+    kv->index.len = 0;
+    if (!sseval__buf_reserve(&kv->index, m, want * sizeof *slot)) {
+      kv->index.len = 0; /* no index: linear lookups remain correct */
+      return 0;
+    }
+    kv->index.len = want * sizeof *slot;
+    memset(kv->index.ptr, 0, kv->index.len);
+    slot = (uint32_t *)(void *)kv->index.ptr;
+    mask = want - 1;
+    for (k = 0; k < count; k++) {
+      for (i = kv_hash(kv->arena.ptr + e[k].key_off, e[k].key_len) & mask;
+           slot[i]; i = (i + 1) & mask)
+        ;
+      slot[i] = (uint32_t)(k + 1);
+    }
+    return 1;
+  }
+  slot = (uint32_t *)(void *)kv->index.ptr;
+  mask = nslots - 1;
+  k = count - 1;
+  for (i = kv_hash(kv->arena.ptr + e[k].key_off, e[k].key_len) & mask; slot[i];
+       i = (i + 1) & mask)
+    ;
+  slot[i] = (uint32_t)(k + 1);
+  return 1;
 }
 
 /* Rewrite the arena with only the live keys and values (after overwrites
@@ -113,7 +184,7 @@ static int kv_set(kvmap *kv, sseval__mem *m, const char *key, size_t klen,
     e->val_len = vlen;
     return 1;
   }
-  if (!e && kv->entries.len / sizeof(kv_entry) >= max_keys) return -1;
+  if (!e && kv_count(kv) >= max_keys) return -1;
   if (e && kv->dead + e->val_len > kv->arena.len - kv->dead - e->val_len) {
     /* more dead than live bytes: compact before growing (offsets change) */
     if (!kv_compact(kv, m)) return 0;
@@ -133,7 +204,8 @@ static int kv_set(kvmap *kv, sseval__mem *m, const char *key, size_t klen,
     ne.val_off = voff;
     ne.val_len = vlen;
     if (!sseval__buf_append(&kv->arena, m, key, klen)) return 0;
-    return sseval__buf_append(&kv->entries, m, &ne, sizeof ne);
+    if (!sseval__buf_append(&kv->entries, m, &ne, sizeof ne)) return 0;
+    return kv_index_add(kv, m, kv_count(kv));
   }
 }
 
@@ -212,14 +284,12 @@ void sseval__acc_reset(sseval__acc *a) {
   a->id.len = a->model.len = a->stop_reason.len = a->stop_sequence.len = 0;
   a->stop_details.len = 0;
   a->has_stop_reason = a->has_stop_sequence = a->has_stop_details = 0;
-  a->usage.arena.len = a->usage.entries.len = 0;
-  a->usage.dead = 0;
+  kv_clear(&a->usage);
   for (i = 0; i < a->nblocks; i++) {
     acc_block *b = &a->blocks[i];
     b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
     b->strings.len = 0;
-    b->fields.arena.len = b->fields.entries.len = 0;
-    b->fields.dead = 0;
+    kv_clear(&b->fields);
   }
   a->nblocks = 0;
 }
@@ -264,8 +334,7 @@ int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
   b->has_input = 0;
   b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
   b->strings.len = 0;
-  b->fields.arena.len = b->fields.entries.len = 0;
-  b->fields.dead = 0;
+  kv_clear(&b->fields);
   a->nblocks++; /* counted even if a copy below fails: the index exists */
   if (!sseval__buf_append(&b->start, a->mem, start_raw->ptr, start_raw->len))
     return 0;

@@ -3208,6 +3208,50 @@ TEST(text_delta_of_64_kib) {
 
 /* ---- main ------------------------------------------------------------------------- */
 
+/* Usage merged by overwrite through the hashed map (more than 8 keys): 100
+ * keys in message_start, message_delta overwrites every even one (with a
+ * longer value for key 0 and a null for key 2, which is skipped) and adds
+ * one; the written usage keeps message_start's order, the new key last. */
+static int usage_sink(void *ctx, const char *bytes, size_t len) {
+  char **w = (char **)ctx;
+  memcpy(*w, bytes, len);
+  *w += len;
+  return 0;
+}
+
+TEST(usage_merge_many_keys) {
+  static char in[16384], out[8192], want[8192];
+  char *w = in, *o = out, *x = want;
+  sseval_claude_options opt;
+  sseval_claude *c;
+  sseval_claude_result r;
+  int i;
+  w += sprintf(w, "event: message_start\ndata: {\"type\":\"message_start\","
+                  "\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{");
+  for (i = 0; i < 100; i++) w += sprintf(w, "%s\"k%d\":%d", i ? "," : "", i, i);
+  w += sprintf(w, "}}}\n\nevent: message_delta\ndata: {\"type\":\"message_delta\","
+                  "\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{");
+  for (i = 0; i < 100; i += 2)
+    w += sprintf(w, "%s\"k%d\":%s", i ? "," : "", i,
+                 i == 0 ? "123456789" : i == 2 ? "null" : "7");
+  w += sprintf(w, ",\"new\":1}}\n\nevent: message_stop\ndata: "
+                  "{\"type\":\"message_stop\"}\n\n");
+  x += sprintf(x, "{");
+  for (i = 0; i < 100; i++)
+    x += sprintf(x, "%s\"k%d\":%d", i ? "," : "", i,
+                 i == 0 ? 123456789 : (i % 2 == 0 && i != 2) ? 7 : i);
+  x += sprintf(x, ",\"new\":1}");
+  sseval_claude_options_init(&opt);
+  opt.flags = SSEVAL_CLAUDE_ACCUMULATE;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opt) == SSEVAL_OK);
+  CHECK(sseval_claude_feed(c, in, (size_t)(w - in), NULL) == SSEVAL_OK);
+  CHECK(sseval_claude_finish(c, &r) == SSEVAL_OK);
+  CHECK(r.verdict == SSEVAL_VERDICT_COMPLETE);
+  CHECK(sseval_claude_write_usage_json(c, usage_sink, &o) == SSEVAL_OK);
+  CHECK_MEM(out, (size_t)(o - out), want, (size_t)(x - want));
+  sseval_claude_free(c);
+}
+
 int main(int argc, char **argv) {
   find_case_dir(argc, argv);
   RUN(cases_load);
@@ -3238,5 +3282,6 @@ int main(int argc, char **argv) {
   RUN(message_writer_and_views);
   RUN(tool_block_views);
   RUN(text_delta_of_64_kib);
+  RUN(usage_merge_many_keys);
   return test_summary();
 }
