@@ -87,7 +87,8 @@ static void kv_free(kvmap *kv, sseval__mem *m) {
 
 static int kv_key_is(const kvmap *kv, const kv_entry *e, const char *key,
                      size_t n) {
-  return e->key_len == n && memcmp(kv->arena.ptr + e->key_off, key, n) == 0;
+  return e->key_len == n &&
+         (n == 0 || memcmp(kv->arena.ptr + e->key_off, key, n) == 0);
 }
 
 static kv_entry *kv_find(const kvmap *kv, const char *key, size_t n) {
@@ -414,27 +415,34 @@ int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
                               int stop_sequence_null,
                               const sseval__jstr *stop_details_raw,
                               const sseval__jstr *usage_raw) {
+  /* each field is marked present only once its bytes are all stored, so a
+   * failed allocation leaves it absent, never half written */
   if (stop_reason) {
     a->stop_reason.len = 0;
-    a->has_stop_reason = !stop_reason_null;
-    if (!stop_reason_null && !put_decoded(&a->stop_reason, a->mem, stop_reason))
-      return 0;
+    a->has_stop_reason = 0;
+    if (!stop_reason_null) {
+      if (!put_decoded(&a->stop_reason, a->mem, stop_reason)) return 0;
+      a->has_stop_reason = 1;
+    }
   }
   if (stop_sequence) {
     a->stop_sequence.len = 0;
-    a->has_stop_sequence = !stop_sequence_null;
-    if (!stop_sequence_null &&
-        !put_decoded(&a->stop_sequence, a->mem, stop_sequence))
-      return 0;
+    a->has_stop_sequence = 0;
+    if (!stop_sequence_null) {
+      if (!put_decoded(&a->stop_sequence, a->mem, stop_sequence)) return 0;
+      a->has_stop_sequence = 1;
+    }
   }
   if (stop_details_raw) {
     a->stop_details.len = 0;
-    a->has_stop_details = !(stop_details_raw->len == 4 &&
-                            memcmp(stop_details_raw->ptr, "null", 4) == 0);
-    if (a->has_stop_details &&
-        !sseval__buf_append(&a->stop_details, a->mem, stop_details_raw->ptr,
-                            stop_details_raw->len))
-      return 0;
+    a->has_stop_details = 0;
+    if (!(stop_details_raw->len == 4 &&
+          memcmp(stop_details_raw->ptr, "null", 4) == 0)) {
+      if (!sseval__buf_append(&a->stop_details, a->mem, stop_details_raw->ptr,
+                              stop_details_raw->len))
+        return 0;
+      a->has_stop_details = 1;
+    }
   }
   return kv_merge(&a->usage, a->mem, usage_raw, NULL, 1, a->max_keys);
 }
@@ -460,14 +468,16 @@ int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out) 
   if (!b) return 0;
   memset(out, 0, sizeof *out);
   out->type = b->type;
-  out->type_name = sp(b->strings.ptr, b->type_len);
+  /* strings is NULL when its first allocation failed (all lengths 0) */
+  const char *str = b->strings.ptr ? b->strings.ptr : "";
+  out->type_name = sp(str, b->type_len);
   out->stopped = b->stopped;
   out->start_json = sp(b->start.ptr, b->start.len);
   out->signature = sp(b->signature.ptr, b->signature.len);
   out->citations_json = sp(b->citations.ptr, b->citations.len);
   if (is_tool(b->type)) {
-    out->tool_id = sp(b->strings.ptr + b->type_len, b->id_len);
-    out->tool_name = sp(b->strings.ptr + b->type_len + b->id_len, b->name_len);
+    out->tool_id = sp(str + b->type_len, b->id_len);
+    out->tool_name = sp(str + b->type_len + b->id_len, b->name_len);
     out->partial_json = sp(b->text.ptr, b->text.len);
     out->input_complete = b->input_complete;
     if (b->input_complete) {

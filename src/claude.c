@@ -1440,7 +1440,9 @@ static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
     return c->status != SSEVAL_OK ? c->status : SSEVAL_E_MISUSE;
   }
   c->finished = 1;
-  if (!c->done && !c->seen_stop && c->status == SSEVAL_OK) {
+  /* no message_stop: truncated, also when a callback aborted the reading
+   * (the message did not arrive whole; the status says why it stopped) */
+  if (!c->done && !c->seen_stop) {
     if (t->discarded)
       problem(c, SSEVAL_RULE_EOF_INSIDE_EVENT, end_off, end_line,
               "The body ended inside an unfinished event%s (no blank line "

@@ -419,7 +419,9 @@ static inline const char *find_eol(eol_scan *sc, const char *s) {
 static const char *skip_eol(sseval_sse *p, const char *eol, const char *end) {
   const char *next = eol + 1;
   if (*eol == '\r') {
-    if (next < end) {
+    /* a pause stops right after the CR, so that *consumed is the event's
+     * end_offset whatever the chunking; the LF is swallowed on resume */
+    if (next < end && !p->paused) {
       if (*next == '\n') next++;
     } else {
       p->after_cr = 1;
@@ -523,11 +525,11 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
     }
     n = p->line.len;
     p->line.len = 0;
-    s = skip_eol(p, eol, end);
     if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) {
       rc = p->err.status;
       goto out;
     }
+    s = skip_eol(p, eol, end);
     next_line(p, base + (uint64_t)(s - b0));
   }
 
