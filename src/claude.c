@@ -395,11 +395,17 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
     return 0;
   delta_obj = p + 9; /* the '{' after ,"delta": */
   p += sizeof mid - 1;
-  for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-    if ((size_t)(end - p) > kinds[k].len &&
-        memcmp(p, kinds[k].tail, kinds[k].len) == 0)
-      break;
-  if (k == sizeof kinds / sizeof kinds[0]) return 0;
+  /* one candidate by its first letters, then one fixed-size compare */
+  if (end - p < 2) return 0;
+  switch (p[0]) {
+  case 't': k = p[1] == 'e' ? 0 : 2; break;
+  case 'i': k = 1; break;
+  case 's': k = 3; break;
+  default: return 0;
+  }
+  if ((size_t)(end - p) <= kinds[k].len ||
+      memcmp(p, kinds[k].tail, kinds[k].len) != 0)
+    return 0;
   /* ev is not cleared: every slot the delta handler reads is set below */
   set_slot(&ev->sub[S_TYPE], p, kinds[k].type_len);
   p += kinds[k].len;
@@ -572,6 +578,7 @@ static int deliver_pieces(sseval_claude *c, uint32_t index,
                           const sseval__jstr *s, piece_cb cb) {
   sseval__jdec d;
   sseval_span piece;
+  if (!cb && !c->acc) return 0; /* nobody wants the pieces: no decoding */
   if (!s->has_escapes) { /* one zero-copy piece */
     if (s->len == 0) return 0;
     if (c->acc && !sseval__acc_append(c->acc, index, s->ptr, s->len))
