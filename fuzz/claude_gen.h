@@ -298,6 +298,26 @@ static void cg_index(cg *g, fz_buf *d, unsigned index) {
   }
 }
 
+/* A usage object with 0..23 members (exercises the merged-map index). */
+static void cg_big_usage(cg *g, fz_buf *d) {
+  static const char *const keys[] = {
+      "input_tokens", "output_tokens", "cache_read_input_tokens",
+      "cache_creation_input_tokens", "server_tool_use", "service_tier",
+      "out\\u0070ut_tokens", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8",
+      "k9", "cache_creation", "output_tokens_details", "", "x\\ty"};
+  unsigned n = cg_u8(g) % 24, k;
+  fz_buf_byte(d, '{');
+  for (k = 0; k < n; k++) {
+    unsigned v = cg_u8(g);
+    if (k) fz_buf_byte(d, ',');
+    fz_buf_byte(d, '"');
+    fz_buf_str(d, keys[v % 20]);
+    fz_buf_str(d, "\":");
+    fz_buf_str(d, (v & 0x60) == 0x60 ? "null" : (v & 0x40) ? "{\"a\":[1]}" : cg_numbers[v % 12]);
+  }
+  fz_buf_byte(d, '}');
+}
+
 static void cg_message_start(cg *g) {
   fz_buf d;
   unsigned v = cg_u8(g);
@@ -320,6 +340,10 @@ static void cg_message_start(cg *g) {
                  "\"usage\":{\"input_tokens\":");
   fz_buf_str(&d, cg_numbers[cg_u8(g) % 12]);
   fz_buf_str(&d, ",\"cache_creation_input_tokens\":0,\"output_tokens\":1}");
+  if (v & 128) { /* a second usage member: the last one wins */
+    fz_buf_str(&d, ",\"usage\":");
+    cg_big_usage(g, &d);
+  }
   if (v & 64) fz_buf_str(&d, ",\"container\":null");
   fz_buf_str(&d, "}}");
   cg_emit(g, "message_start", &d);
@@ -518,8 +542,10 @@ static void cg_message_delta(cg *g) {
     fz_buf_str(&d, ",\"stop_details\":{\"type\":\"refusal\",\"category\":\"cyber\",\"explanation\":null}");
   fz_buf_str(&d, "}");
   if (!(v & 64) || (v & 128)) {
+    unsigned u = cg_u8(g);
     fz_buf_str(&d, ",\"usage\":");
-    fz_buf_str(&d, usages[cg_u8(g) % 5]);
+    if (u % 6 == 5) cg_big_usage(g, &d);
+    else fz_buf_str(&d, usages[u % 6]);
   }
   fz_buf_str(&d, "}");
   cg_emit(g, "message_delta", &d);
