@@ -1428,7 +1428,8 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
     tok_error(c);
     c->res.bytes += len - used;
     if (consumed) *consumed = len;
-    return st == SSEVAL_E_NOMEM ? SSEVAL_E_NOMEM : SSEVAL_OK;
+    /* E_NOMEM from the tokenizer, or from reserving the detail sentence */
+    return st == SSEVAL_E_NOMEM ? SSEVAL_E_NOMEM : c->status;
   }
   if ((st == SSEVAL_OK || st == SSEVAL_PAUSED) && c->done) {
     /* the verdict is in: count the rest as drained */
