@@ -1451,14 +1451,20 @@ static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
   /* no message_stop: truncated, also when a callback aborted the reading
    * (the message did not arrive whole; the status says why it stopped) */
   if (!c->done && !c->seen_stop) {
-    if (t->discarded)
-      problem(c, SSEVAL_RULE_EOF_INSIDE_EVENT, end_off, end_line,
-              "The body ended inside an unfinished event%s (no blank line "
-              "after it) before message_stop: the stream was cut.", "", 0);
-    else
-      problem(c, SSEVAL_RULE_EOF_BEFORE_MESSAGE_STOP, end_off, end_line,
-              "The body ended before message_stop%s: the stream was cut; "
-              "retry the request or keep the partial message.", "", 0);
+    /* fixed sentences: finish allocates nothing */
+    c->done = 1;
+    c->res.rule = t->discarded ? SSEVAL_RULE_EOF_INSIDE_EVENT
+                               : SSEVAL_RULE_EOF_BEFORE_MESSAGE_STOP;
+    c->res.verdict = SSEVAL_VERDICT_TRUNCATED;
+    c->res.has_offset = 1;
+    c->res.offset = end_off;
+    c->res.line = end_line;
+    c->res.detail =
+        t->discarded
+            ? "The body ended inside an unfinished event (no blank line "
+              "after it) before message_stop: the stream was cut."
+            : "The body ended before message_stop: the stream was cut; "
+              "retry the request or keep the partial message.";
   }
   if (out) sseval_claude_get_result(c, out);
   return c->status;

@@ -53,7 +53,13 @@ for t in $targets; do
   corpus=()
   [ -d "$SRC/fuzz/corpus/$t" ] && corpus=("$SRC/fuzz/corpus/$t")
   start=$(date +%s)
-  "$FB/fuzz/$t" -max_total_time="$SECS" -timeout=20 -rss_limit_mb=2048 \
+  # A fixed seed and a fixed number of runs: the smoke run is the same on
+  # every machine, so CI cannot turn red by luck; campaigns (make
+  # fuzz-long) explore with random seeds. max_total_time is only a cap.
+  runs=${SSEVAL_FUZZ_RUNS:-30000}
+  [ "$t" = fuzz_claude ] && runs=${SSEVAL_FUZZ_RUNS:-6000} # slower per input
+  "$FB/fuzz/$t" -seed="${SSEVAL_FUZZ_SEED:-1}" -runs="$runs" \
+    -max_total_time="$((SECS * 6))" -timeout=20 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$tmp/$t/art/" "${dict[@]}" \
     "$tmp/$t/new" "${corpus[@]}" > "$tmp/$t/log" 2>&1
   rc=$?
