@@ -442,6 +442,13 @@ static void sse_exec(sse_run *r) {
     if (r->tr->end) r->tr->end(r->t, p);
     memset(&tail, 0xA5, sizeof tail);
     st = sseval_sse_finish(p, &tail);
+    if (st == SSEVAL_E_LIMIT) { /* only end of input can reveal that bytes
+                                   held as a possible BOM overflow the line */
+      r->tr->error(r->t, st, sseval_sse_error(p));
+      r->stopped = 1;
+      r->stop_status = st;
+      goto finished;
+    }
     FZ_CHECK(st == SSEVAL_OK, "finish returned %s", sseval_status_name(st));
     FZ_CHECK(tail.discarded == 0 || tail.discarded == 1,
              "tail.discarded is %d", tail.discarded);
@@ -453,6 +460,7 @@ static void sse_exec(sse_run *r) {
     FZ_CHECK(sseval_sse_feed(p, "x", 1, NULL) == SSEVAL_E_MISUSE,
              "feed after finish is not E_MISUSE");
   }
+finished:
   if (r->use_hooks) {
     sseval_sse_stats sst;
     sseval_sse_get_stats(p, &sst);

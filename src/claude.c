@@ -1473,7 +1473,9 @@ static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
 sseval_status sseval_claude_finish(sseval_claude *c, sseval_claude_result *out) {
   sseval_sse_tail t;
   memset(&t, 0, sizeof t);
-  if (!c->finished) sseval_sse_finish(c->tok, &t);
+  if (!c->finished && sseval_sse_finish(c->tok, &t) == SSEVAL_E_LIMIT &&
+      !c->done)
+    tok_error(c); /* a limit only end of input could reveal */
   return finish_common(c, &t, c->res.bytes, t.end_line ? t.end_line : 1, out);
 }
 

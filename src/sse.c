@@ -620,6 +620,13 @@ sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
   t.end_line = p->line_no;
   t.discarded = (p->pending_fields > 0 || t.partial_line_bytes > 0) ? 1 : 0;
   if (tail) *tail = t;
+  if (p->err.status == SSEVAL_OK && !p->ended && p->bom > 0 && p->bom < 3 &&
+      p->bom > p->max_line) {
+    /* the stream ended inside what might have been a BOM: those bytes are
+     * line content after all, and more than max_line_bytes of it */
+    line_too_long(p);
+    if (tail) tail->discarded = 0, tail->partial_line_bytes = 0;
+  }
   if (p->err.status != SSEVAL_OK) return p->err.status;
   if (p->ended)
     return fail(p, SSEVAL_E_MISUSE, "finish called twice", p->st.bytes,
