@@ -107,6 +107,7 @@ fuzz: fuzz-build
 	@cd $(B)/fuzz && $(CTEST) --output-on-failure -j2 -L fuzz
 
 bench: release
+	@SSEVAL_EXTRA_DEPS="hyperfine gnuplot-nox" sh cmake/deps.sh
 	@if [ -f bench/run.sh ]; then \
 	  SSEVAL_SRC="$(SRC)" SSEVAL_BUILD="$(SRC)/$(B)/release" SSEVAL_BIN="$(SRC)/$(B)/release/sseval" \
 	  bash bench/run.sh; \

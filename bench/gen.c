@@ -21,6 +21,8 @@
  *   crlf       realistic with CRLF line ends
  *   multiline  realistic, each payload split over several `data:` lines
  *   longlines  messages whose deltas carry 8 KiB..512 KiB of text each
+ *   longtext   one message of text blocks whose deltas carry 8..64 KiB of
+ *              text each (escapes, non-ASCII): `sseval check` on long lines
  *   tiny       `data: N` events of a few bytes (tokenizer only; not Claude)
  *
  * A stream boundary is a line starting `event: message_start`; the benches
@@ -87,7 +89,7 @@ static void b_fmt(buf *b, const char *fmt, ...) {
 }
 
 /* ---- shapes --------------------------------------------------------------- */
-enum shape { REALISTIC, SINGLE, CR, CRLF, MULTILINE, LONGLINES, TINY };
+enum shape { REALISTIC, SINGLE, CR, CRLF, MULTILINE, LONGLINES, TINY, LONGTEXT };
 static enum shape shape = REALISTIC;
 static const char *eol = "\n";
 
@@ -340,6 +342,20 @@ static void long_piece(void) {
   while (piece.len < target) piece_raw(&piece);
 }
 
+/* longtext: raw text of lo..hi bytes once escaped (the escaped form is what
+ * the line carries), tokens with their escapes and non-ASCII. */
+static void text_piece(size_t lo, size_t hi) {
+  size_t target = range((uint32_t)lo, (uint32_t)hi), esc = 0;
+  while (piece.len + esc < target) {
+    size_t before = piece.len;
+    piece_raw(&piece);
+    for (size_t i = before; i < piece.len; i++) {
+      char c = piece.p[i];
+      esc += c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r';
+    }
+  }
+}
+
 /* A text or thinking block streamed token by token. */
 static void text_like_block(unsigned index, int thinking, int citations) {
   if (thinking)
@@ -349,13 +365,16 @@ static void text_like_block(unsigned index, int thinking, int citations) {
   else
     block_start_json(index, "{\"type\":\"text\",\"text\":\"\"}");
   if (index == 0 && chance(500)) ping();
-  unsigned n = shape == LONGLINES ? range(2, 6)
-               : thinking        ? n_deltas(20, 700)
+  unsigned n = shape == LONGLINES  ? range(2, 6)
+               : shape == LONGTEXT ? range(4, 40)
+               : thinking          ? n_deltas(20, 700)
                                  : n_deltas(10, 1400);
   for (unsigned i = 0; i < n; i++) {
     piece.len = 0;
     if (shape == LONGLINES)
       long_piece();
+    else if (shape == LONGTEXT)
+      text_piece(8 << 10, 64 << 10);
     else
       piece_raw(&piece);
     delta_str(index, thinking ? "thinking_delta" : "text_delta",
@@ -508,7 +527,9 @@ static void message(size_t single_target) {
     /* One long message: blocks until the size is reached. */
     while (out.len < single_target) {
       unsigned r = below(100);
-      if (r < 20)
+      if (shape == LONGTEXT)
+        text_like_block(idx++, r < 20, 0); /* text, some thinking */
+      else if (r < 20)
         text_like_block(idx++, 1, 0);
       else if (r < 80)
         text_like_block(idx++, 0, 0);
@@ -567,6 +588,7 @@ int main(int argc, char **argv) {
       else if (!strcmp(v, "multiline")) shape = MULTILINE;
       else if (!strcmp(v, "longlines")) shape = LONGLINES;
       else if (!strcmp(v, "tiny")) shape = TINY;
+      else if (!strcmp(v, "longtext")) shape = LONGTEXT;
       else {
         fprintf(stderr, "gen: unknown shape %s\n", v);
         return 1;
@@ -581,7 +603,7 @@ int main(int argc, char **argv) {
       quiet = 1;
     } else {
       fprintf(stderr,
-              "usage: gen [--shape realistic|single|cr|crlf|multiline|longlines|tiny]"
+              "usage: gen [--shape realistic|single|cr|crlf|multiline|longlines|longtext|tiny]"
               " [--size N[k|m]] [--seed N] [-o FILE] [--quiet]\n");
       return 1;
     }
@@ -602,7 +624,7 @@ int main(int argc, char **argv) {
       st_lines += 2;
       st_data_bytes += (uint64_t)n;
     }
-  } else if (shape == SINGLE) {
+  } else if (shape == SINGLE || shape == LONGTEXT) {
     message(size > 4096 ? size - 2048 : 1);
   } else {
     while (out.len < size) message(0);

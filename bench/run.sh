@@ -68,7 +68,7 @@ if [ -z "$bin" ]; then
   log "run.sh: no build found; compiling the benches by hand into $bin"
   $cc -std=c11 -O2 -o "$bin/gen" "$here/gen.c"
   $cc -std=c11 -O2 -o "$bin/base" "$here/base.c"
-  for b in bench_sse bench_claude; do
+  for b in bench_sse bench_claude scale; do
     # shellcheck disable=SC2086
     $cc -std=c11 -O2 -DNDEBUG -I"$src/include" -I"$src/src" -I"$here" \
       -o "$bin/$b" "$here/$b.c" $libsrc -lm
@@ -96,9 +96,10 @@ if [ "$smoke" = 1 ]; then
 fi
 mkdir -p "$cdir"
 if [ "$smoke" = 1 ]; then
-  big=256k; adv=256k; cgsize=64k
+  big=256k; adv=256k; cgsize=64k; lt=256k
 else
   big=${size_mib}m; adv=$(( size_mib > 16 ? 16 : size_mib ))m; cgsize=4m
+  lt=$(( size_mib > 32 ? 32 : size_mib ))m
 fi
 genv=$(cksum <"$here/gen.c" | cut -c1-6) # a new generator makes new corpora
 corpus() { # shape size -> path (generated once, cached by name)
@@ -116,6 +117,7 @@ cr=$(corpus cr "$adv")
 multiline=$(corpus multiline "$adv")
 longlines=$(corpus longlines "$adv")
 tiny=$(corpus tiny "$adv")
+longtext=$(corpus longtext "$lt")
 cgcorpus=$(corpus realistic "$cgsize")
 
 # ---- the run ------------------------------------------------------------------------
@@ -144,7 +146,7 @@ opts=()
   echo "C	kernel	$(uname -sr)"
   echo "C	node	$(node --version 2>/dev/null || echo none)"
   echo "C	smoke	$smoke"
-  for f in "$realistic" "$single" "$cr" "$multiline" "$longlines" "$tiny" "$cgcorpus"; do
+  for f in "$realistic" "$single" "$cr" "$multiline" "$longlines" "$tiny" "$longtext" "$cgcorpus"; do
     echo "C	corpus	$(basename "$f")	$(cat "$f.stats" 2>/dev/null | sed 's/^gen: //')"
   done
 } >>"$rec"
@@ -163,7 +165,11 @@ if [ -x "$bin/bench_claude" ]; then
   have_claude=1
   step "Claude validator and accumulator (bench_claude)"
   "${pin[@]}" "$bin/bench_claude" "${opts[@]}" --chunks 65536,1024 "$realistic" >>"$rec"
-  "${pin[@]}" "$bin/bench_claude" "${opts[@]}" --chunks 65536 "$single" "$cr" "$multiline" "$longlines" >>"$rec"
+  "${pin[@]}" "$bin/bench_claude" "${opts[@]}" --chunks 65536 "$single" "$cr" "$multiline" "$longlines" "$longtext" >>"$rec"
+fi
+if [ -x "$bin/scale" ]; then
+  step "many streams in one process (scale)"
+  "${pin[@]}" "$bin/scale" "${opts[@]}" "$realistic" >>"$rec"
 fi
 
 # ---- JavaScript peers -----------------------------------------------------------------
@@ -227,6 +233,9 @@ if [ -n "$cli" ]; then
   time_cmd sseval_check_64k "$preps" "$cli" check --chunk 65536 "$single"
   time_cmd sseval_check_1k "$preps" "$cli" check --chunk 1024 "$single"
   time_cmd sseval_events "$preps" "$cli" events "$single"
+  step "whole processes on $(basename "$longtext")"
+  time_cmd memchr_count_lt "$preps" "$bin/base" --count "$longtext"
+  time_cmd sseval_check_lt "$preps" "$cli" check "$longtext"
 else
   log "run.sh: no sseval CLI found; skipping it"
 fi
@@ -237,6 +246,7 @@ if [ "$node_ok" = 1 ]; then
   time_cmd node_sdk_message "$nreps" node "$here/peers.mjs" sdk_message --once "$single"
 fi
 echo "S	single_bytes	$(wc -c <"$single" | tr -d ' ')" >>"$rec"
+echo "S	longtext_bytes	$(wc -c <"$longtext" | tr -d ' ')" >>"$rec"
 
 # Both sides did the whole work and agree: sseval's rebuilt message and the
 # SDK's finalMessage(), block by block, on the single-message stream.
@@ -309,7 +319,27 @@ if [ -z "$out" ]; then
   if [ "$smoke" = 1 ]; then out=$(mktemp "${TMPDIR:-/tmp}/sseval-bench-smoke-report.XXXXXX"); else out="$here/results.md"; fi
 fi
 if command -v python3 >/dev/null 2>&1; then
-  python3 "$here/report.py" "$rec" ${prof:+"$prof"} >"$out"
+  # The peers table as a picture (gnuplot, a Debian package that `make
+  # bench` installs): peers.png next to the report, shown in it; a smoke run
+  # draws it into a temporary directory, to check the drawing code only.
+  chart=()
+  dat=""
+  if command -v gnuplot >/dev/null 2>&1; then
+    dat=$(mktemp "${TMPDIR:-/tmp}/sseval-bench-chart.XXXXXX")
+    chart=(--chart "$dat")
+  fi
+  python3 "$here/report.py" "${chart[@]}" "$rec" ${prof:+"$prof"} >"$out"
+  if [ -n "$dat" ]; then
+    png="$(dirname "$out")/peers.png"
+    [ "$smoke" = 1 ] && png="$cdir/peers.png"
+    if [ -s "$dat" ] && gnuplot -e "datafile='$dat'; outfile='$png'" "$here/peers.gp"; then
+      log "run.sh: chart written to $png"
+    else
+      log "run.sh: chart not drawn (no peer figures, or gnuplot failed)"
+      [ "$smoke" = 1 ] && status_chart=1
+    fi
+    rm -f "$dat"
+  fi
   [ -n "$prof" ] && rm -f "$prof"
   cat "$out"
   log "run.sh: report written to $out"
@@ -321,7 +351,7 @@ fi
 # A smoke run fails when a Claude corpus did not validate as complete (the
 # generator and the validator disagree: every figure would be wrong) or a
 # timed process did not exit 0.
-status=0
+status=${status_chart:-0}
 if grep -q $'^S\tagree\t' "$rec" && ! grep -q $'^S\tagree\tagree' "$rec"; then
   log "run.sh: sseval and the SDK rebuilt different messages: $(grep $'^S\tagree' "$rec" | cut -f3)"
   status=1
