@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Makefile - a thin driver over CMake. Build directories live under build/.
 #
 #   make / make all    release build (-O2) in build/release: libs, CLI, bench, examples
@@ -133,4 +134,4 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+	@sed -n '4,18s/^# \{0,1\}//p' Makefile

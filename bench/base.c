@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/base.c - the machine's limits and the C baselines, on one corpus.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/bench.h - shared helpers for the bench executables (header only:
  * each bench .c file is its own program).

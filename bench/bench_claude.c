@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/bench_claude.c - layer 2: the Claude Messages validator, without and
  * with the accumulator.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/bench_sse.c - layer 1 alone: the sseval tokenizer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/gen.c - deterministic generator of Claude Messages stream corpora.
  *

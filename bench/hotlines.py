@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench/hotlines.py - the hottest functions and source lines of a callgrind
 profile, with file:line, from `callgrind_annotate --auto=yes` output.
 

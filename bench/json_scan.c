@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/json_scan.c - the strict JSON layer alone (src/json.h) on one
  * Claude event payload repeated over 64 MiB, one payload per line, against

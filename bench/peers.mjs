@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench/peers.mjs - the JavaScript peers, driven offline from a corpus file.
 //
 //   node peers.mjs SUBJECT [--reps N] [--budget S] [--chunk N] [--once] FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/profile.sh - where the instructions go: callgrind over one pass of a
 # bench subject, with the hottest functions and source lines (file:line).
 #
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift ;;
     --shape) shape=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,16p' "$0"; exit 0 ;;
     *) subjects+=("$1") ;;
   esac
   shift

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench/report.py - turn the records of one bench/run.sh run into Markdown.
 
 Records (tab-separated, one per line):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/run.sh - the sseval benchmark: generate the corpora, measure sseval,
 # the machine's limits and the peers in one run, write bench/results.md.
 #
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     --core) core=$2; shift ;;
     --out) out=$2; shift ;;
     --seed) seed=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 1 ;;
   esac
   shift

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake/SsevalWarnings.cmake - the picky warning sets, checked per compiler.
 #
 #   sseval_strict_warnings(<target>)  library, CLI, bench, examples, fuzzers

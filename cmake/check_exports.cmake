@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake/check_exports.cmake - ctest `exports`: the shared library exports only
 # the public API. Every defined dynamic symbol must be `sseval_<name>`
 # (internal helpers are `sseval__<name>` and must stay hidden); toolchain and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # cmake/deps.sh - make sure the Debian packages the build needs are installed.
 #
 # Run by every Makefile target before anything else. Checks each package with

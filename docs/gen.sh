@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # docs/gen.sh - the API reference, generated from the public headers.
 #
 #   docs/gen.sh                  HTML reference in $SSEVAL_BUILD/html
@@ -85,7 +86,7 @@ case ${1:-} in
     fi
     exit 0 ;;
   "") ;;
-  *) sed -n '2,14p' "$0"; exit 1 ;;
+  *) sed -n '3,15p' "$0"; exit 1 ;;
 esac
 
 if ! command -v doxygen >/dev/null 2>&1; then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* examples/curl_easy.c - stream one Claude answer with a libcurl easy handle,
  * validate it as it arrives, and retry what can succeed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* examples/curl_multi.c - several Claude streams at once on one curl_multi
  * handle, each validated as it arrives, each retried on its own, all
  * behind one shared circuit breaker.

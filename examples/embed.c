@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* examples/embed.c - embed the Claude stream machine: read a streaming
  * Messages API response body from FILE (or stdin), print the text as it
  * arrives, then the verdict. Exit status: as `sseval check` (0 = complete). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/claude_gen.h - a grammar-driven input decoder for fuzz_claude.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/claude_oracle.h - the Claude state machine oracles (layer 2), shared
  * by fuzz_claude and tests/test_fuzz_regressions.c.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # fuzz/coverage.sh - line and branch coverage of src/ from running the fuzz
 # corpora (`make fuzz-coverage`).
 #

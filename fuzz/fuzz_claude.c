@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/fuzz_claude.c - libFuzzer target: the Claude Messages stream state
  * machine, raw streams or streams generated from a grammar (oracles:

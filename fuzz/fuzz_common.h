@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/fuzz_common.h - helpers shared by every fuzz oracle (header only: each
  * fuzz/NAME.c is its own libFuzzer target, and tests/test_fuzz_regressions.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/fuzz_json.cc - libFuzzer target: the strict JSON layer (src/json.h)
  * and sseval_partial_json_preview, differential against simdjson (a second,

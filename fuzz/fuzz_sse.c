@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/fuzz_sse.c - libFuzzer target: the tokenizer, whole feed vs a
  * fuzzer-chosen chunking with pauses, resets and aborts at fuzzer-chosen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/fuzz_sse_reference.c - libFuzzer target: the tokenizer against the
  * spec-literal reference tokenizer of the tests (oracle:

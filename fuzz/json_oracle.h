@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/json_oracle.h - the strict JSON layer (src/json.h) and
  * sseval_partial_json_preview; the C part of fuzz_json, shared with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/json_simdjson.h - (C++) the simdjson half of the fuzz_json oracle, on
  * top of the C oracle in fuzz/json_oracle.h; shared by fuzz/fuzz_json.cc and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # fuzz/long.sh - a long fuzzing campaign, then corpus minimisation (`make fuzz-long`).
 #
 #   make fuzz-long                               every target, 1 hour each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/replay.h - replay fuzz inputs through the oracles without libFuzzer
  * (tests/test_fuzz_regressions.c, tests/test_fuzz_regressions_json.cc).

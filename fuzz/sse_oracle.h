@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/sse_oracle.h - the tokenizer oracles (layer 1), shared by fuzz_sse,
  * fuzz_sse_reference and tests/test_fuzz_regressions.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz/sse_ref_oracle.h - the tokenizer against the spec-literal reference
  * tokenizer of the tests (tests/sse_ref.[ch]), for fuzz_sse_reference and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/accum.c - the optional accumulator: rebuilds the final message from
  * validated pieces and writes it as the non-streaming API would return it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/accum.h - internal: the optional accumulator that rebuilds the final
  * message from what the state machine (claude.c) has validated. It only

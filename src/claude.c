@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/claude.c - layer 2: the Claude Messages stream state machine.
  *

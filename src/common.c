@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/common.c - version, status names and the allocator plumbing.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/internal.h - helpers shared by the library's own files (not installed).
  *

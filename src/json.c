@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/json.c - the strict RFC 8259 JSON layer: a cursor over a complete
  * buffer and an incremental validator (see json.h for the contract).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/json.h - internal: the strict RFC 8259 JSON layer (not installed).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/partial_json.c - sseval_partial_json_preview: close an unfinished JSON
  * text into a valid JSON value, for live display only (see claude.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/retry.c - the transport-independent retry policy and circuit breaker
  * (include/sseval/retry.h). Pure functions: no clock, no I/O, no globals.

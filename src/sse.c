@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/sse.c - layer 1: the event-stream tokenizer (see include/sseval/sse.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/utf8.c - R1: find maximal invalid UTF-8 subsequences exactly as the
  * WHATWG Encoding Standard's UTF-8 decoder does (each becomes one U+FFFD).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/_plain_cli.sh - sourced by the scripts that need an uninstrumented
 # `sseval` CLI (valgrind cannot run ASan binaries; RSS figures of an ASan
 # binary mean nothing). Defines plain_cli, which prints the path of one:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/amalgamation.sh - tools/amalgamate.sh makes a sseval.c + sseval.h pair
 # that vendoring projects can drop in:
 #  - sseval.c compiles alone with gcc and clang, C11, the project's strict

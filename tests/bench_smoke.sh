@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make bench`'s code builds and runs: bench/run.sh --smoke on a tiny corpus
 # (one rep of every subject, no timing assertion; it fails only when a
 # subject fails or the SDK cross-check disagrees). Benchmarks are never

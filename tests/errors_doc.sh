@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/errors_doc.sh - docs/ERRORS.md's status, verdict and rule tables are
 # the headers' X-macros (docs/gen.sh --check-errors). When a rule or status
 # is added, run `docs/gen.sh --update-errors` and describe it in the page.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A fault-injecting Messages API server for the `sseval stream` and
 libsseval-curl tests. Python standard library only; binds 127.0.0.1 on an
 ephemeral port, never anything else, and stops by itself (lifetime bound).

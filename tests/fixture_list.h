@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/fixture_list.h - header-only helpers for the suites that run over
  * every bundled stream: the .sse and .txt files under tests/fixtures/claude

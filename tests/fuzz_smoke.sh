@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz_smoke.sh - a bounded run of every libFuzzer target on the
 # committed corpus (part of `make test`, which builds build/fuzz first).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/hostile_rss.sh - memory stays bounded whatever an attacker sends.
 #
 # About 1 GiB of hostile shapes, made on the fly by yes/head/tr/awk (no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/install_consumer.sh - `make install` into a temporary PREFIX, then a
 # consumer outside the tree builds examples/embed.c against the installed
 # package twice:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The portable code paths: the library built with its SIMD scanners switched
 # off (SSEVAL_SSE_NO_SIMD: memchr line scan; SSEVAL_JSON_NO_SIMD: SWAR string
 # scan), under ASan+UBSan, must pass the tokenizer, JSON and Claude suites

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/sse_ref.c - the reference tokenizer (see sse_ref.h). Shares no code
  * with src/. Every step mirrors a sentence of the WHATWG algorithm; nothing

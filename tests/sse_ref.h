@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/sse_ref.h - a deliberately simple, spec-literal reference tokenizer.
  *

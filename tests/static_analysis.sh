@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/static_analysis.sh - three static analysers over the library and CLI:
 #   gcc -fanalyzer  every src/*.c and src/curl/*.c
 #   clang-tidy      src/, src/curl/ and tools/ with the checked-in .clang-tidy

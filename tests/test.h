@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test.h - the tiny test harness shared by every suite.
  *

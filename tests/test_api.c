@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_api.c - the public API's growth and misuse contract:
  *  - version macros agree with each other and with the runtime functions;

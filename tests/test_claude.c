@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_claude.c - the Claude stream state machine (layer 2) suite.
  *

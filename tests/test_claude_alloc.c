@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_claude_alloc.c - allocation failure, exhaustively.
  *

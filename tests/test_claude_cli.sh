@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/test_claude_cli.sh - `sseval check` against docs/cli-contract.md.
 #
 # Every case writes its input with printf and runs `sseval check` (human and

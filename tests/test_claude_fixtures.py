@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every bundled recording through `sseval check --json`, fed whole, byte by
 byte and in random chunks: the verdict, rule, stop reason, rebuilt blocks and
 usage must match the facts in its side file (NAME.summary.json: a reference

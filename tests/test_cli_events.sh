@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/test_cli_events.sh - `sseval events` against docs/cli-contract.md.
 #
 # Each case writes its input bytes with printf, runs `sseval events` with no

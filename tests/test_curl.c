@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_curl.c - libsseval-curl (sseval/curl.h) against the fault
  * server of tests/fault_server.py, started here on loopback: results of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_fuzz_regressions.c - replay the fuzzers' findings and corpora
  * through the same oracles, without libFuzzer, in the normal ASan+UBSan test

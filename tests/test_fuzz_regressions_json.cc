@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_fuzz_regressions_json.cc - replay fuzz_json's findings and
  * corpus through its whole oracle (the C half and the simdjson differential,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_json.c - the strict JSON layer (src/json.h) and
  * sseval_partial_json_preview.

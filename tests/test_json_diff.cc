@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_json_diff.cc - differential test of the strict JSON layer
  * (src/json.h) against simdjson's DOM parser (a strict RFC 8259 parser).

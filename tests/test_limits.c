@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_limits.c - every resource limit an attacker can push on:
  * documented default, setter (0 = default), the limit_exceeded verdict with

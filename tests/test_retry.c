@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_retry.c - the retry policy and circuit breaker (sseval/retry.h):
  * header parsing, HTTP dates, classification by the SDK rules, backoff and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_sse.c - the tokenizer (layer 1) suite.
  *

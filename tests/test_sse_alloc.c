@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tests/test_sse_alloc.c - the tokenizer under allocation failure.
  *

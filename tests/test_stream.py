@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`sseval stream` (and the two libcurl examples) against the fault-injecting
 server of tests/fault_server.py, over loopback only.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/threads_tsan.sh - tests/test_threads.c built with ThreadSanitizer
 # (clang, -O1) over the library sources, and run: any data race between
 # instances in different threads fails the test. The ctest test_threads runs

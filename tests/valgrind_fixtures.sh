@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/valgrind_fixtures.sh - the CLI over every bundled stream under
 # valgrind memcheck: `sseval check --json` (every other fixture in random
 # chunks) and `sseval events` in random chunks. Zero errors and zero leaks of

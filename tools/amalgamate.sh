@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tools/amalgamate.sh - one sseval.c + sseval.h pair for vendoring.
 #
 #   tools/amalgamate.sh [OUTDIR]      (make amalgamation: build/amalgamation)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools/cli.h - what the sseval command's files share: reading the input in
  * the chosen chunking, and writing JSON strings spec-exactly.

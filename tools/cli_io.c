@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools/cli_io.c - input reading with --chunk, and JSON string output.
  */

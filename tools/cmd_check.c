@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools/cmd_check.c - `sseval check`: validate a Claude Messages stream and
  * rebuild the message; plus the report (human or JSON) that `sseval stream`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools/cmd_stream.c - `sseval stream`: a live Messages API client over
  * libcurl (libsseval-curl). Sends one streaming request, prints the answer

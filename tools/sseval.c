@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools/sseval.c - the sseval command: entry point and `sseval events`.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fuzz/tools/make_seeds.py - build the seed inputs of every fuzz target.
 
     python3 fuzz/tools/make_seeds.py OUTDIR

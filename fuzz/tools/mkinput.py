@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fuzz/tools/mkinput.py - write one fuzz input: a body plus the control
 trailer every target reads (fuzz/fuzz_common.h), e.g. for a regression file.
 

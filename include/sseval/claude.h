@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sseval/claude.h - layer 2: the Claude Messages stream state machine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sseval/common.h - vocabulary shared by every sseval layer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sseval/curl.h - validate a Claude Messages stream as libcurl receives it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sseval/retry.h - a transport-independent retry policy and circuit breaker.
  *

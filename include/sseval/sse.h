@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sseval/sse.h - layer 1: the incremental, zero-copy event-stream tokenizer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sseval/sseval.h - the umbrella header: include this one.
  *

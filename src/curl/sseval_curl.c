@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * src/curl/sseval_curl.c - libsseval-curl: the Claude stream validator on a
  * libcurl easy handle (include/sseval/curl.h; docs/TRANSPORT.md).
