@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/scale.c - many streams in one process: what one idle or mid-stream
  * validator costs when a server holds 100,000 of them.
