@@ -368,13 +368,19 @@ int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p,
   return sseval__buf_append(&b->text, a->mem, p, n);
 }
 
-int sseval__acc_signature(sseval__acc *a, uint32_t index,
-                          const sseval__jstr *sig) {
+int sseval__acc_signature_begin(sseval__acc *a, uint32_t index) {
   acc_block *b = get_block(a, index);
   if (!b) return 1;
   b->signature.len = 0;
   b->has_signature = 1;
-  return put_decoded(&b->signature, a->mem, sig);
+  return 1;
+}
+
+int sseval__acc_signature_append(sseval__acc *a, uint32_t index, const char *p,
+                                 size_t n) {
+  acc_block *b = get_block(a, index);
+  if (!b) return 1;
+  return sseval__buf_append(&b->signature, a->mem, p, n);
 }
 
 int sseval__acc_citation(sseval__acc *a, uint32_t index,

@@ -36,9 +36,13 @@ int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
                             const sseval__jstr *start_raw);
 /* Decoded content pieces (text, thinking, tool input). */
 int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p, size_t n);
-/* signature_delta: the last one wins (decoded string). */
-int sseval__acc_signature(sseval__acc *a, uint32_t index,
-                          const sseval__jstr *sig);
+/* signature_delta: the last one wins. _begin empties the block's signature
+ * (a new delta replaces it), _append adds one decoded piece: stored piece by
+ * piece, as text is, so that after an abort the block holds exactly the
+ * pieces the callbacks were given. */
+int sseval__acc_signature_begin(sseval__acc *a, uint32_t index);
+int sseval__acc_signature_append(sseval__acc *a, uint32_t index, const char *p,
+                                 size_t n);
 int sseval__acc_citation(sseval__acc *a, uint32_t index,
                          const sseval__jstr *raw);
 /* Merge the members of a raw delta object (except "type") over the block. */

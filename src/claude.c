@@ -572,18 +572,22 @@ static int decoded(sseval_claude *c, const sseval__jstr *s, sseval_span *out) {
 }
 
 typedef int (*piece_cb)(void *user, uint32_t index, sseval_span piece);
+typedef int (*piece_store)(sseval__acc *a, uint32_t index, const char *p,
+                           size_t n);
 
 /* Deliver a string's decoded pieces to a content callback and the
  * accumulator. Returns 0 or -1. */
-static int deliver_pieces(sseval_claude *c, uint32_t index,
-                          const sseval__jstr *s, piece_cb cb) {
+/* Each decoded piece is stored (when accumulating) and then delivered, so
+ * after an abort the message holds exactly the pieces the callback saw. */
+static int deliver_pieces_to(sseval_claude *c, uint32_t index,
+                             const sseval__jstr *s, piece_cb cb,
+                             piece_store store) {
   sseval__jdec d;
   sseval_span piece;
   if (!cb && !c->acc) return 0; /* nobody wants the pieces: no decoding */
   if (!s->has_escapes) { /* one zero-copy piece */
     if (s->len == 0) return 0;
-    if (c->acc && !sseval__acc_append(c->acc, index, s->ptr, s->len))
-      return nomem(c);
+    if (c->acc && !store(c->acc, index, s->ptr, s->len)) return nomem(c);
     if (cb) {
       piece.ptr = s->ptr;
       piece.len = s->len;
@@ -595,11 +599,15 @@ static int deliver_pieces(sseval_claude *c, uint32_t index,
   while (sseval__jdec_next(&d, &piece)) {
     if (piece.ptr < s->ptr || piece.ptr >= s->ptr + s->len)
       c->st.bytes_copied += piece.len;
-    if (c->acc && !sseval__acc_append(c->acc, index, piece.ptr, piece.len))
-      return nomem(c);
+    if (c->acc && !store(c->acc, index, piece.ptr, piece.len)) return nomem(c);
     if (cb && cb_rc(c, cb(c->user, index, piece)) < 0) return -1;
   }
   return 0;
+}
+
+static int deliver_pieces(sseval_claude *c, uint32_t index,
+                          const sseval__jstr *s, piece_cb cb) {
+  return deliver_pieces_to(c, index, s, cb, sseval__acc_append);
 }
 
 /* ---- per-event handlers ----------------------------------------------------------- */
@@ -844,19 +852,10 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
     return deliver_pieces(c, index, &val->v, c->cb.on_text);
   case D_THINKING:
     return deliver_pieces(c, index, &val->v, c->cb.on_thinking);
-  case D_SIGNATURE: {
-    int rc = 0;
-    if (c->acc && !sseval__acc_signature(c->acc, index, &val->v))
-      return nomem(c);
-    if (c->cb.on_signature) {
-      sseval__jdec d;
-      sseval_span piece;
-      sseval__jdec_init(&d, &val->v);
-      while (rc == 0 && sseval__jdec_next(&d, &piece))
-        rc = cb_rc(c, c->cb.on_signature(c->user, index, piece));
-    }
-    return rc;
-  }
+  case D_SIGNATURE: /* replaces the block's signature, piece by piece */
+    if (c->acc && !sseval__acc_signature_begin(c->acc, index)) return nomem(c);
+    return deliver_pieces_to(c, index, &val->v, c->cb.on_signature,
+                             sseval__acc_signature_append);
   case D_CITATIONS:
     if (c->acc && !sseval__acc_citation(c->acc, index, &val->v))
       return nomem(c);

@@ -218,11 +218,77 @@ TEST(reset_reuses_buffers) {
   sseval_claude_free(c);
 }
 
+/* After an abort in a content callback the rebuilt message holds exactly the
+ * pieces the callbacks were given, for a signature as for text (issue 16:
+ * the whole signature used to be stored before its first piece went out). */
+typedef struct sig_abort {
+  int abort_at, calls;
+  char seen[64];
+  size_t nseen;
+} sig_abort;
+
+static int on_sig_abort(void *u, uint32_t i, sseval_span p) {
+  sig_abort *s = (sig_abort *)u;
+  (void)i;
+  if (s->nseen + p.len < sizeof s->seen) {
+    memcpy(s->seen + s->nseen, p.ptr, p.len);
+    s->nseen += p.len;
+  }
+  return ++s->calls == s->abort_at ? SSEVAL_CB_ABORT : SSEVAL_CB_OK;
+}
+
+TEST(signature_view_after_abort) {
+  static const char stream[] =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{"
+      "\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],"
+      "\"model\":\"x\",\"usage\":{\"input_tokens\":1}}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\","
+      "\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\","
+      "\"signature\":\"\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+      "\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":"
+      "\"old\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+      "\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":"
+      "\"Sig\\u002f2\"}}\n\n";
+  /* abort_at: 0 never; 2 at "Sig" (the second call), 3 at "/" */
+  static const struct { int abort_at; const char *view; } cases[] = {
+      {0, "Sig/2"}, {2, "Sig"}, {3, "Sig/"}, {1, "old"}};
+  size_t k;
+  for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    sig_abort s;
+    sseval_claude_callbacks cb;
+    sseval_claude_options o;
+    sseval_claude *c = NULL;
+    sseval_block_view v;
+    sseval_status st;
+    memset(&s, 0, sizeof s);
+    s.abort_at = cases[k].abort_at;
+    sseval_claude_callbacks_init(&cb);
+    cb.on_signature = on_sig_abort;
+    sseval_claude_options_init(&o);
+    o.flags |= SSEVAL_CLAUDE_ACCUMULATE;
+    CHECK(sseval_claude_new(&c, &cb, &s, &o) == SSEVAL_OK);
+    if (!c) return;
+    st = sseval_claude_feed(c, stream, sizeof stream - 1, NULL);
+    CHECK(st == (cases[k].abort_at ? SSEVAL_E_CALLBACK : SSEVAL_OK));
+    CHECK(sseval_claude_block(c, 0, &v) == SSEVAL_OK);
+    CHECK(v.signature.len == strlen(cases[k].view) &&
+          memcmp(v.signature.ptr, cases[k].view, v.signature.len) == 0);
+    if (cases[k].abort_at != 1) { /* the last delta's pieces, as delivered */
+      CHECK(s.nseen >= 3 && v.signature.len == s.nseen - 3 &&
+            memcmp(s.seen + 3, v.signature.ptr, v.signature.len) == 0);
+    }
+    sseval_claude_free(c);
+  }
+}
+
 int main(void) {
   RUN(version);
   RUN(size_checked_structs);
   RUN(misuse);
   RUN(names_out_of_range);
   RUN(reset_reuses_buffers);
+  RUN(signature_view_after_abort);
   return test_summary();
 }

@@ -223,7 +223,10 @@ typedef struct sseval_delta_info {
  * callbacks still run), so feeding always resumes at an event boundary.
  * When that event decided the verdict there is nothing left to resume:
  * feed returns SSEVAL_OK and drains the rest.
- * An abort stops at once: feed returns SSEVAL_E_CALLBACK, sticky.
+ * An abort stops at once: feed returns SSEVAL_E_CALLBACK, sticky; the
+ * accumulated message then holds exactly the content pieces the callbacks
+ * were given (a signature too: a signature_delta replaces the block's
+ * signature piece by piece).
  * Content callbacks may run several times per delta (one per piece).
  */
 typedef struct sseval_claude_callbacks {
