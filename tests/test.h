@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int test_failed_checks_;
 static int test_cases_passed_;
@@ -24,8 +25,10 @@ static const char *test_current_;
 #define RUN(name)                                                              \
   do {                                                                         \
     int before_ = test_failed_checks_;                                         \
+    clock_t start_ = clock();                                                  \
     test_current_ = #name;                                                     \
     test_##name();                                                             \
+    test_report_time_(#name, start_);                                          \
     if (test_failed_checks_ == before_)                                        \
       test_cases_passed_++;                                                    \
     else {                                                                     \
@@ -33,6 +36,19 @@ static const char *test_current_;
       fprintf(stderr, "FAIL %s\n", #name);                                     \
     }                                                                          \
   } while (0)
+
+/* SSEVAL_TEST_TIMES=1 in the environment: each case's CPU seconds on
+ * stderr (to keep suites short: tests/README.md, "Time budget"). */
+static void test_report_time_(const char *name, clock_t start) {
+  static int on_ = -1;
+  if (on_ < 0) {
+    const char *e = getenv("SSEVAL_TEST_TIMES");
+    on_ = e && *e && *e != '0';
+  }
+  if (on_)
+    fprintf(stderr, "time %-44s %7.2f s\n", name,
+            (double)(clock() - start) / CLOCKS_PER_SEC);
+}
 
 #define CHECK(cond)                                                            \
   do {                                                                         \
