@@ -37,9 +37,16 @@ static const char *test_current_;
     }                                                                          \
   } while (0)
 
+/* Helpers a suite may not use (C++ warns about unused static functions). */
+#if defined(__GNUC__)
+#define TEST_MAYBE_UNUSED __attribute__((unused))
+#else
+#define TEST_MAYBE_UNUSED
+#endif
+
 /* SSEVAL_TEST_TIMES=1 in the environment: each case's CPU seconds on
  * stderr (to keep suites short: tests/README.md, "Time budget"). */
-static void test_report_time_(const char *name, clock_t start) {
+TEST_MAYBE_UNUSED static void test_report_time_(const char *name, clock_t start) {
   static int on_ = -1;
   if (on_ < 0) {
     const char *e = getenv("SSEVAL_TEST_TIMES");
