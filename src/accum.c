@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "accum.h"
+#include "types.h"
 
 /* An ordered map of JSON members: key (raw, still escaped) -> raw value. */
 typedef struct kv_entry {
@@ -465,11 +466,6 @@ static sseval_span sp(const char *p, size_t n) {
 
 uint32_t sseval__acc_count(const sseval__acc *a) { return a->nblocks; }
 
-static int is_tool(sseval_block_type t) {
-  return t == SSEVAL_BLOCK_TOOL_USE || t == SSEVAL_BLOCK_SERVER_TOOL_USE ||
-         t == SSEVAL_BLOCK_MCP_TOOL_USE;
-}
-
 int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out) {
   const acc_block *b = get_block(a, i);
   if (!b) return 0;
@@ -482,7 +478,7 @@ int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out) 
   out->start_json = sp(b->start.ptr, b->start.len);
   out->signature = sp(b->signature.ptr, b->signature.len);
   out->citations_json = sp(b->citations.ptr, b->citations.len);
-  if (is_tool(b->type)) {
+  if (sseval__block_is_tool(b->type)) {
     out->tool_id = sp(str + b->type_len, b->id_len);
     out->tool_name = sp(str + b->type_len + b->id_len, b->name_len);
     out->partial_json = sp(b->text.ptr, b->text.len);
@@ -669,22 +665,15 @@ static override ovr(const char *key, int kind, const char *val, size_t n) {
 }
 
 static int write_block(sseval_write_fn write, void *ctx, const acc_block *b) {
-  override ov[3];
+  override ov[4];
   size_t n = 0;
-  switch (b->type) {
-  case SSEVAL_BLOCK_TEXT:
-    ov[n++] = ovr("text", 1, b->text.ptr, b->text.len);
-    if (b->ncitations)
-      ov[n++] = ovr("citations", 0, b->citations.ptr, b->citations.len);
-    break;
-  case SSEVAL_BLOCK_THINKING:
-    ov[n++] = ovr("thinking", 1, b->text.ptr, b->text.len);
-    if (b->has_signature)
-      ov[n++] = ovr("signature", 1, b->signature.ptr, b->signature.len);
-    break;
-  case SSEVAL_BLOCK_TOOL_USE:
-  case SSEVAL_BLOCK_SERVER_TOOL_USE:
-  case SSEVAL_BLOCK_MCP_TOOL_USE:
+  const sseval__delta_spec *content =
+      &sseval__delta_specs[sseval__block_spec_of(b->type)->family];
+  /* the block's own content: under its family delta's field, or a tool's
+   * input (src/types.h) */
+  if (content->delivery == DL_PIECES) {
+    ov[n++] = ovr(content->field, 1, b->text.ptr, b->text.len);
+  } else if (content->delivery == DL_TOOL_INPUT) {
     if (b->input_complete) { /* whitespace only: the start's input stands */
       if (!is_ws_only(b->text.ptr, b->text.len))
         ov[n++] = ovr("input", 0, b->text.ptr, b->text.len);
@@ -692,10 +681,12 @@ static int write_block(sseval_write_fn write, void *ctx, const acc_block *b) {
       ov[n++] = ovr("input", 0, "null", 4);
       ov[n++] = ovr("partial_json", 1, b->text.ptr, b->text.len);
     }
-    break;
-  default:
-    break;
   }
+  /* what DL_CITATION and DL_SIGNATURE deltas brought */
+  if (b->ncitations)
+    ov[n++] = ovr("citations", 0, b->citations.ptr, b->citations.len);
+  if (b->has_signature)
+    ov[n++] = ovr("signature", 1, b->signature.ptr, b->signature.len);
   return write_merged(write, ctx, b, ov, n);
 }
 

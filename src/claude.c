@@ -10,6 +10,7 @@
  *   4. deliver callbacks and feed the optional accumulator (src/accum.c).
  * The first problem is recorded in `res` and ends processing (sticky).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "internal.h"
 #include "json.h"
 #include "sseval/claude.h"
+#include "types.h"
 
 /* ---- tables: verdicts, rules, block types, error types ------------------------ */
 
@@ -70,33 +72,20 @@ static int span_is(const char *p, size_t n, const char *lit) {
   return n == l && memcmp(p, lit, l) == 0;
 }
 
-static const struct {
-  const char *name;
-  sseval_block_type type;
-} block_types[] = {
-    {"text", SSEVAL_BLOCK_TEXT},
-    {"thinking", SSEVAL_BLOCK_THINKING},
-    {"redacted_thinking", SSEVAL_BLOCK_REDACTED_THINKING},
-    {"tool_use", SSEVAL_BLOCK_TOOL_USE},
-    {"server_tool_use", SSEVAL_BLOCK_SERVER_TOOL_USE},
-    {"mcp_tool_use", SSEVAL_BLOCK_MCP_TOOL_USE},
-    {"compaction", SSEVAL_BLOCK_COMPACTION},
-    {"web_search_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"web_fetch_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"code_execution_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"bash_code_execution_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"text_editor_code_execution_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"tool_search_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"container_upload", SSEVAL_BLOCK_TOOL_RESULT},
-    {"mcp_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"advisor_tool_result", SSEVAL_BLOCK_TOOL_RESULT},
-    {"fallback", SSEVAL_BLOCK_FALLBACK},
-};
-
+/* content_block.type -> block type (src/types.h). */
 static sseval_block_type block_type_of(const char *p, size_t n) {
+  static const char *const tool_results[] = {
+#define SSEVAL__X(wire) wire,
+      SSEVAL__TOOL_RESULT_NAMES(SSEVAL__X)
+#undef SSEVAL__X
+  };
   size_t i;
-  for (i = 0; i < sizeof block_types / sizeof block_types[0]; i++)
-    if (span_is(p, n, block_types[i].name)) return block_types[i].type;
+  for (i = 1; i <= (size_t)SSEVAL_BLOCK_FALLBACK; i++)
+    if (sseval__block_specs[i].wire_len == n && n != 0 &&
+        memcmp(sseval__block_specs[i].wire, p, n) == 0)
+      return (sseval_block_type)i;
+  for (i = 0; i < sizeof tool_results / sizeof tool_results[0]; i++)
+    if (span_is(p, n, tool_results[i])) return SSEVAL_BLOCK_TOOL_RESULT;
   return SSEVAL_BLOCK_UNKNOWN;
 }
 
@@ -121,23 +110,7 @@ static sseval__jstr plain_name(const sseval__jstr *s, char *buf, size_t cap) {
 }
 
 const char *sseval_block_type_name(sseval_block_type t) {
-  switch (t) {
-  case SSEVAL_BLOCK_TEXT: return "text";
-  case SSEVAL_BLOCK_THINKING: return "thinking";
-  case SSEVAL_BLOCK_REDACTED_THINKING: return "redacted_thinking";
-  case SSEVAL_BLOCK_TOOL_USE: return "tool_use";
-  case SSEVAL_BLOCK_SERVER_TOOL_USE: return "server_tool_use";
-  case SSEVAL_BLOCK_MCP_TOOL_USE: return "mcp_tool_use";
-  case SSEVAL_BLOCK_COMPACTION: return "compaction";
-  case SSEVAL_BLOCK_TOOL_RESULT: return "tool_result";
-  case SSEVAL_BLOCK_FALLBACK: return "fallback";
-  default: return "unknown";
-  }
-}
-
-static int is_tool_block(sseval_block_type t) {
-  return t == SSEVAL_BLOCK_TOOL_USE || t == SSEVAL_BLOCK_SERVER_TOOL_USE ||
-         t == SSEVAL_BLOCK_MCP_TOOL_USE;
+  return sseval__block_spec_of(t)->name;
 }
 
 static const struct {
@@ -254,27 +227,31 @@ static const keyspec top_keys[T_N] = {
     {"content_block", 13, K_RAW}, {"delta", 5, K_RAW}, {"usage", 5, K_RAW},
     {"error", 5, K_RAW}};
 /* Keys of the nested objects (one table for all: each event only looks at
- * the slots that matter to it). */
+ * the slots that matter to it). The last ones are the delta fields of
+ * src/types.h, slot DELTA_SLOT(D_x) for delta kind D_x (a delta without a
+ * field has the key "", which no member name matches: key_index compares
+ * the first byte, and an escaped name is never empty). */
 enum {
-  S_TYPE, S_ID, S_NAME, S_MODEL, S_USAGE, S_TEXT, S_PARTIAL, S_THINKING,
-  S_SIGNATURE, S_CITATION, S_STOP_REASON, S_STOP_SEQUENCE, S_STOP_DETAILS,
-  S_MESSAGE, S_N
+  S_TYPE, S_ID, S_NAME, S_MODEL, S_USAGE, S_STOP_REASON, S_STOP_SEQUENCE,
+  S_STOP_DETAILS, S_MESSAGE, S_DELTA_FIELDS,
+  S_N = S_DELTA_FIELDS + D_COUNT_ - 1
 };
+#define DELTA_SLOT(dk) (S_DELTA_FIELDS + (dk) - 1)
 static const keyspec sub_keys[S_N] = {
     {"type", 4, K_STR},
     {"id", 2, K_STR},
     {"name", 4, K_STR},
     {"model", 5, K_STR},
     {"usage", 5, K_RAW},
-    {"text", 4, K_STR},
-    {"partial_json", 12, K_STR},
-    {"thinking", 8, K_STR},
-    {"signature", 9, K_STR},
-    {"citation", 8, K_RAW},
     {"stop_reason", 11, K_STR_OR_NULL},
     {"stop_sequence", 13, K_STR_OR_NULL},
     {"stop_details", 12, K_RAW},
-    {"message", 7, K_STR}};
+    {"message", 7, K_STR},
+#define SSEVAL__X(k, wire, field, fk, fam, dl, cb, fast)                       \
+  {field, sizeof field - 1, fk},
+    SSEVAL__DELTA_TYPES(SSEVAL__X)
+#undef SSEVAL__X
+};
 
 typedef struct parsed {
   slot top[T_N];
@@ -329,12 +306,6 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
   return sseval__j_end(cur);
 }
 
-/* Which block type a known delta type belongs to; 0 for unknown deltas. */
-enum {
-  D_UNKNOWN = 0, D_TEXT, D_CITATIONS, D_INPUT_JSON, D_THINKING, D_SIGNATURE,
-  D_COMPACTION
-};
-
 /* Fast path for the shape of nearly every event of a real stream:
  *   {"type":"content_block_delta","index":N,"delta":{"type":"T","F":"..."}}
  * followed by optional whitespace (the API pads before the last brace).
@@ -366,18 +337,10 @@ static void set_slot(slot *s, const char *ptr, size_t len) {
 static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   static const char head[] = "{\"type\":\"content_block_delta\",\"index\":";
   static const char mid[] = ",\"delta\":{\"type\":\"";
-  static const struct {
-    const char *tail; /* from the delta type's first letter to the value */
-    unsigned char len, type_len, sub, dk;
-  } kinds[] = {
-      {"text_delta\",\"text\":", 19, 10, S_TEXT, D_TEXT},
-      {"input_json_delta\",\"partial_json\":", 33, 16, S_PARTIAL, D_INPUT_JSON},
-      {"thinking_delta\",\"thinking\":", 27, 14, S_THINKING, D_THINKING},
-      {"signature_delta\",\"signature\":", 29, 15, S_SIGNATURE, D_SIGNATURE},
-  };
   const char *p = data.ptr, *end = data.ptr + data.len, *num, *delta_obj;
   uint64_t v = 0;
-  size_t k;
+  size_t tail_len = 0, type_len = 0;
+  int dk = D_NONE;
   sseval__jcur cur;
   slot *val;
   if (max_depth < 2 || /* the shape nests 2 deep: the walker reports */
@@ -396,24 +359,34 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
     return 0;
   delta_obj = p + 9; /* the '{' after ,"delta": */
   p += sizeof mid - 1;
-  /* one candidate by its first letters, then one fixed-size compare */
+  /* the rows of src/types.h marked fast, tried in order: two letters, then
+   * one compare of constant size (inlined) from the delta type to the value */
   if (end - p < 2) return 0;
-  switch (p[0]) {
-  case 't': k = p[1] == 'e' ? 0 : 2; break;
-  case 'i': k = 1; break;
-  case 's': k = 3; break;
-  default: return 0;
-  }
-  if ((size_t)(end - p) <= kinds[k].len ||
-      memcmp(p, kinds[k].tail, kinds[k].len) != 0)
-    return 0;
+#define TAIL(wire, field) wire "\",\"" field "\":"
+#define FAST_ROW_0(k, wire, field)
+#define FAST_ROW_1(k, wire, field)                                             \
+  if (p[0] == wire[0] && p[1] == wire[1] &&                                    \
+      (size_t)(end - p) > sizeof TAIL(wire, field) - 1 &&                      \
+      memcmp(p, TAIL(wire, field), sizeof TAIL(wire, field) - 1) == 0) {       \
+    dk = D_##k;                                                                \
+    tail_len = sizeof TAIL(wire, field) - 1;                                   \
+    type_len = sizeof wire - 1;                                                \
+  } else
+#define SSEVAL__X(k, wire, field, fk, fam, dl, cb, fast)                       \
+  FAST_ROW_##fast(k, wire, field)
+  SSEVAL__DELTA_TYPES(SSEVAL__X)
+  return 0;
+#undef SSEVAL__X
+#undef FAST_ROW_0
+#undef FAST_ROW_1
+#undef TAIL
   /* ev is not cleared: every slot the delta handler reads is set below */
-  set_slot(&ev->sub[S_TYPE], p, kinds[k].type_len);
-  p += kinds[k].len;
+  set_slot(&ev->sub[S_TYPE], p, type_len);
+  p += tail_len;
   if (*p != '"') return 0;
   sseval__jcur_init(&cur, data.ptr, data.len, max_depth);
   cur.p = (const unsigned char *)p;
-  val = &ev->sub[kinds[k].sub];
+  val = &ev->sub[DELTA_SLOT(dk)];
   if (!sseval__j_str(&cur, &val->v)) return 0; /* the general walker reports */
   val->present = 1;
   val->is_null = 0;
@@ -426,7 +399,7 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   if (p == end || *p != '}') return 0;
   if (skip_ws_bytes(p + 1, end) != end) return 0;
   ev->has_sub = 1;
-  ev->delta_kind = kinds[k].dk;
+  ev->delta_kind = dk;
   ev->unknown = 0;
   set_slot(&ev->top[T_TYPE], data.ptr + 9, 19);
   set_slot(&ev->top[T_INDEX], num, (size_t)(delta_obj - 9 - num));
@@ -481,12 +454,17 @@ struct sseval_claude {
   sseval_claude_stats st;
 };
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
 /* Format the detail sentence into its own buffer, reserved only now so that
  * an idle instance stays small; without memory the rule's description is
- * the detail. `fmt` takes a string then an unsigned long long (or uses
- * only the string). */
-static void set_detail(sseval_claude *c, sseval_rule rule, const char *fmt,
-                       const char *a, uint64_t n) {
+ * the detail. */
+static void set_detail_v(sseval_claude *c, sseval_rule rule, const char *fmt,
+                         va_list ap) {
   enum { DETAIL_MAX = 256 };
   c->res.detail = sseval_rule_description(rule);
   if (c->detail.cap < DETAIL_MAX &&
@@ -494,13 +472,22 @@ static void set_detail(sseval_claude *c, sseval_rule rule, const char *fmt,
     if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM; /* verdict kept */
     return;
   }
-  snprintf(c->detail.ptr, c->detail.cap, fmt, a, (unsigned long long)n);
+  vsnprintf(c->detail.ptr, c->detail.cap, fmt, ap);
   c->res.detail = c->detail.ptr;
 }
 
-/* Record the first problem. Always returns 0 so callers can `return fail(..)`. */
-static int problem(sseval_claude *c, sseval_rule rule, uint64_t off,
-                   uint64_t line, const char *fmt, const char *a, uint64_t n) {
+static PRINTF_LIKE(3, 4) void set_detail(sseval_claude *c, sseval_rule rule,
+                                         const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  set_detail_v(c, rule, fmt, ap);
+  va_end(ap);
+}
+
+/* Record the first problem, at byte `off` / line `line`. Always returns 0
+ * so callers can `return problem_at(...)`. */
+static int problem_v(sseval_claude *c, sseval_rule rule, uint64_t off,
+                     uint64_t line, const char *fmt, va_list ap) {
   if (c->done) return 0;
   c->done = 1;
   c->res.rule = rule;
@@ -508,12 +495,31 @@ static int problem(sseval_claude *c, sseval_rule rule, uint64_t off,
   c->res.has_offset = 1;
   c->res.offset = off;
   c->res.line = line;
-  set_detail(c, rule, fmt, a ? a : "", n);
+  set_detail_v(c, rule, fmt, ap);
   return 0;
 }
 
-#define EV_PROBLEM(c, rule, fmt, a, n)                                         \
-  problem((c), (rule), (c)->ev_offset, (c)->ev_line, (fmt), (a), (uint64_t)(n))
+static PRINTF_LIKE(5, 6) int problem_at(sseval_claude *c, sseval_rule rule,
+                                        uint64_t off, uint64_t line,
+                                        const char *fmt, ...) {
+  va_list ap;
+  int r;
+  va_start(ap, fmt);
+  r = problem_v(c, rule, off, line, fmt, ap);
+  va_end(ap);
+  return r;
+}
+
+/* The first problem, at the event being processed. Returns 0. */
+static PRINTF_LIKE(3, 4) int problemf(sseval_claude *c, sseval_rule rule,
+                                      const char *fmt, ...) {
+  va_list ap;
+  int r;
+  va_start(ap, fmt);
+  r = problem_v(c, rule, c->ev_offset, c->ev_line, fmt, ap);
+  va_end(ap);
+  return r;
+}
 
 /* Callback plumbing: 0 = go on, -1 = abort (status recorded). */
 static int cb_rc(sseval_claude *c, int rc) {
@@ -528,8 +534,8 @@ static int cb_rc(sseval_claude *c, int rc) {
 
 static int nomem(sseval_claude *c) {
   if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM;
-  EV_PROBLEM(c, SSEVAL_RULE_OUT_OF_MEMORY,
-             "Memory allocation failed while processing this event%s.", "", 0);
+  problemf(c, SSEVAL_RULE_OUT_OF_MEMORY,
+             "Memory allocation failed while processing this event.");
   return -1;
 }
 
@@ -538,9 +544,9 @@ static int nomem(sseval_claude *c) {
 static int acc_rc(sseval_claude *c, int r) {
   if (r == 1) return 0;
   if (r == 0) return nomem(c);
-  EV_PROBLEM(c, SSEVAL_RULE_TOO_MANY_FIELDS,
+  problemf(c, SSEVAL_RULE_TOO_MANY_FIELDS,
              "Merging this event's fields would give more than "
-             "max_unknown_fields%s (%llu) distinct keys.", "", c->max_unknown);
+             "max_unknown_fields (%llu) distinct keys.", (unsigned long long)c->max_unknown);
   return -1;
 }
 
@@ -574,6 +580,14 @@ static int decoded(sseval_claude *c, const sseval__jstr *s, sseval_span *out) {
 typedef int (*piece_cb)(void *user, uint32_t index, sseval_span piece);
 typedef int (*piece_store)(sseval__acc *a, uint32_t index, const char *p,
                            size_t n);
+
+/* The callback a delta kind's row names (src/types.h); never D_NONE. */
+static piece_cb callback_of(const sseval_claude *c, unsigned dk) {
+  piece_cb cb;
+  memcpy(&cb, (const char *)&c->cb + sseval__delta_specs[dk].callback,
+         sizeof cb);
+  return cb;
+}
 
 /* Deliver a string's decoded pieces to a content callback and the
  * accumulator. Returns 0 or -1. */
@@ -616,12 +630,12 @@ static int on_message_start(sseval_claude *c, parsed *ev) {
   const slot *s = ev->sub;
   sseval_message_info mi;
   if (!ev->has_sub)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
-                      "message_start has no \"message\" object%s.", "", 0);
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                      "message_start has no \"message\" object.");
   if ((s[S_ID].present && s[S_ID].bad) || (s[S_MODEL].present && s[S_MODEL].bad))
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "message_start: message.id and message.model must be "
-                      "strings%s.", "", 0);
+                      "strings.");
   c->seen_start = 1;
   if (c->acc && acc_rc(c, sseval__acc_message_start(c->acc, &s[S_ID].v,
                                                      &s[S_MODEL].v,
@@ -664,25 +678,24 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
   block_state *b;
   sseval_block_type type;
   if (!ix->present || ix->bad)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "content_block_start needs a non-negative integer "
-                      "\"index\"%s.", "", 0);
+                      "\"index\".");
   if (ix->u < c->nblocks)
-    return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_START_INDEX_DUPLICATE,
-                      "content_block_start repeats index %s%llu; each block "
-                      "index must be started once.", "", ix->u);
+    return problemf(c, SSEVAL_RULE_BLOCK_START_INDEX_DUPLICATE,
+                      "content_block_start repeats index %llu; each block "
+                      "index must be started once.", (unsigned long long)ix->u);
   if (ix->u > c->nblocks)
-    return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_START_INDEX_GAP,
-                      "content_block_start skips to index %s%llu; blocks must "
-                      "start at 0, 1, 2, ... in order.", "", ix->u);
+    return problemf(c, SSEVAL_RULE_BLOCK_START_INDEX_GAP,
+                      "content_block_start skips to index %llu; blocks must "
+                      "start at 0, 1, 2, ... in order.", (unsigned long long)ix->u);
   if (!ev->has_sub || !s[S_TYPE].present || s[S_TYPE].bad)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "content_block_start needs a \"content_block\" object "
-                      "with a string \"type\"%s.", "", 0);
+                      "with a string \"type\".");
   if (c->nblocks >= c->max_blocks)
-    return EV_PROBLEM(c, SSEVAL_RULE_TOO_MANY_BLOCKS,
-                      "More than %s%llu content blocks (max_blocks).", "",
-                      c->max_blocks);
+    return problemf(c, SSEVAL_RULE_TOO_MANY_BLOCKS,
+                      "More than %llu content blocks (max_blocks).", (unsigned long long)c->max_blocks);
   if (c->nblocks == c->cap_blocks && !grow_blocks(c)) return nomem(c);
   {
     char buf[64];
@@ -694,7 +707,7 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
   b->state = B_OPEN;
   b->bytes = 0;
   b->js = NULL;
-  if (is_tool_block(type)) {
+  if (sseval__block_is_tool(type)) {
     if (c->free_js) {
       b->js = c->free_js;
       c->free_js = NULL;
@@ -716,7 +729,7 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
     bi.index = (uint32_t)ix->u;
     bi.type = type;
     bi.type_name = span_of(&s[S_TYPE].v);
-    if (is_tool_block(type)) { /* unescaped, like every string handed out */
+    if (sseval__block_is_tool(type)) { /* unescaped, like every string handed out */
       if (!decoded(c, &s[S_ID].v, &bi.tool_id)) return nomem(c);
       bi.tool_name = span_of(&s[S_NAME].v);
       if (s[S_NAME].v.has_escapes) {
@@ -734,87 +747,132 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
     bi.raw_json = span_of(&ev->top[T_BLOCK].v);
     if (cb_rc(c, c->cb.on_block_start(c->user, &bi)) < 0) return -1;
   }
-  /* initial content carried by the start event (normally "") */
-  if (type == SSEVAL_BLOCK_TEXT && s[S_TEXT].present && !s[S_TEXT].bad &&
-      s[S_TEXT].v.len)
-    return deliver_pieces(c, (uint32_t)ix->u, &s[S_TEXT].v, c->cb.on_text);
-  if (type == SSEVAL_BLOCK_THINKING && s[S_THINKING].present &&
-      !s[S_THINKING].bad && s[S_THINKING].v.len)
-    return deliver_pieces(c, (uint32_t)ix->u, &s[S_THINKING].v,
-                          c->cb.on_thinking);
+  /* initial content carried by the start event (normally ""): the field
+   * of the block family's delta, when that delta delivers pieces */
+  {
+    unsigned fam = sseval__block_spec_of(type)->family;
+    const slot *init = &s[DELTA_SLOT(fam)];
+    if (fam != D_NONE && sseval__delta_specs[fam].delivery == DL_PIECES &&
+        init->present && !init->bad && init->v.len)
+      return deliver_pieces(c, (uint32_t)ix->u, &init->v,
+                            callback_of(c, fam));
+  }
   return 0;
 }
 
 
-static int delta_kind(const sseval__jstr *raw) {
+/* delta.type -> D_* (D_NONE for a type this version does not know). */
+static int delta_kind_of(const sseval__jstr *raw) {
   char buf[64];
   sseval__jstr name = plain_name(raw, buf, sizeof buf);
-  const sseval__jstr *t = &name;
-  if (span_is(t->ptr, t->len, "text_delta")) return D_TEXT;
-  if (span_is(t->ptr, t->len, "input_json_delta")) return D_INPUT_JSON;
-  if (span_is(t->ptr, t->len, "thinking_delta")) return D_THINKING;
-  if (span_is(t->ptr, t->len, "signature_delta")) return D_SIGNATURE;
-  if (span_is(t->ptr, t->len, "citations_delta")) return D_CITATIONS;
-  if (span_is(t->ptr, t->len, "compaction_delta")) return D_COMPACTION;
-  return D_UNKNOWN;
+  int dk;
+  for (dk = 1; dk < D_COUNT_; dk++)
+    if (span_is(name.ptr, name.len, sseval__delta_specs[dk].wire)) return dk;
+  return D_NONE;
 }
 
-static int delta_fits(int dk, sseval_block_type bt) {
-  switch (dk) {
-  case D_TEXT:
-  case D_CITATIONS: return bt == SSEVAL_BLOCK_TEXT;
-  case D_INPUT_JSON: return is_tool_block(bt);
-  case D_THINKING:
-  case D_SIGNATURE: return bt == SSEVAL_BLOCK_THINKING;
-  case D_COMPACTION: return bt == SSEVAL_BLOCK_COMPACTION;
-  default: return 1;
+/* Validate the decoded fragment of a tool block's input incrementally, then
+ * deliver it. */
+static int deliver_tool_input(sseval_claude *c, block_state *b, uint32_t index,
+                              const sseval__jstr *v, piece_cb cb) {
+  sseval__jdec d;
+  sseval_span piece;
+  int invalid = 0;
+  if (!v->has_escapes) {
+    if (!sseval__jstream_feed(b->js, v->ptr, v->len)) invalid = 1;
+  } else {
+    sseval__jdec_init(&d, v);
+    while (!invalid && sseval__jdec_next(&d, &piece))
+      if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
+  }
+  if (deliver_pieces(c, index, v, cb) < 0) return -1;
+  if (invalid)
+    return problemf(c,
+                    b->js->err == SSEVAL__J_DEPTH ? SSEVAL_RULE_JSON_TOO_DEEP
+                                                  : SSEVAL_RULE_TOOL_INPUT_INVALID,
+                    "The tool input of this block is not valid JSON (%s at "
+                    "byte %llu of the concatenated partial_json).",
+                    b->js->err_msg, (unsigned long long)b->js->err_pos);
+  return 0;
+}
+
+/* Deliver a known delta that fits its block, as its row in src/types.h
+ * says: count its piece against the limits, then hand it on. */
+static int deliver_delta(sseval_claude *c, const parsed *ev, block_state *b,
+                         uint32_t index, int dk) {
+  const sseval__delta_spec *spec = &sseval__delta_specs[dk];
+  const slot *val = spec->field_len ? &ev->sub[DELTA_SLOT(dk)] : NULL;
+  const sseval__jstr *whole = &ev->top[T_DELTA].v;
+  piece_cb cb = callback_of(c, (unsigned)dk);
+  if (val && (!val->present || val->bad))
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                    "This delta needs its \"%s\" field (index %lu).",
+                    spec->field, (unsigned long)index);
+  if (val) { /* content bytes: decoded strings, raw citation objects */
+    size_t n = val->v.has_escapes && spec->delivery != DL_CITATION
+                   ? sseval__jstr_decoded_len(&val->v)
+                   : val->v.len;
+    if (n > c->max_block_bytes - b->bytes)
+      return problemf(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
+                      "Block %lu grew past max_block_bytes.",
+                      (unsigned long)index);
+    if (spec->delivery == DL_TOOL_INPUT && n > c->max_tool_input - b->bytes)
+      return problemf(c, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE,
+                      "The tool input of block %lu grew past "
+                      "max_tool_input_bytes.", (unsigned long)index);
+    b->bytes += n;
+  }
+  if (spec->delivery == DL_PIECES) /* nearly every delta: no jump table */
+    return deliver_pieces(c, index, &val->v, cb);
+  switch (spec->delivery) {
+  case DL_TOOL_INPUT:
+    return deliver_tool_input(c, b, index, &val->v, cb);
+  case DL_SIGNATURE: /* replaces the block's signature, piece by piece */
+    if (c->acc && !sseval__acc_signature_begin(c->acc, index)) return nomem(c);
+    return deliver_pieces_to(c, index, &val->v, cb,
+                             sseval__acc_signature_append);
+  case DL_CITATION:
+    if (c->acc && !sseval__acc_citation(c->acc, index, &val->v))
+      return nomem(c);
+    return cb ? cb_rc(c, cb(c->user, index, span_of(&val->v))) : 0;
+  case DL_MERGE:
+    if (c->acc &&
+        acc_rc(c, sseval__acc_merge_fields(c->acc, index, whole)) < 0)
+      return -1;
+    return cb ? cb_rc(c, cb(c->user, index, span_of(whole))) : 0;
+  default:
+    return 0;
   }
 }
 
-static const char *delta_field_name(int dk) {
-  switch (dk) {
-  case D_TEXT: return "text";
-  case D_INPUT_JSON: return "partial_json";
-  case D_THINKING: return "thinking";
-  case D_SIGNATURE: return "signature";
-  case D_CITATIONS: return "citation";
-  default: return "type";
-  }
-}
-
+/* content_block_delta: validate the event, look the delta type up, deliver. */
 static int on_block_delta(sseval_claude *c, parsed *ev) {
   const slot *s = ev->sub;
   const slot *ix = &ev->top[T_INDEX];
   block_state *b;
   uint32_t index;
   int dk;
-  const slot *val = NULL;
   if (!ix->present || ix->bad)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
-                      "content_block_delta needs a non-negative integer "
-                      "\"index\"%s.", "", 0);
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                    "content_block_delta needs a non-negative integer "
+                    "\"index\".");
   if (!ev->has_sub || !s[S_TYPE].present || s[S_TYPE].bad)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
-                      "content_block_delta needs a \"delta\" object with a "
-                      "string \"type\"%s.", "", 0);
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                    "content_block_delta needs a \"delta\" object with a "
+                    "string \"type\".");
   if (ix->u >= c->nblocks)
-    return EV_PROBLEM(c, SSEVAL_RULE_DELTA_FOR_UNOPENED_BLOCK,
-                      "content_block_delta for index %s%llu, which was never "
-                      "started by content_block_start.", "", ix->u);
+    return problemf(c, SSEVAL_RULE_DELTA_FOR_UNOPENED_BLOCK,
+                    "content_block_delta for index %llu, which was never "
+                    "started by content_block_start.",
+                    (unsigned long long)ix->u);
   index = (uint32_t)ix->u;
   b = &c->blocks[index];
   if (b->state == B_STOPPED)
-    return EV_PROBLEM(c, SSEVAL_RULE_DELTA_AFTER_BLOCK_STOP,
-                      "content_block_delta for index %s%llu after its "
-                      "content_block_stop.", "", ix->u);
-  dk = ev->delta_kind >= 0 ? ev->delta_kind : delta_kind(&s[S_TYPE].v);
-  if (dk != D_UNKNOWN && b->type != SSEVAL_BLOCK_UNKNOWN &&
-      !delta_fits(dk, (sseval_block_type)b->type))
-    return EV_PROBLEM(c, SSEVAL_RULE_DELTA_TYPE_MISMATCH,
-                      "A delta of this type cannot apply to a %s block at "
-                      "index %llu.", sseval_block_type_name(
-                                         (sseval_block_type)b->type), ix->u);
-  if (dk == D_UNKNOWN || b->type == SSEVAL_BLOCK_UNKNOWN) {
+    return problemf(c, SSEVAL_RULE_DELTA_AFTER_BLOCK_STOP,
+                    "content_block_delta for index %lu after its "
+                    "content_block_stop.", (unsigned long)index);
+  dk = ev->delta_kind >= 0 ? ev->delta_kind : delta_kind_of(&s[S_TYPE].v);
+  if (dk == D_NONE || b->type == SSEVAL_BLOCK_UNKNOWN) {
     c->st.unknown_deltas++;
     if (c->cb.on_unknown_delta)
       return cb_rc(c, c->cb.on_unknown_delta(c->user, index,
@@ -822,81 +880,14 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
                                              span_of(&ev->top[T_DELTA].v)));
     return 0;
   }
-  switch (dk) {
-  case D_TEXT: val = &s[S_TEXT]; break;
-  case D_INPUT_JSON: val = &s[S_PARTIAL]; break;
-  case D_THINKING: val = &s[S_THINKING]; break;
-  case D_SIGNATURE: val = &s[S_SIGNATURE]; break;
-  case D_CITATIONS: val = &s[S_CITATION]; break;
-  default: break;
-  }
-  if (val && (!val->present || val->bad))
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
-                      "This delta needs its \"%s\" field (index %llu).",
-                      delta_field_name(dk), ix->u);
-  if (val) { /* content bytes: decoded strings, raw citation objects */
-    size_t n = val->v.has_escapes && dk != D_CITATIONS
-                   ? sseval__jstr_decoded_len(&val->v)
-                   : val->v.len;
-    if (n > c->max_block_bytes - b->bytes)
-      return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
-                        "Block %s%llu grew past max_block_bytes.", "", ix->u);
-    if (dk == D_INPUT_JSON && n > c->max_tool_input - b->bytes)
-      return EV_PROBLEM(c, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE,
-                        "The tool input of block %s%llu grew past "
-                        "max_tool_input_bytes.", "", ix->u);
-    b->bytes += n;
-  }
-  switch (dk) {
-  case D_TEXT:
-    return deliver_pieces(c, index, &val->v, c->cb.on_text);
-  case D_THINKING:
-    return deliver_pieces(c, index, &val->v, c->cb.on_thinking);
-  case D_SIGNATURE: /* replaces the block's signature, piece by piece */
-    if (c->acc && !sseval__acc_signature_begin(c->acc, index)) return nomem(c);
-    return deliver_pieces_to(c, index, &val->v, c->cb.on_signature,
-                             sseval__acc_signature_append);
-  case D_CITATIONS:
-    if (c->acc && !sseval__acc_citation(c->acc, index, &val->v))
-      return nomem(c);
-    if (c->cb.on_citation)
-      return cb_rc(c, c->cb.on_citation(c->user, index, span_of(&val->v)));
-    return 0;
-  case D_COMPACTION:
-    if (c->acc &&
-        acc_rc(c, sseval__acc_merge_fields(c->acc, index,
-                                           &ev->top[T_DELTA].v)) < 0)
-      return -1;
-    if (c->cb.on_compaction)
-      return cb_rc(c, c->cb.on_compaction(c->user, index,
-                                          span_of(&ev->top[T_DELTA].v)));
-    return 0;
-  case D_INPUT_JSON: {
-    /* validate the decoded fragment incrementally, then deliver it */
-    sseval__jdec d;
-    sseval_span piece;
-    int invalid = 0;
-    if (!val->v.has_escapes) {
-      if (!sseval__jstream_feed(b->js, val->v.ptr, val->v.len)) invalid = 1;
-    } else {
-      sseval__jdec_init(&d, &val->v);
-      while (!invalid && sseval__jdec_next(&d, &piece))
-        if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
-    }
-    if (deliver_pieces(c, index, &val->v, c->cb.on_tool_input) < 0) return -1;
-    if (invalid == 1)
-      return problem(c,
-                     b->js->err == SSEVAL__J_DEPTH ? SSEVAL_RULE_JSON_TOO_DEEP
-                                                   : SSEVAL_RULE_TOOL_INPUT_INVALID,
-                     c->ev_offset, c->ev_line,
-                     "The tool input of this block is not valid JSON (%s at "
-                     "byte %llu of the concatenated partial_json).",
-                     b->js->err_msg, b->js->err_pos);
-    return 0;
-  }
-  default:
-    return 0;
-  }
+  if (sseval__delta_specs[dk].family !=
+      sseval__block_spec_of((sseval_block_type)b->type)->family)
+    return problemf(c, SSEVAL_RULE_DELTA_TYPE_MISMATCH,
+                    "A delta of this type cannot apply to a %s block at "
+                    "index %lu.",
+                    sseval_block_type_name((sseval_block_type)b->type),
+                    (unsigned long)index);
+  return deliver_delta(c, ev, b, index, dk);
 }
 
 static void release_js(sseval_claude *c, block_state *b) {
@@ -914,28 +905,27 @@ static int on_block_stop(sseval_claude *c, parsed *ev) {
   uint32_t index;
   int complete = 0;
   if (!ix->present || ix->bad)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "content_block_stop needs a non-negative integer "
-                      "\"index\"%s.", "", 0);
+                      "\"index\".");
   if (ix->u >= c->nblocks)
-    return EV_PROBLEM(c, SSEVAL_RULE_STOP_FOR_UNOPENED_BLOCK,
-                      "content_block_stop for index %s%llu, which was never "
-                      "started.", "", ix->u);
+    return problemf(c, SSEVAL_RULE_STOP_FOR_UNOPENED_BLOCK,
+                      "content_block_stop for index %llu, which was never "
+                      "started.", (unsigned long long)ix->u);
   index = (uint32_t)ix->u;
   b = &c->blocks[index];
   if (b->state == B_STOPPED)
-    return EV_PROBLEM(c, SSEVAL_RULE_DUPLICATE_BLOCK_STOP,
-                      "A second content_block_stop for index %s%llu.", "",
-                      ix->u);
+    return problemf(c, SSEVAL_RULE_DUPLICATE_BLOCK_STOP,
+                      "A second content_block_stop for index %llu.", (unsigned long long)ix->u);
   if (b->js) {
     if (!sseval__jstream_empty(b->js)) {
       if (!sseval__jstream_finish(b->js) || !b->js->top_is_object) {
         if (c->acc) sseval__acc_block_stop(c->acc, index, 0);
         b->state = B_STOPPED;
         release_js(c, b);
-        return EV_PROBLEM(c, SSEVAL_RULE_TOOL_INPUT_INVALID,
+        return problemf(c, SSEVAL_RULE_TOOL_INPUT_INVALID,
                           "At content_block_stop the tool input of block "
-                          "%s%llu is not one complete JSON object.", "", ix->u);
+                          "%llu is not one complete JSON object.", (unsigned long long)ix->u);
       }
       complete = 1;
     } else {
@@ -955,10 +945,9 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
   sseval_delta_info di;
   if (!ev->has_sub || (s[S_STOP_REASON].present && s[S_STOP_REASON].bad) ||
       (s[S_STOP_SEQUENCE].present && s[S_STOP_SEQUENCE].bad))
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "message_delta needs a \"delta\" object whose "
-                      "stop_reason and stop_sequence are strings or null%s.",
-                      "", 0);
+                      "stop_reason and stop_sequence are strings or null.");
   c->seen_delta = 1;
   if (s[S_STOP_REASON].present && s[S_STOP_REASON].is_null) {
     c->last_stop_reason_cut = 0; /* overwritten by null, as in the message */
@@ -1013,9 +1002,9 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
 static int on_message_stop(sseval_claude *c) {
   uint32_t i, open = 0, last_open = 0;
   if (!c->seen_delta)
-    return EV_PROBLEM(c, SSEVAL_RULE_MISSING_MESSAGE_DELTA,
+    return problemf(c, SSEVAL_RULE_MISSING_MESSAGE_DELTA,
                       "message_stop arrived without any message_delta, so "
-                      "the stop reason and final usage are missing%s.", "", 0);
+                      "the stop reason and final usage are missing.");
   for (i = 0; i < c->nblocks; i++)
     if (c->blocks[i].state == B_OPEN) {
       open++;
@@ -1025,9 +1014,8 @@ static int on_message_stop(sseval_claude *c) {
     int allowed = open == 1 && last_open == c->nblocks - 1 &&
                   c->last_stop_reason_cut;
     if (!allowed)
-      return EV_PROBLEM(c, SSEVAL_RULE_BLOCK_OPEN_AT_MESSAGE_STOP,
-                        "Block %s%llu is still open at message_stop.", "",
-                        last_open);
+      return problemf(c, SSEVAL_RULE_BLOCK_OPEN_AT_MESSAGE_STOP,
+                        "Block %llu is still open at message_stop.", (unsigned long long)last_open);
     /* max_tokens cut the last block: it stays unfinished */
     release_js(c, &c->blocks[last_open]);
   }
@@ -1080,11 +1068,9 @@ static int on_error(sseval_claude *c, sseval_span data) {
              (int)(e.type.len > 64 ? 64 : e.type.len),
              e.type.ptr ? e.type.ptr : "", e.type.len ? ")" : "");
     set_detail(c, SSEVAL_RULE_NONE,
-               e.retryable ? "The server sent an error event%s mid-stream; "
-                             "retrying the request can succeed.%.0llu"
-                           : "The server sent an error event%s mid-stream; "
-                             "retrying the same request will not help.%.0llu",
-               tb, 0);
+               "The server sent an error event%s mid-stream; %s", tb,
+               e.retryable ? "retrying the request can succeed."
+                           : "retrying the same request will not help.");
   }
   if (c->cb.on_error_event) return cb_rc(c, c->cb.on_error_event(c->user, &e));
   return 0;
@@ -1159,9 +1145,9 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   if (!(sev->flags & SSEVAL_SSE_TYPE_SET)) {
     if (!(c->flags & SSEVAL_CLAUDE_LENIENT_UNNAMED) ||
         !name_from_data(c, sev->data, name_buf, sizeof name_buf, &name))
-      return EV_PROBLEM(c, SSEVAL_RULE_EVENT_NAME_MISSING,
+      return problemf(c, SSEVAL_RULE_EVENT_NAME_MISSING,
                         "An event with data but no \"event:\" name line; the "
-                        "API names every event%s.", "", 0);
+                        "API names every event.");
   }
   kind = event_kind(name.ptr, name.len);
   if (kind == E_PING) {
@@ -1180,41 +1166,37 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   if (!fast) sseval__jcur_init(&cur, sev->data.ptr, sev->data.len, c->max_depth);
   if (!fast && !walk_event(&cur, sub_key_of(kind), &ev)) {
     if (cur.err == SSEVAL__J_DEPTH)
-      return EV_PROBLEM(c, SSEVAL_RULE_JSON_TOO_DEEP,
+      return problemf(c, SSEVAL_RULE_JSON_TOO_DEEP,
                         "The data of this event nests deeper than "
-                        "max_json_depth (%s%llu).", "", c->max_depth);
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_DATA_NOT_JSON,
+                        "max_json_depth (%llu).", (unsigned long long)c->max_depth);
+    return problemf(c, SSEVAL_RULE_EVENT_DATA_NOT_JSON,
                       "The data of this event is not a JSON object (%s at "
-                      "byte %llu of the data).",
-                      cur.err == SSEVAL__J_TYPE ? "not an object" : cur.err_msg,
-                      cur.err_pos);
+                      "byte %llu of the data).", cur.err == SSEVAL__J_TYPE ? "not an object" : cur.err_msg, (unsigned long long)cur.err_pos);
   }
   if (ev.unknown > c->max_unknown)
-    return EV_PROBLEM(c, SSEVAL_RULE_TOO_MANY_FIELDS,
+    return problemf(c, SSEVAL_RULE_TOO_MANY_FIELDS,
                       "This event carries more unknown fields than "
-                      "max_unknown_fields%s (%llu).", "", c->max_unknown);
+                      "max_unknown_fields (%llu).", (unsigned long long)c->max_unknown);
   if (!fast && ev.top[T_TYPE].present &&
       (ev.top[T_TYPE].bad ||
        !sseval__jstr_eq(&ev.top[T_TYPE].v, name.ptr, name.len)))
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_TYPE_MISMATCH,
+    return problemf(c, SSEVAL_RULE_EVENT_TYPE_MISMATCH,
                       "The data's \"type\" differs from the event name "
-                      "\"%s\"; the event's meaning is ambiguous%.0llu.",
-                      event_name_of(kind), 0);
+                      "\"%s\"; the event's meaning is ambiguous.", event_name_of(kind));
   if (c->seen_stop)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_AFTER_MESSAGE_STOP,
+    return problemf(c, SSEVAL_RULE_EVENT_AFTER_MESSAGE_STOP,
                       "An event arrived after message_stop, which ends the "
-                      "message%s.", "", 0);
+                      "message.");
   if (kind == E_MESSAGE_START) {
     if (c->seen_start)
-      return EV_PROBLEM(c, SSEVAL_RULE_DUPLICATE_MESSAGE_START,
+      return problemf(c, SSEVAL_RULE_DUPLICATE_MESSAGE_START,
                         "A second message_start; one stream carries one "
-                        "message%s.", "", 0);
+                        "message.");
     return on_message_start(c, &ev);
   }
   if (!c->seen_start)
-    return EV_PROBLEM(c, SSEVAL_RULE_EVENT_BEFORE_MESSAGE_START,
-                      "A content or message event before message_start%s.",
-                      "", 0);
+    return problemf(c, SSEVAL_RULE_EVENT_BEFORE_MESSAGE_START,
+                      "A content or message event before message_start.");
   switch (kind) {
   case E_BLOCK_START: return on_block_start(c, &ev);
   case E_BLOCK_DELTA: return on_block_delta(c, &ev);
@@ -1394,17 +1376,20 @@ static void tok_error(sseval_claude *c) {
     int line = strstr(e->message, "line") != NULL;
     sseval_sse_tail t; /* where the offending (undispatched) event starts */
     sseval_sse_finish(c->tok, &t);
-    problem(c, line ? SSEVAL_RULE_LINE_TOO_LONG : SSEVAL_RULE_EVENT_TOO_LARGE,
-            t.offset, t.line,
-            line ? "A line is longer than max_line_bytes%s (%llu bytes); "
-                   "raise the limit if this stream is legitimate."
-                 : "An event's data is larger than max_event_bytes%s (%llu "
-                   "bytes); raise the limit if this stream is legitimate.",
-            "", line ? c->max_line : c->max_event);
+    if (line)
+      problem_at(c, SSEVAL_RULE_LINE_TOO_LONG, t.offset, t.line,
+                 "A line is longer than max_line_bytes (%llu bytes); raise "
+                 "the limit if this stream is legitimate.",
+                 (unsigned long long)c->max_line);
+    else
+      problem_at(c, SSEVAL_RULE_EVENT_TOO_LARGE, t.offset, t.line,
+                 "An event's data is larger than max_event_bytes (%llu "
+                 "bytes); raise the limit if this stream is legitimate.",
+                 (unsigned long long)c->max_event);
   } else if (e->status == SSEVAL_E_NOMEM) {
     if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM;
-    problem(c, SSEVAL_RULE_OUT_OF_MEMORY, e->offset, e->line,
-            "Memory allocation failed%s.", "", 0);
+    problem_at(c, SSEVAL_RULE_OUT_OF_MEMORY, e->offset, e->line,
+               "Memory allocation failed.");
   }
 }
 
