@@ -14,8 +14,11 @@
 #                      run fuzz/long.sh, fuzz/coverage.sh, tools/amalgamate.sh,
 #                      docs/gen.sh (scripts get SSEVAL_SRC and SSEVAL_BUILD)
 #
-# Every target except clean first runs `deps` (cmake/deps.sh): it installs the
-# missing Debian packages when run as root, or prints the apt-get line to run.
+# `make`, `make install` need only a C compiler and CMake (libcurl headers for
+# the optional binding) and install nothing. `make demo` first runs
+# `cmake/deps.sh build`, `make test` and the other development targets
+# `cmake/deps.sh test`: they install the missing Debian packages when run as
+# root, or print the apt-get line to run.
 
 CMAKE        ?= cmake
 CTEST        ?= ctest
@@ -62,19 +65,27 @@ define run_script
 	else echo "make $@: $(1) does not exist yet"; exit 1; fi
 endef
 
-.PHONY: all release demo test fuzz fuzz-build bench install clean deps \
+.PHONY: all release demo test fuzz fuzz-build bench install clean deps deps-build have-cmake \
         fuzz-long fuzz-coverage amalgamation docs help
 
 all: release
 
 deps:
-	@sh cmake/deps.sh
+	@sh cmake/deps.sh test
 
-release: deps
+deps-build:
+	@sh cmake/deps.sh build
+
+have-cmake:
+	@command -v $(CMAKE) >/dev/null 2>&1 || { \
+	  echo "make: $(CMAKE) not found: install CMake and a C compiler (Debian: apt-get install cmake gcc make)"; \
+	  exit 1; }
+
+release: have-cmake
 	@$(call CONFIGURE,$(B)/release) $(RELEASE_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/release -j$(JOBS)
 
-demo: deps
+demo: deps-build
 	@$(call CONFIGURE,$(B)/release) $(RELEASE_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/release -j$(JOBS) --target sseval_cli
 	@test -f demo/recording.sse || { echo "make demo: demo/recording.sse is missing"; exit 1; }
@@ -134,4 +145,4 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '4,18s/^# \{0,1\}//p' Makefile
+	@awk 'NR < 4 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile

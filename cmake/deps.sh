@@ -2,7 +2,14 @@
 # SPDX-License-Identifier: MIT
 # cmake/deps.sh - make sure the Debian packages the build needs are installed.
 #
-# Run by every Makefile target before anything else. Checks each package with
+#   sh cmake/deps.sh build   what `make demo` needs: cmake, make, a C compiler,
+#                            pkg-config, the libcurl headers
+#   sh cmake/deps.sh [test]  everything `make test` and the other development
+#                            targets need (tools for the tests, clang's runtimes)
+# Plain `make`, `make install` and a CMake build never run it: they need only a
+# C compiler and CMake (libcurl headers for the optional binding).
+#
+# Checks each package with
 # `dpkg -s`; when some are missing: as root, runs `apt-get update` once and
 # `apt-get install -y --no-install-recommends` quietly; otherwise prints one
 # line, the command to run, and fails. Machines without dpkg are not checked.
@@ -12,11 +19,20 @@ set -u
 # clang-tidy, cppcheck: tests/static_analysis.sh; time (/usr/bin/time): tests/hostile_rss.sh
 PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev valgrind python3 clang-tidy cppcheck time ${SSEVAL_EXTRA_DEPS:-}"
 
+BUILD_PKGS="cmake make gcc pkg-config libcurl4-openssl-dev"
+mode=${1:-test}
+case $mode in
+  build) PKGS="$BUILD_PKGS ${SSEVAL_EXTRA_DEPS:-}" ;;
+  test) ;;
+  *) echo "usage: sh cmake/deps.sh [build|test]" >&2; exit 2 ;;
+esac
+
 command -v dpkg >/dev/null 2>&1 || exit 0
 
 # clang's sanitizer and libFuzzer runtimes live in libclang-rt-N-dev, which
 # some releases only recommend: ask for the one matching the installed clang.
 rt_pkg() {
+  [ "$mode" = test ] || return 0
   command -v clang >/dev/null 2>&1 || return 0
   v=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
   [ -n "$v" ] && echo "libclang-rt-$v-dev"

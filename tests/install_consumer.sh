@@ -5,7 +5,10 @@
 # package twice:
 #   1. CMake, find_package(sseval): sseval::sseval (shared) and
 #      sseval::sseval_static, each run on fixtures;
-#   2. pkg-config (sseval.pc): compiled with `pkg-config --cflags --libs`.
+#   2. pkg-config (sseval.pc, sseval-curl.pc): compiled with `pkg-config
+#      --cflags --libs`, run with LD_LIBRARY_PATH and with an rpath, from the
+#      configured prefix, from another `cmake --install --prefix` and from a
+#      moved install tree (the .pc files are relocatable).
 # Also checks the installed layout (headers, libs with SONAME, CMake package,
 # .pc file, CLI) and that the installed CLI runs.
 set -u
@@ -61,27 +64,9 @@ ver=$("$prefix/bin/sseval" --version 2>&1 | head -n 1)
 case $ver in *[0-9].[0-9]*) ok "installed CLI: $ver" ;; *) bad "installed CLI --version: '$ver'" ;; esac
 
 # ---- the consumer's checks -----------------------------------------------------------------
-FIX=$SRC/tests/fixtures/claude
-complete_fixture=$FIX/sdk-typescript/basic_response.txt
-truncated_fixture=$FIX/sdk-python/basic_response.txt
-tool_fixture=$FIX/sdk-typescript/tool_use_response.txt
-check_embed() { # label binary [env...]
-  local label=$1 bin=$2 out rc
-  out=$("$bin" "$complete_fixture" 2>&1); rc=$?
-  if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q 'Hello there!' &&
-     printf '%s' "$out" | grep -q '^complete'; then :; else
-    bad "$label: complete fixture: exit $rc, output: $out"; return
-  fi
-  out=$("$bin" < "$truncated_fixture" 2>&1); rc=$?
-  if [ $rc -ne 2 ] || ! printf '%s' "$out" | grep -q '^truncated (eof_inside_event)'; then
-    bad "$label: truncated fixture from stdin: exit $rc, output: $out"; return
-  fi
-  out=$("$bin" "$tool_fixture" 2>&1); rc=$?
-  if [ $rc -ne 0 ] || ! printf '%s' "$out" | grep -q '\[get_weather\] {"location": "Paris"}'; then
-    bad "$label: tool fixture: exit $rc, output: $out"; return
-  fi
-  ok "$label runs: complete, truncated (exit 2), tool input"
-}
+SSEVAL_SRC=$SRC
+# shellcheck source=tests/_consumer.sh
+. "$SRC/tests/_consumer.sh"
 
 # 1. CMake find_package
 proj=$work/consumer-cmake
@@ -119,23 +104,59 @@ else
   bad "find_package(sseval) consumer"; tail -n 30 "$work/cmake-consumer.log"
 fi
 
-# 2. pkg-config
-pcdir=$(dirname "$pc")
-flags=$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs sseval 2>&1)
-pcver=$(PKG_CONFIG_PATH=$pcdir pkg-config --modversion sseval 2>&1)
-case $flags in
-  *-I"$prefix"/include*-L"$libdir"*-lsseval* | *-L"$libdir"*-lsseval*-I"$prefix"/include*)
-    ok "pkg-config sseval $pcver: $flags" ;;
-  *) bad "pkg-config --cflags --libs sseval: '$flags'" ;;
-esac
-# shellcheck disable=SC2086
-if cc -std=c11 -Wall -Wextra -Werror "$SRC/examples/embed.c" $flags \
-     -o "$work/embed_pc" > "$work/pc-consumer.log" 2>&1; then
-  ok "pkg-config consumer builds"
-  LD_LIBRARY_PATH=$libdir check_embed "pkg-config" "$work/embed_pc"
+# 2. pkg-config. The .pc files locate the prefix from their own directory
+# (${pcfiledir}): the paths they give must resolve to the install prefix.
+pc_consumer() { # label prefix
+  local label=$1 pfx=$2 pcdir lib flags got
+  pcdir=$(dirname "$(find "$pfx" -name sseval.pc | head -n 1)")
+  lib=$(dirname "$(find "$pfx" -name 'libsseval.so.*' | head -n 1)")
+  got=$(cd "$(PKG_CONFIG_PATH=$pcdir pkg-config --variable=includedir sseval)" 2>/dev/null && pwd -P)
+  [ "$got" = "$(cd "$pfx/include" && pwd -P)" ] || bad "$label: pkg-config includedir '$got', not $pfx/include"
+  flags=$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs sseval 2>&1)
+  # shellcheck disable=SC2086
+  if cc -std=c11 -Wall -Wextra -Werror "$SRC/examples/embed.c" $flags \
+       -o "$work/embed_pc" > "$work/pc-consumer.log" 2>&1; then
+    ok "$label: pkg-config consumer builds: $flags"
+    LD_LIBRARY_PATH=$lib check_embed "$label: pkg-config, LD_LIBRARY_PATH" "$work/embed_pc"
+  else
+    bad "$label: pkg-config consumer"; cat "$work/pc-consumer.log"; return
+  fi
+  # The README's other way: an rpath, then no environment is needed.
+  # shellcheck disable=SC2086
+  if cc -std=c11 -Wall -Wextra -Werror "$SRC/examples/embed.c" $flags "-Wl,-rpath,$lib" \
+       -o "$work/embed_rpath" >> "$work/pc-consumer.log" 2>&1; then
+    check_embed "$label: pkg-config, rpath" "$work/embed_rpath"
+  else
+    bad "$label: pkg-config consumer with rpath"; cat "$work/pc-consumer.log"
+  fi
+  # sseval-curl.pc: the libcurl binding, when it was built.
+  if [ -e "$pcdir/sseval-curl.pc" ]; then
+    flags=$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs sseval-curl 2>&1)
+    # shellcheck disable=SC2086
+    if cc -std=c11 -Wall -Wextra -Werror "$SRC/examples/curl_easy.c" $flags "-Wl,-rpath,$lib" \
+         -o "$work/curl_pc" >> "$work/pc-consumer.log" 2>&1; then
+      ok "$label: sseval-curl.pc consumer builds: $flags"
+    else
+      bad "$label: sseval-curl.pc consumer"; cat "$work/pc-consumer.log"
+    fi
+  elif [ "${SSEVAL_HAVE_CURL:-0}" = 1 ]; then
+    bad "$label: sseval-curl.pc not installed"
+  fi
+}
+pcver=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --modversion sseval 2>&1)
+[ "$pcver" = "$("$prefix/bin/sseval" --version 2>&1 | grep -o '[0-9][0-9.]*' | head -n 1)" ] ||
+  bad "pkg-config --modversion sseval: '$pcver'"
+pc_consumer "make install PREFIX" "$prefix"
+# `cmake --install --prefix` to a prefix other than the configured one.
+prefix2=$work/other-prefix
+if cmake --install "$work/build/release" --prefix "$prefix2" > "$work/install2.log" 2>&1; then
+  pc_consumer "cmake --install --prefix" "$prefix2"
 else
-  bad "pkg-config consumer"; cat "$work/pc-consumer.log"
+  bad "cmake --install --prefix $prefix2"; tail -n 20 "$work/install2.log"
 fi
+# A tree moved after its install.
+mv "$prefix2" "$work/moved-prefix"
+pc_consumer "moved prefix" "$work/moved-prefix"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
