@@ -6,7 +6,7 @@
  *   1. classify the SSE event name;
  *   2. walk the JSON payload once (src/json.c cursor): read the fields the
  *      schema needs, skip-and-validate the rest;
- *   3. apply the rules of docs/claude-stream.md in their evaluation order;
+ *   3. apply the rules of docs/PROTOCOL.md in their evaluation order;
  *   4. deliver callbacks and feed the optional accumulator (src/accum.c).
  * The first problem is recorded in `res` and ends processing (sticky).
  */

@@ -42,7 +42,8 @@ cfg=$(find "$prefix" -name ssevalConfig.cmake | head -n 1)
 so=$(find "$prefix" -name 'libsseval.so.*' | head -n 1)
 for f in "$prefix/include/sseval/sseval.h" "$prefix/include/sseval/common.h" \
          "$prefix/include/sseval/sse.h" "$prefix/include/sseval/claude.h" \
-         "$prefix/bin/sseval" "$pc" "$cfg" "$so"; do
+         "$prefix/bin/sseval" "$pc" "$cfg" "$so" "$prefix/share/man/man1/sseval.1" \
+         "$prefix/share/bash-completion/completions/sseval"; do
   if [ -n "$f" ] && [ -e "$f" ]; then :; else bad "installed file missing: ${f:-(not found)}"; fi
 done
 libdir=$(dirname "$so")

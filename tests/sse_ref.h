@@ -3,7 +3,7 @@
  * tests/sse_ref.h - a deliberately simple, spec-literal reference tokenizer.
  *
  * Written straight from the WHATWG "parse an event stream" / "interpret an
- * event stream" algorithm (docs/sse-rules.md R1..R15), sharing no code with
+ * event stream" algorithm (docs/PROTOCOL.md R1..R15), sharing no code with
  * src/: it takes the whole input at once, decodes it as UTF-8 FIRST (each
  * maximal invalid subpart becomes U+FFFD, R1; one leading U+FEFF dropped,
  * R2), then splits the code points into lines and interprets each line

@@ -3,7 +3,7 @@
  * tests/test_claude.c - the Claude stream state machine (layer 2) suite.
  *
  *  1. Hand-written cases: every tests/claude_cases/NAME.txt file (format
- *     below), written from the shared docs (claude-stream.md, the rule table
+ *     below), written from the protocol (docs/PROTOCOL.md, the rule table
  *     in include/sseval/claude.h). Each case is run whole, byte by byte (also
  *     with every callback pausing), at every 2-way split, in seeded random
  *     chunks, through sseval_claude_on_sse_event from a separate tokenizer,
@@ -2536,7 +2536,7 @@ TEST(misuse) {
 }
 
 TEST(verdict_and_rule_tables) {
-  /* the rule ids of claude-stream.md and claude.h, with their verdicts */
+  /* the rule ids of docs/PROTOCOL.md and claude.h, with their verdicts */
   static const struct {
     sseval_rule r;
     const char *id;

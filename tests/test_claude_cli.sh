@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# tests/test_claude_cli.sh - `sseval check` against docs/cli-contract.md.
+# tests/test_claude_cli.sh - `sseval check` against docs/CLI.md.
 #
 # Every case writes its input with printf and runs `sseval check` (human and
 # --json) whole, --chunk 1, --chunk 7 and --chunk random:SEED: the exit

@@ -3,7 +3,7 @@
 """Every bundled recording through `sseval check --json`, fed whole, byte by
 byte and in random chunks: the verdict, rule, stop reason, rebuilt blocks and
 usage must match the facts in its side file (NAME.summary.json: a reference
-reading by the shared docs' rules; NAME.expected.json: what the upstream SDK
+reading by the rules of docs/PROTOCOL.md; NAME.expected.json: what the upstream SDK
 tests state), and the output must be byte-identical across chunkings.
 
 Env: SSEVAL_BIN (the CLI), SSEVAL_SRC (source root)."""

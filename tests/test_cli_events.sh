@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# tests/test_cli_events.sh - `sseval events` against docs/cli-contract.md.
+# tests/test_cli_events.sh - `sseval events` against docs/CLI.md.
 #
 # Each case writes its input bytes with printf, runs `sseval events` with no
 # --chunk, --chunk 1, --chunk 7 and --chunk random:SEED for several seeds,

@@ -498,7 +498,7 @@ TEST(unknown_fields_limit) {
   event(&s, "message_start", MSG_START);
   block_start(&s, 0, "text");
   /* A content_block_stop carrying 40 members the protocol does not define
-   * (a ping would not do: its data is never parsed, claude-stream.md). */
+   * (a ping would not do: its data is never parsed, docs/PROTOCOL.md). */
   ev(&s, "content_block_stop");
   puts_(&s, "{\"type\":\"content_block_stop\",\"index\":0");
   for (i = 0; i < 40; i++) {

@@ -3,7 +3,7 @@
  * tests/test_sse.c - the tokenizer (layer 1) suite.
  *
  *  1. Golden cases: every tests/sse_cases/NAME.txt file (format below), written
- *     by hand from docs/sse-rules.md. Each input is checked against the
+ *     by hand from docs/PROTOCOL.md. Each input is checked against the
  *     reference tokenizer (tests/sse_ref.c, so the hand-written expectations
  *     and the reference check each other) and then run through the real
  *     tokenizer whole, byte by byte, at every 2-way split (every 3-way split

@@ -4,7 +4,7 @@
  * libcurl (libsseval-curl). Sends one streaming request, prints the answer
  * as it arrives, validates the stream, retries what can succeed (the
  * policy of <sseval/retry.h>), and ends with the report of `sseval check`.
- * Contract: docs/cli-contract.md of the shared docs; docs/TRANSPORT.md.
+ * Contract: docs/CLI.md; docs/TRANSPORT.md.
  *
  * Hidden options for tests (not in --help; documented in docs/TRANSPORT.md):
  *   --retry-scale F   multiply every wait between attempts by F (>= 0); the

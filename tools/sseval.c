@@ -6,7 +6,7 @@
  *   sseval check  [OPTIONS] [FILE]   validate a Claude stream (cmd_check.c)
  *   sseval stream [OPTIONS]          live client over libcurl (cmd_stream.c)
  *
- * The contract is docs/cli-contract.md of the shared docs; extend it, never
+ * The contract is docs/CLI.md; extend it, never
  * break it.
  */
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * Feed it the raw bytes of a Messages API streaming response body (it wires
  * its own tokenizer), or drive it with events from your own sseval_sse
  * (sseval_claude_on_sse_event). It validates every event against the
- * protocol in docs/claude-stream.md (shared docs), in that document's
+ * protocol in docs/PROTOCOL.md, in that document's
  * evaluation order, calls you back with each piece of content as it arrives,
  * and - with SSEVAL_CLAUDE_ACCUMULATE - rebuilds the final message.
  *
@@ -65,7 +65,7 @@ SSEVAL_API int sseval_verdict_exit_code(sseval_verdict v);
 /* ---- rules ----------------------------------------------------------------- */
 /**
  * Stable rule ids: X-macro (NAME, "id", VERDICT, "description"). The ids are
- * those of docs/claude-stream.md, in its evaluation order, plus a few of
+ * those of docs/PROTOCOL.md, in its evaluation order, plus a few of
  * sseval's own (marked "sseval:") for schema and resource problems the
  * document does not name. Ids never change meaning once released.
  */
@@ -151,7 +151,7 @@ typedef struct sseval_api_error {
 } sseval_api_error;
 
 /**
- * Classify an error type string by the table in docs/claude-stream.md:
+ * Classify an error type string by the table in docs/PROTOCOL.md:
  * sets *http_status (0 for unknown types) and returns 1 when a retry can
  * succeed (rate_limit_error, api_error, timeout_error, overloaded_error),
  * 0 otherwise (including unknown types; decide those by HTTP status).
@@ -409,7 +409,7 @@ typedef int (*sseval_write_fn)(void *ctx, const char *bytes, size_t len);
 
 /**
  * Write the rebuilt message as one compact JSON object, shaped as the
- * non-streaming Messages API returns it (see docs/claude-stream.md): id,
+ * non-streaming Messages API returns it (see docs/PROTOCOL.md): id,
  * type, role, model, content, stop_reason, stop_sequence, usage (merged by
  * overwrite). Works for every verdict. Returns SSEVAL_OK, SSEVAL_E_CALLBACK
  * if the sink stopped, SSEVAL_E_MISUSE without ACCUMULATE.

@@ -9,8 +9,8 @@
  * every decision is reproducible in a test. The libcurl binding
  * (<sseval/curl.h>) fills the outcome for you; any other transport can.
  *
- * The policy is the one the official SDKs share (docs/claude-stream.md of the
- * shared docs, "Errors, statuses, retries"), extended to the two failures
+ * The policy is the one the official SDKs share (docs/PROTOCOL.md,
+ * "Error types"), extended to the two failures
  * the SDKs do not retry and sseval detects:
  *
  *  1. An HTTP response that is not 2xx: `x-should-retry: true|false`

@@ -3,7 +3,7 @@
  * sseval/sse.h - layer 1: the incremental, zero-copy event-stream tokenizer.
  *
  * Implements the WHATWG HTML "parse an event stream" / "interpret an event
- * stream" algorithm (docs/sse-rules.md in the shared docs; rule numbers R1..R15
+ * stream" algorithm (docs/PROTOCOL.md, layer 1; rule numbers R1..R15
  * below refer to it). Feed it bytes in any chunking; it calls back once per
  * dispatched event with the event's type, data and last event ID as spans.
  *
