@@ -20,6 +20,7 @@
  * no CR (every Claude stream) thus costs one extra pass of memchr over the
  * chunk, at memchr's full bandwidth, plus one memchr call per line.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -672,6 +673,13 @@ static void init_state(sseval_sse *p) {
   memset(&p->st, 0, sizeof p->st);
 }
 
+/* The 0.1.0 layouts (tests/test_abi.c): never change these definitions. */
+#define SSE_OPTIONS_V1_SIZE                                                    \
+  (offsetof(sseval_sse_options, allocator) + sizeof(void *))
+#define SSE_CALLBACKS_V1_SIZE                                                  \
+  (offsetof(sseval_sse_callbacks, on_unknown_field) +                          \
+   sizeof(((sseval_sse_callbacks *)0)->on_unknown_field))
+
 sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
                              void *user, const sseval_sse_options *opts) {
   sseval__mem mem;
@@ -679,14 +687,15 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
   sseval_sse_options o;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
-  /* ABI: sizes down to the first released layout (these sizeofs, 0.1.0)
-   * are accepted; fields a smaller struct lacks take their defaults */
-  if (cbs && cbs->struct_size < sizeof(sseval_sse_callbacks))
-    return SSEVAL_E_MISUSE;
+  /* ABI: sizes down to the first released layout (0.1.0: the end of the
+   * last 0.1.0 field) are accepted; fields a smaller struct lacks take their
+   * defaults */
+  if (cbs && cbs->struct_size < SSE_CALLBACKS_V1_SIZE)
+    return SSEVAL_E_STRUCT_SIZE;
   sseval_sse_options_init(&o);
   if (opts) {
-    if (opts->struct_size < sizeof(sseval_sse_options)) return SSEVAL_E_MISUSE;
-    memcpy(&o, opts, sizeof o);
+    if (opts->struct_size < SSE_OPTIONS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
+    memcpy(&o, opts, opts->struct_size < sizeof o ? opts->struct_size : sizeof o);
   }
   opts = &o;
   if (!sseval__mem_init(&mem, o.allocator)) return SSEVAL_E_MISUSE;
@@ -694,10 +703,10 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
   if (!p) return SSEVAL_E_NOMEM;
   memset(p, 0, sizeof *p);
   p->mem = mem;
+  sseval_sse_callbacks_init(&p->cb);
   if (cbs)
-    p->cb = *cbs;
-  else
-    sseval_sse_callbacks_init(&p->cb);
+    memcpy(&p->cb, cbs,
+           cbs->struct_size < sizeof p->cb ? cbs->struct_size : sizeof p->cb);
   p->user = user;
   p->max_line = (opts && opts->max_line_bytes) ? opts->max_line_bytes
                                                : SSEVAL_SSE_DEFAULT_MAX_LINE;

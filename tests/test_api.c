@@ -3,7 +3,7 @@
  * tests/test_api.c - the public API's growth and misuse contract:
  *  - version macros agree with each other and with the runtime functions;
  *  - size-checked structs: options and callbacks whose struct_size is
- *    smaller than this version's are refused (E_MISUSE), larger ones (a
+ *    smaller than the 0.1.0 layout are refused (E_STRUCT_SIZE), larger ones (a
  *    caller built against newer headers, extra fields zero) are accepted;
  *  - an allocator with a NULL hook, a NULL out pointer: E_MISUSE;
  *  - free(NULL) and reset(NULL) are no-ops; every name function has an
@@ -55,20 +55,20 @@ TEST(size_checked_structs) {
   sseval_sse_options_init(&so);
   CHECK(so.struct_size == sizeof so);
   so.struct_size = sizeof so - 1;
-  CHECK(sseval_sse_new(&p, NULL, NULL, &so) == SSEVAL_E_MISUSE && !p);
+  CHECK(sseval_sse_new(&p, NULL, NULL, &so) == SSEVAL_E_STRUCT_SIZE && !p);
   sseval_sse_callbacks_init(&sc);
   CHECK(sc.struct_size == sizeof sc);
   sc.struct_size = sizeof sc - 1;
-  CHECK(sseval_sse_new(&p, &sc, NULL, NULL) == SSEVAL_E_MISUSE && !p);
+  CHECK(sseval_sse_new(&p, &sc, NULL, NULL) == SSEVAL_E_STRUCT_SIZE && !p);
 
   sseval_claude_options_init(&co);
   CHECK(co.struct_size == sizeof co);
-  co.struct_size = sizeof co - 1;
-  CHECK(sseval_claude_new(&c, NULL, NULL, &co) == SSEVAL_E_MISUSE && !c);
+  co.struct_size = 8;
+  CHECK(sseval_claude_new(&c, NULL, NULL, &co) == SSEVAL_E_STRUCT_SIZE && !c);
   sseval_claude_callbacks_init(&cc);
   CHECK(cc.struct_size == sizeof cc);
   cc.struct_size = 0;
-  CHECK(sseval_claude_new(&c, &cc, NULL, NULL) == SSEVAL_E_MISUSE && !c);
+  CHECK(sseval_claude_new(&c, &cc, NULL, NULL) == SSEVAL_E_STRUCT_SIZE && !c);
 
   memset(&bso, 0, sizeof bso);
   sseval_sse_options_init(&bso.o);

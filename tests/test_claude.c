@@ -2485,11 +2485,11 @@ TEST(misuse) {
   CHECK(sseval_claude_new(NULL, NULL, NULL, NULL) == SSEVAL_E_MISUSE);
   sseval_claude_callbacks_init(&cbs);
   cbs.struct_size = sizeof cbs - 1;
-  CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_E_MISUSE);
+  CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_E_STRUCT_SIZE);
   CHECK(c == NULL);
   sseval_claude_options_init(&opts);
   opts.struct_size = 8;
-  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_E_MISUSE);
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_E_STRUCT_SIZE);
   sseval_claude_options_init(&opts);
   memset(&bad, 0, sizeof bad);
   bad.malloc = c_malloc; /* realloc and free missing */

@@ -1520,10 +1520,10 @@ TEST(new_and_misuse) {
 
   CHECK_EQ_U64(sseval_sse_new(NULL, NULL, NULL, NULL), SSEVAL_E_MISUSE);
   o.struct_size = 1;
-  CHECK_EQ_U64(sseval_sse_new(&p, NULL, NULL, &o), SSEVAL_E_MISUSE);
+  CHECK_EQ_U64(sseval_sse_new(&p, NULL, NULL, &o), SSEVAL_E_STRUCT_SIZE);
   sseval_sse_options_init(&o);
   cbs.struct_size = 1;
-  CHECK_EQ_U64(sseval_sse_new(&p, &cbs, NULL, &o), SSEVAL_E_MISUSE);
+  CHECK_EQ_U64(sseval_sse_new(&p, &cbs, NULL, &o), SSEVAL_E_STRUCT_SIZE);
   sseval_sse_callbacks_init(&cbs);
   a = counting_allocator(&cnt);
   a.free = NULL;

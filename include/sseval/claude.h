@@ -307,10 +307,12 @@ typedef struct sseval_claude sseval_claude;
 
 /**
  * Create a state machine. `cbs` is copied (NULL = none), `opts` NULL means
- * defaults. Returns SSEVAL_OK, SSEVAL_E_NOMEM or SSEVAL_E_MISUSE.
+ * defaults. Returns SSEVAL_OK, SSEVAL_E_NOMEM, SSEVAL_E_STRUCT_SIZE or
+ * SSEVAL_E_MISUSE.
  * ABI: a struct_size smaller than this version's (a program built against
- * older headers) is accepted down to the first released layout; the fields
- * it lacks take their defaults. Smaller than that is SSEVAL_E_MISUSE.
+ * older headers) is accepted down to the first released layout (0.1.0); the
+ * fields it lacks take their defaults. Smaller than that, 0 included (a
+ * designated initialiser without the _init call), is SSEVAL_E_STRUCT_SIZE.
  */
 SSEVAL_API sseval_status sseval_claude_new(sseval_claude **out,
                                            const sseval_claude_callbacks *cbs,

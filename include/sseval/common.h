@@ -72,7 +72,11 @@ typedef struct sseval_span {
   XX(E_LIMIT, 3, "a configured resource limit was exceeded")                   \
   XX(E_NOMEM, 4, "memory allocation failed")                                   \
   XX(E_MISUSE, 5, "invalid argument or call sequence")                         \
-  XX(E_INVALID, 6, "the input violates the format or protocol")
+  XX(E_INVALID, 6, "the input violates the format or protocol")              \
+  XX(E_STRUCT_SIZE, 7,                                                         \
+     "struct_size is unset or too small: initialise the options or callbacks " \
+     "struct with its _init function (a designated initialiser leaves "        \
+     "struct_size 0)")
 
 /** Result of every fallible call. 0 is success; PAUSED is not an error. */
 typedef enum sseval_status {

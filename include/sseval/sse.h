@@ -116,8 +116,10 @@ SSEVAL_API void sseval_sse_options_init(sseval_sse_options *opts);
 /**
  * Create a tokenizer. `cbs` (copied; NULL = no callbacks) and `user` are
  * fixed for the instance's life; `opts` NULL means defaults.
- * Returns SSEVAL_OK and sets *out, SSEVAL_E_NOMEM, or SSEVAL_E_MISUSE (NULL
- * out, a struct_size that is too small, or an allocator with a NULL hook).
+ * Returns SSEVAL_OK and sets *out, SSEVAL_E_NOMEM, SSEVAL_E_STRUCT_SIZE (a
+ * struct_size unset or smaller than the 0.1.0 layout: the struct was not set
+ * up by its _init function) or SSEVAL_E_MISUSE (NULL out, or an allocator
+ * with a NULL hook).
  */
 SSEVAL_API sseval_status sseval_sse_new(sseval_sse **out,
                                         const sseval_sse_callbacks *cbs,
