@@ -67,7 +67,8 @@ if [ -z "$bin" ]; then
   cc=${CC:-cc}
   libsrc=$(ls "$src"/src/*.c 2>/dev/null | grep -v '/_[^/]*$' || true)
   log "run.sh: no build found; compiling the benches by hand into $bin"
-  $cc -std=c11 -O2 -o "$bin/gen" "$here/gen.c"
+  # shellcheck disable=SC2086
+  $cc -std=c11 -O2 -I"$src/include" -I"$src/src" -o "$bin/gen" "$here/gen.c" $libsrc -lm
   $cc -std=c11 -O2 -o "$bin/base" "$here/base.c"
   for b in bench_sse bench_claude scale; do
     # shellcheck disable=SC2086
@@ -102,7 +103,7 @@ else
   big=${size_mib}m; adv=$(( size_mib > 16 ? 16 : size_mib ))m; cgsize=4m
   lt=$(( size_mib > 32 ? 32 : size_mib ))m
 fi
-genv=$(cksum <"$here/gen.c" | cut -c1-6) # a new generator makes new corpora
+genv=$(cat "$here/gen.c" "$src/src/gen.c" | cksum | cut -c1-6) # a new generator makes new corpora
 corpus() { # shape size -> path (generated once, cached by name)
   local f="$cdir/$1-$2-s$seed-g$genv.sse"
   if [ ! -s "$f" ]; then

@@ -4,7 +4,7 @@
  * by fuzz_claude and tests/test_fuzz_regressions.c.
  *
  * The stream is either the body itself (raw mode: recordings and anything
- * the mutator makes of them) or what fuzz/claude_gen.h generates from the
+ * the mutator makes of them) or what sseval_gen_program (sseval/gen.h) makes of the
  * body read as a program (grammar mode, flags bit 5). cl_exec() runs one
  * sseval_claude over it and writes a trace of every callback (every span
  * copied into an exactly sized block first, so ASan catches a read past a
@@ -58,7 +58,7 @@
 #define SSEVAL_FUZZ_CLAUDE_ORACLE_H
 
 #include "../src/json.h"
-#include "claude_gen.h"
+#include "sseval/gen.h"
 #include "fuzz_common.h"
 
 enum { CR_WHOLE = 0, CR_SPLIT, CR_FRESH, CR_EXTERNAL };
@@ -1104,8 +1104,14 @@ static void claude_check(const uint8_t *data, size_t size) {
   fz_ctl_parse(&c, data, size);
   fz_buf_init(&gen);
   if (c.flags & 32u) {
-    cg_generate(c.body, c.body_len, (c.flags & 64u) != 0, &gen);
-    fz_buf_add(&gen, "", 0);
+    sseval_gen_stream gs;
+    sseval_gen_stream_init(&gs);
+    FZ_CHECK(sseval_gen_program(c.body, c.body_len,
+                                (c.flags & 64u) ? SSEVAL_GEN_PROGRAM_FINISH : 0,
+                                &gs) == SSEVAL_OK,
+             "sseval_gen_program failed");
+    fz_buf_add(&gen, gs.bytes, gs.len);
+    sseval_gen_stream_free(&gs);
     stream = (const unsigned char *)gen.p;
     n = gen.len;
     if (getenv("SSEVAL_FUZZ_DUMP_STREAM")) { /* debugging: the generated stream */

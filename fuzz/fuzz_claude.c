@@ -2,7 +2,7 @@
 /*
  * fuzz/fuzz_claude.c - libFuzzer target: the Claude Messages stream state
  * machine, raw streams or streams generated from a grammar (oracles:
- * fuzz/claude_oracle.h; generator: fuzz/claude_gen.h).
+ * fuzz/claude_oracle.h; generator: sseval_gen_program of sseval/gen.h).
  */
 #include "claude_oracle.h"
 

@@ -46,6 +46,7 @@ void cli_report_human(FILE *out, const sseval_claude *c,
 /* Subcommands. */
 int cli_events(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_gen(int argc, char **argv);
 #ifdef SSEVAL_HAVE_CURL
 int cli_stream(int argc, char **argv);
 #endif

@@ -5,6 +5,7 @@
  *   sseval events [OPTIONS] [FILE]   one JSON line per dispatched event
  *   sseval check  [OPTIONS] [FILE]   validate a Claude stream (cmd_check.c)
  *   sseval stream [OPTIONS]          live client over libcurl (cmd_stream.c)
+ *   sseval gen    [OPTIONS]          generate valid and broken streams (cmd_gen.c)
  *
  * The contract is docs/CLI.md; extend it, never
  * break it.
@@ -19,6 +20,7 @@ static void usage(FILE *out) {
         "       sseval check  [OPTIONS] [FILE]   validate a Claude Messages "
         "stream\n"
         "       sseval stream [OPTIONS]          live client (libcurl)\n"
+        "       sseval gen    [OPTIONS]          generate test streams\n"
         "       sseval --version | --help | <subcommand> --help\n",
         out);
 }
@@ -161,6 +163,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "events") == 0) return cli_events(argc - 2, argv + 2);
   if (strcmp(argv[1], "check") == 0) return cli_check(argc - 2, argv + 2);
+  if (strcmp(argv[1], "gen") == 0) return cli_gen(argc - 2, argv + 2);
 #ifdef SSEVAL_HAVE_CURL
   if (strcmp(argv[1], "stream") == 0) return cli_stream(argc - 2, argv + 2);
 #else

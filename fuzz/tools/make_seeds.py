@@ -11,7 +11,7 @@ and fuzz_json, from:
     fuzz_json every event's data);
   - JSON texts quoted in tests/test_json.c, and a few hand-written edge cases;
   - grammar programs for fuzz_claude (seeded random bytes: the generator in
-    fuzz/claude_gen.h turns any bytes into a stream);
+    sseval_gen_program of sseval/gen.h turns any bytes into a stream);
 each with a control trailer (fuzz/fuzz_common.h: body || control || L) that
 picks a chunking, options and callback actions. fuzz/long.sh merges these
 into the committed corpora (fuzz/corpus/<target>/), which are minimised.

@@ -6,6 +6,8 @@
  *   sse.h     layer 1: the zero-copy event-stream tokenizer
  *   claude.h  layer 2: the Claude Messages stream state machine
  *   retry.h   transport-independent retry policy and circuit breaker
+ *   gen.h     deterministic generator of valid and broken Claude streams
+ *   fuzzkit.h an oracle and a libFuzzer mutator to fuzz your own handler
  */
 #ifndef SSEVAL_SSEVAL_H
 #define SSEVAL_SSEVAL_H
@@ -14,5 +16,7 @@
 #include "sse.h"
 #include "claude.h"
 #include "retry.h"
+#include "gen.h"
+#include "fuzzkit.h"
 
 #endif /* SSEVAL_SSEVAL_H */
