@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/peers.gp - the "Peers side by side" table of results.md as a chart.
 #
 #   gnuplot -e "datafile='DATA'; outfile='peers.png'" bench/peers.gp

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "accum.h"
+#include "simd.h"
 #include "types.h"
 
 /* An ordered map of JSON members: key (raw, still escaped) -> raw value. */
@@ -367,6 +368,19 @@ int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p,
   acc_block *b = get_block(a, index);
   if (!b) return 1;
   return sseval__buf_append(&b->text, a->mem, p, n);
+}
+
+int sseval__acc_append_decoded(sseval__acc *a, uint32_t index,
+                               const sseval__jstr *s, size_t *from_escapes) {
+  acc_block *b = get_block(a, index);
+  size_t n = sseval__jstr_decoded_len(s);
+  *from_escapes = 0;
+  if (!b) return 1;
+  if (!sseval__buf_reserve(&b->text, a->mem, n)) return 0;
+  b->text.len += sseval__unescape((const unsigned char *)s->ptr, s->len,
+                                  (unsigned char *)b->text.ptr + b->text.len, n,
+                                  from_escapes);
+  return 1;
 }
 
 int sseval__acc_signature_begin(sseval__acc *a, uint32_t index) {

@@ -36,6 +36,11 @@ int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
                             const sseval__jstr *start_raw);
 /* Decoded content pieces (text, thinking, tool input). */
 int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p, size_t n);
+/* The same for a whole escaped string, decoded straight into the block in
+ * one pass (one reservation, no pieces); *from_escapes gets the bytes the
+ * escapes produced. */
+int sseval__acc_append_decoded(sseval__acc *a, uint32_t index,
+                               const sseval__jstr *s, size_t *from_escapes);
 /* signature_delta: the last one wins. _begin empties the block's signature
  * (a new delta replaces it), _append adds one decoded piece: stored piece by
  * piece, as text is, so that after an abort the block holds exactly the

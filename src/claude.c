@@ -610,6 +610,13 @@ static int deliver_pieces_to(sseval_claude *c, uint32_t index,
     }
     return 0;
   }
+  if (!cb) { /* the accumulator alone: decode straight into it */
+    size_t from_escapes;
+    if (!sseval__acc_append_decoded(c->acc, index, s, &from_escapes))
+      return nomem(c);
+    c->st.bytes_copied += from_escapes;
+    return 0;
+  }
   sseval__jdec_init(&d, s);
   while (sseval__jdec_next(&d, &piece)) {
     if (piece.ptr < s->ptr || piece.ptr >= s->ptr + s->len)

@@ -28,6 +28,8 @@
 
 #include <string.h>
 
+#include "simd.h"
+
 /* SSE2 is part of every x86-64; SSEVAL_JSON_NO_SIMD forces the portable
  * SWAR path (the tests build both). */
 #if defined(__SSE2__) && !defined(SSEVAL_JSON_NO_SIMD)
@@ -519,6 +521,7 @@ J_COLD int obj_next_slow(sseval__jcur *c, sseval__jstr *key) {
   key->ptr = (const char *)k;
   key->len = (size_t)(p - 1 - k);
   key->has_escapes = esc;
+  key->dlen = 0;
   p = skip_ws(p, end);
   if (p == end) return SYNTAX(E_END, end) - 1;
   if (*p != ':') return SYNTAX(slash_or(*p, E_COLON), p) - 1;
@@ -607,12 +610,14 @@ J_COLD int str_slow_path(sseval__jcur *c, sseval__jstr *out) {
   out->ptr = (const char *)c->p + 1;
   out->len = (size_t)(p - c->p - 2);
   out->has_escapes = esc;
+  out->dlen = 0;
   c->p = p;
   return 1;
 }
 
 int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
   const unsigned char *p = c->p, *end = c->end, *q;
+  sseval__strscan s;
   if (!c->err && p < end && *p == '"') { /* a plain string, no call */
     q = str_run(p + 1, end, c->base);
     if (q < end && *q == '"') {
@@ -620,6 +625,16 @@ int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
       out->len = (size_t)(q - p - 1);
       out->has_escapes = 0;
       c->p = q + 1;
+      return 1;
+    }
+    /* escapes or non-ASCII: the rest of the string in one vector pass
+     * (src/simd.c); anything it is not sure of takes the exact path */
+    if (q < end && sseval__str_scan(q, end, &s)) {
+      out->ptr = (const char *)p + 1;
+      out->len = (size_t)(s.close - p - 1);
+      out->has_escapes = s.has_escapes;
+      out->dlen = (size_t)(q - p - 1) + s.decoded_len;
+      c->p = s.close + 1;
       return 1;
     }
   }
@@ -916,6 +931,7 @@ size_t sseval__jstr_decoded_len(const sseval__jstr *s) {
   size_t n = s->len;
   char tmp[4];
   if (!s->has_escapes || s->len == 0) return s->len;
+  if (s->dlen) return s->dlen;
   while (p < end) {
     const char *q = memchr(p, '\\', (size_t)(end - p));
     size_t k = 0, adv;

@@ -62,6 +62,9 @@ typedef struct sseval__jstr {
   const char *ptr;
   size_t len;
   int has_escapes; /* 0: the raw bytes are the value (zero-copy) */
+  size_t dlen;     /* with escapes: the decoded length when the scan that
+                      read it counted it, else 0 (sseval__jstr_decoded_len
+                      counts then) */
 } sseval__jstr;
 
 /* Value kinds returned by sseval__j_peek. */

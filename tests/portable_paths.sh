@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The portable code paths: the library built with its SIMD scanners switched
 # off (SSEVAL_SSE_NO_SIMD: memchr line scan; SSEVAL_JSON_NO_SIMD: SWAR string
-# scan), under ASan+UBSan, must pass the tokenizer, JSON and Claude suites
+# scan, src/simd.c portable path), under ASan+UBSan, must pass the tokenizer,
+# JSON, string-scanner and Claude suites
 # and read every bundled recording exactly as the normal build does.
 set -euo pipefail
 SRC=${SSEVAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -25,7 +26,7 @@ run() { # name, command...
   if "$@" >"$out/$name.log" 2>&1; then pass=$((pass + 1)); else
     fail=$((fail + 1)); echo "FAIL: $name"; tail -20 "$out/$name.log"; fi
 }
-for t in test_sse test_json test_claude; do
+for t in test_sse test_json test_claude test_strscan; do
   [ -f "$SRC/tests/$t.c" ] || continue
   $cc "${flags[@]}" "${objs[@]}" "$SRC/tests/$t.c" -o "$out/$t" -lm
   run "$t" "$out/$t"
