@@ -65,6 +65,11 @@ S_INLINE int hex4(const unsigned char *q, unsigned *cp) {
   return 1;
 }
 
+/* What may follow a backslash: 1 for the one-letter escapes, 3 for 'u'. */
+static const unsigned char esc_class[256] = {
+    ['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1,
+    ['n'] = 1, ['r'] = 1, ['t'] = 1, ['u'] = 3};
+
 /* q at a backslash. Returns the escape's length (2, 6 or 12) and adds to
  * *saved the bytes decoding it saves; 0 when it is not a valid escape or
  * does not end before `end`. A \uD800-\uDBFF escape must be followed by a
@@ -73,18 +78,10 @@ S_INLINE size_t esc_check(const unsigned char *q, const unsigned char *end,
                           size_t *saved) {
   size_t left = (size_t)(end - q);
   unsigned cp, lo;
-  if (left < 2) return 0;
-  switch (q[1]) {
-  case '"':
-  case '\\':
-  case '/':
-  case 'b':
-  case 'f':
-  case 'n':
-  case 'r':
-  case 't': *saved += 1; return 2;
-  case 'u': break;
-  default: return 0;
+  if (left < 2 || !esc_class[q[1]]) return 0;
+  if (esc_class[q[1]] == 1) {
+    *saved += 1;
+    return 2;
   }
   if (left < 6 || !hex4(q + 2, &cp)) return 0;
   if (cp < 0xD800u || cp > 0xDFFFu) {
@@ -194,13 +191,18 @@ typedef struct block_state {
   int esc;
 } block_state;
 
+/* The last, short block: copied into a zeroed 64-byte buffer, `valid` its
+ * real bytes. */
+S_INLINE const unsigned char *tail_block(unsigned char *tmp, const unsigned char *pos,
+                                         size_t left, uint64_t *valid) {
+  memset(tmp, 0, 64);
+  memcpy(tmp, pos, left);
+  *valid = ((uint64_t)1 << left) - 1;
+  return tmp;
+}
+
 #define EVEN UINT64_C(0x5555555555555555)
 #define ODD UINT64_C(0xAAAAAAAAAAAAAAAA)
-
-/* What may follow a backslash: 1 for the one-letter escapes, 3 for 'u'. */
-static const unsigned char esc_class[256] = {
-    ['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1,
-    ['n'] = 1, ['r'] = 1, ['t'] = 1, ['u'] = 3};
 
 /*
  * One block b (real memory, readable up to end; `valid`: the bits that are
@@ -312,10 +314,7 @@ static int scan_sse2(const unsigned char *p, const unsigned char *end,
     int k;
     if (left < 64) {
       if (left == 0) return 0;
-      memset(tmp, 0, sizeof tmp);
-      memcpy(tmp, pos, left);
-      src = tmp;
-      valid = ((uint64_t)1 << left) - 1;
+      src = tail_block(tmp, pos, left, &valid);
     }
     masks16_sse2(src, 0, &m);
     masks16_sse2(src + 16, 16, &m);
@@ -482,10 +481,7 @@ AVX2 static int scan_avx2(const unsigned char *p, const unsigned char *end,
     int k;
     if (left < 64) {
       if (left == 0) return 0;
-      memset(tmp, 0, sizeof tmp);
-      memcpy(tmp, pos, left);
-      src = tmp;
-      valid = ((uint64_t)1 << left) - 1;
+      src = tail_block(tmp, pos, left, &valid);
     }
     v0 = _mm256_loadu_si256((const __m256i *)(const void *)src);
     v1 = _mm256_loadu_si256((const __m256i *)(const void *)(src + 32));
