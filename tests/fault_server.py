@@ -38,13 +38,28 @@ Steps:
   500         500 api_error
   400         400 invalid_request_error
   401         401 authentication_error
-Every response carries `request-id: req_<tag>_<n>`.
+Hostile steps (issue 10):
+  pings       200, message_start, then nothing but `ping` events, one every
+              PING_EVERY seconds, until the client hangs up (ENDLESS_MAX)
+  html        200 text/html, an HTML page that never ends (until the client
+              hangs up, ENDLESS_MAX)
+  gzip        200 text/event-stream, the recording gzip-compressed with
+              content-encoding: gzip (whatever the client asked for)
+  badenc      200 text/event-stream with content-encoding: x-bogus
+  evil        200, a stream whose text carries terminal escape sequences
+              (OSC title, clear screen, C1 CSI U+009B, bidi U+202E), and a
+              request-id header with an escape sequence
+  stoperror   200, the whole recording, then an `error` event after
+              message_stop
+Every response carries `request-id: req_<tag>_<n>` (evil: an escape
+sequence follows it).
 
 Use from a test (import): FaultServer().start(); .port; .requests(tag);
 .stop(). Standalone: `fault_server.py --serve [--lifetime S]` prints the port
 on stdout and serves until GET /_quit or the lifetime ends. Without
 arguments (as ctest runs it) it tests itself over loopback.
 """
+import gzip
 import http.client
 import json
 import os
@@ -66,6 +81,8 @@ FIXTURES = {
 }
 DRIP_DELAY = 0.001
 STALL_MAX = 4.0
+PING_EVERY = 0.05
+ENDLESS_MAX = 30.0  # an endless step stops by itself after this long
 DEFAULT_LIFETIME = 120.0
 
 HTML = (b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
@@ -99,6 +116,32 @@ def half(events):
             n = max(n, i + 1)
             break
     return events[:n]
+
+
+# what `evil` puts in its text: OSC 0 (window title), BEL, ED (clear
+# screen), C1 CSI U+009B, bidi override U+202E, DEL
+EVIL_TEXT = "Hi \x1b]0;PWNED\x07\x1b[2J\u009b31m\u202eevil\x7f\n"
+EVIL_RID_SUFFIX = "\x1b]0;RID\x07"
+
+
+def evil_stream():
+    def ev(name, obj):
+        return ("event: %s\ndata: %s\n\n" % (name, json.dumps(obj))).encode()
+    return (ev("message_start", {"type": "message_start", "message": {
+        "id": "msg_evil", "type": "message", "role": "assistant", "model": "claude-test",
+        "content": [], "stop_reason": None, "stop_sequence": None,
+        "usage": {"input_tokens": 1, "output_tokens": 1}}})
+        + ev("content_block_start", {"type": "content_block_start", "index": 0,
+                                     "content_block": {"type": "text", "text": ""}})
+        + ev("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                     "delta": {"type": "text_delta", "text": EVIL_TEXT[:9]}})
+        + ev("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                     "delta": {"type": "text_delta", "text": EVIL_TEXT[9:]}})
+        + ev("content_block_stop", {"type": "content_block_stop", "index": 0})
+        + ev("message_delta", {"type": "message_delta",
+                               "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "usage": {"output_tokens": 5}})
+        + ev("message_stop", {"type": "message_stop"}))
 
 
 def error_json(etype, message):
@@ -183,6 +226,27 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         raise _Hangup()
 
+    def _endless(self, name, rid):
+        """Never ends on its own: pings, or HTML, until the client goes
+        (a write fails or it hangs up) or ENDLESS_MAX passes."""
+        end = time.monotonic() + ENDLESS_MAX
+        if name == "pings":
+            self._head(200, "text/event-stream; charset=utf-8", rid)
+            self._chunk(split_events(fixture_bytes("text"))[0])  # message_start
+            piece, pause = b'event: ping\ndata: {"type": "ping"}\n\n', PING_EVERY
+        else:
+            self._head(200, "text/html; charset=utf-8", rid)
+            piece, pause = b"<html><body>" + b"<p>not an event stream</p>\n" * 600, 0
+        try:
+            while time.monotonic() < end:
+                self._chunk(piece)
+                if self._client_gone(pause):
+                    break
+        except OSError:
+            pass
+        self.close_connection = True
+        raise _Hangup()
+
     def _reset(self):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
@@ -226,12 +290,28 @@ class Handler(BaseHTTPRequestHandler):
             return
         if name == "stallhead":
             self._stall()
+        if name in ("pings", "html"):
+            self._endless(name, rid)
+            return
+        if name == "evil":
+            self._head(200, "text/event-stream; charset=utf-8", rid + EVIL_RID_SUFFIX)
+            for ev in split_events(evil_stream()):
+                self._chunk(ev)
+            self._end_chunks()
+            return
         data = fixture_bytes(fix)
         events = split_events(data)
         if name == "wrongtype":
             self._head(200, "text/plain; charset=utf-8", rid)
             self._chunk(data)
             self._end_chunks()
+            return
+        if name in ("gzip", "badenc"):
+            body = gzip.compress(data) if name == "gzip" else data
+            self._head(200, "text/event-stream; charset=utf-8", rid,
+                       [("content-encoding", "gzip" if name == "gzip" else "x-bogus")],
+                       chunked=False, length=len(body))
+            self.wfile.write(body)
             return
         if name == "notsse":
             self._head(200, "text/event-stream; charset=utf-8", rid)
@@ -259,6 +339,11 @@ class Handler(BaseHTTPRequestHandler):
                     dropped = True
                     continue
                 self._chunk(ev)
+        elif name == "stoperror":
+            for ev in events:
+                self._chunk(ev)
+            self._chunk(b"event: error\ndata: " + error_json("overloaded_error", "late")
+                        + b"\n\n")
         elif name == "errorevent":
             for ev in half(events):
                 self._chunk(ev)
@@ -388,6 +473,20 @@ def self_test():
         check(h.get("content-type", "").startswith("text/plain") and body == data, "wrong type")
         st, h, body, how = _request(p, "/s/c/notsse/v1/messages")
         check(body == HTML, "not sse")
+        st, h, body, how = _request(p, "/s/c/gzip/v1/messages")
+        check(h.get("content-encoding") == "gzip" and gzip.decompress(body) == data, "gzip")
+        st, h, body, how = _request(p, "/s/c/stoperror/v1/messages")
+        check(body.startswith(data) and body.endswith(b"\n\n") and b"late" in body, "stoperror")
+        st, h, body, how = _request(p, "/s/c/evil/v1/messages")
+        check(b"\\u001b]0;PW" in body and h.get("request-id", "").endswith("\x1b]0;RID\x07"),
+              "evil %r" % h.get("request-id"))
+        for step in ("pings", "html"):
+            c = http.client.HTTPConnection("127.0.0.1", p, timeout=10)
+            c.request("POST", "/s/c/%s/v1/messages" % step, body=b"{}")
+            r = c.getresponse()
+            got = r.read(200000 if step == "html" else 400)
+            check(len(got) == (200000 if step == "html" else 400), "%s keeps sending" % step)
+            c.close()
         t0 = time.monotonic()
         try:
             st, h, body, how = _request(p, "/s/c/reset/v1/messages")

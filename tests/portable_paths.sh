@@ -31,7 +31,7 @@ for t in test_sse test_json test_claude test_strscan; do
   $cc "${flags[@]}" "${objs[@]}" "$SRC/tests/$t.c" -o "$out/$t" -lm
   run "$t" "$out/$t"
 done
-$cc "${flags[@]}" "${objs[@]}" "$SRC"/tools/sseval.c "$SRC"/tools/cli_io.c "$SRC"/tools/cmd_check.c -o "$out/sseval"
+$cc "${flags[@]}" "${objs[@]}" "$SRC"/tools/sseval.c "$SRC"/tools/cli_io.c "$SRC"/tools/cli_text.c "$SRC"/tools/cmd_check.c -o "$out/sseval"
 run fixtures env SSEVAL_BIN="$out/sseval" SSEVAL_SRC="$SRC" python3 "$SRC/tests/test_claude_fixtures.py"
 run cli_events env SSEVAL_BIN="$out/sseval" SSEVAL_SRC="$SRC" bash "$SRC/tests/test_cli_events.sh"
 echo "$pass passed, $fail failed"

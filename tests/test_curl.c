@@ -441,6 +441,50 @@ TEST(misuse) {
   sseval_curl_free(NULL);
 }
 
+/* The request helper refuses what would leave http(s) or split a header,
+ * and sets "stream": true keeping every other member byte for byte. */
+TEST(request_values) {
+  static const char body[] = "{ \"model\" : \"m\", \"stream\":false,\"n\":[1,{\"stream\":0}]}";
+  sseval_curl *s = NULL;
+  sseval_curl_request req;
+  CURL *easy = curl_easy_init();
+  CHECK(easy != NULL);
+  CHECK(sseval_curl_new(&s, NULL, NULL, NULL) == SSEVAL_OK);
+  CHECK(sseval_curl_attach(s, easy) == SSEVAL_OK);
+  memset(&req, 0, sizeof req);
+  req.body = body;
+  req.body_len = sizeof body - 1;
+  req.base_url = "http://127.0.0.1:1";
+  req.api_key = "k";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_OK);
+  req.api_key = "k\r\nX-Injected: 1";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_MISUSE);
+  req.api_key = "k\x7f";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_MISUSE);
+  req.api_key = "k";
+  req.user_agent = "ua\nX: 1";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_MISUSE);
+  req.user_agent = NULL;
+  req.base_url = "file:///etc/hostname#";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_MISUSE);
+  req.base_url = "gopher://127.0.0.1/";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_MISUSE);
+  req.base_url = "HTTPS://example.invalid/x\r\n";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_MISUSE);
+  req.base_url = "HTTPS://example.invalid/x";
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_OK);
+  req.set_stream = 1;
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_OK);
+  req.body = "[1]";
+  req.body_len = 3;
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_INVALID);
+  req.body = "{\"a\":1} x";
+  req.body_len = 9;
+  CHECK(sseval_curl_set_request(s, &req) == SSEVAL_E_INVALID);
+  sseval_curl_free(s);
+  curl_easy_cleanup(easy);
+}
+
 static int start_server(void) {
   char cmd[2048];
   snprintf(cmd, sizeof cmd,
@@ -496,6 +540,7 @@ int main(void) {
   RUN(pause_under_easy_perform);
   RUN(multi_pause_every_event);
   RUN(misuse);
+  RUN(request_values);
   rc = test_summary();
   stop_server();
   curl_global_cleanup();

@@ -18,6 +18,7 @@ import concurrent.futures
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -106,8 +107,40 @@ class Run:
     pass
 
 
+def run_tty(cmd, env, stdin_tty=False, feed=None, timeout=60):
+    """Run cmd with stdout and stderr on a pseudo-terminal (and stdin too
+    with stdin_tty; `feed` is then typed into it). Returns (exit code,
+    every byte the terminal got)."""
+    master, slave = os.openpty()
+    p = subprocess.Popen(cmd, env=env, stdout=slave, stderr=slave,
+                         stdin=slave if stdin_tty else subprocess.DEVNULL)
+    os.close(slave)
+    if feed is not None:
+        os.write(master, feed)
+    out, t_end = b"", time.monotonic() + timeout
+    while time.monotonic() < t_end:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            out += chunk
+        elif p.poll() is not None:
+            break
+    try:
+        rc = p.wait(timeout=max(1, t_end - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    os.close(master)
+    return rc, out
+
+
 def run(srv, tmp, tag, steps, *args, key=KEY, stdin=None, request="file", url=None,
-        record=True, timeout=60):
+        record=True, timeout=60, tty=False):
     """Run `sseval stream` against /s/<tag>/<steps>; returns a Run."""
     r = Run()
     r.tag = tag
@@ -124,13 +157,16 @@ def run(srv, tmp, tag, steps, *args, key=KEY, stdin=None, request="file", url=No
         cmd += ["--record", r.record]
     cmd += list(args)
     t0 = time.monotonic()
-    p = subprocess.run(cmd, env=clean_env(key), capture_output=True, timeout=timeout,
-                       input=stdin)
+    if tty:  # stdout and stderr on one terminal: r.raw_out has both
+        r.rc, r.raw_out = run_tty(cmd, clean_env(key), timeout=timeout)
+        r.raw_err = b""
+    else:
+        p = subprocess.run(cmd, env=clean_env(key), capture_output=True, timeout=timeout,
+                           input=stdin)
+        r.rc, r.raw_out, r.raw_err = p.returncode, p.stdout, p.stderr
     r.elapsed = time.monotonic() - t0
-    r.rc = p.returncode
-    r.out = p.stdout.decode("utf-8", errors="replace")
-    r.err = p.stderr.decode("utf-8", errors="replace")
-    r.raw_out, r.raw_err = p.stdout, p.stderr
+    r.out = r.raw_out.decode("utf-8", errors="replace")
+    r.err = r.raw_err.decode("utf-8", errors="replace")
     r.requests = srv.requests(tag)
     r.retries = []
     for line in r.err.splitlines():
@@ -185,21 +221,26 @@ def common(r, name, max_retries=2):
                   % (name, i, gap_ms, r.retries[i - 1]["wait"]))
 
 
-def split_human(out):
-    """(text part, report part) of a human-mode stdout."""
-    i = out.rfind("stream: ")
-    while i > 0 and out[i - 1] != "\n":
-        i = out.rfind("stream: ", 0, i)
-    return (out[:i], out[i:]) if i >= 0 else (out, "")
+def report_of(err):
+    """The human report: stderr from its `stream: ` line on."""
+    i = err.rfind("\nstream: ")
+    if err.startswith("stream: ") and i < 0:
+        return err
+    return err[i + 1:] if i >= 0 else ""
+
+
+def split_human(r):
+    """(stdout: the answer only, the human report from stderr)."""
+    return r.out, report_of(r.err)
 
 
 def expected_stdout_text(final_text, partials=()):
+    """stdout to a pipe: each partial answer ended by a newline, then the
+    final answer byte for byte (nothing added)."""
     s = ""
     for p in partials:
         s += p + ("" if p.endswith("\n") else "\n")
-    if final_text:
-        s += final_text + ("" if final_text.endswith("\n") else "\n") + "\n"
-    return s
+    return s + final_text
 
 
 def prompt_retries(r, name):
@@ -235,7 +276,7 @@ def s_normal(srv, tmp):
     common(r, "normal")
     check(r.rc == 0, "normal: exit %d: %s" % (r.rc, r.err))
     check(len(r.requests) == 1 and not r.retries, "normal: one request")
-    text, rep = split_human(r.out)
+    text, rep = split_human(r)
     check(text == expected_stdout_text(f["text"]), "normal: text %r" % text)
     check(rep.startswith("stream: complete"), "normal: report %r" % rep[:200])
     check("request-id req_normal_0" in rep and "attempts     1" in rep, "normal: report transport lines")
@@ -264,7 +305,7 @@ def s_stdin_thinking(srv, tmp):
     f = facts("thinking")
     common(r, "thinking")
     check(r.rc == 0, "thinking: exit %d" % r.rc)
-    text, rep = split_human(r.out)
+    text, rep = split_human(r)
     check(text == expected_stdout_text(f["text"]), "thinking: stdout has the text only")
     check(f["thinking"] and f["thinking"] in r.err, "thinking: thinking on stderr")
     check(f["thinking"] not in r.out, "thinking: thinking not on stdout")
@@ -278,7 +319,7 @@ def s_drip(srv, tmp):
     f = facts("text")
     common(r, "drip")
     check(r.rc == 0, "drip: exit %d: %s" % (r.rc, r.err))
-    check(split_human(r.out)[0] == expected_stdout_text(f["text"]), "drip: text")
+    check(split_human(r)[0] == expected_stdout_text(f["text"]), "drip: text")
     check(r.rec == f["bytes"], "drip: recording")
     check(r.elapsed >= len(f["bytes"]) * fault_server.DRIP_DELAY, "drip: was dripped")
 
@@ -337,7 +378,7 @@ def s_500(srv, tmp):
     prompt_retries(r, "500")
     if r.retries:
         check(r.retries[0]["what"] == "HTTP 500 api_error", "500: logged %r" % r.retries[0]["what"])
-    check(split_human(r.out)[0] == expected_stdout_text("Hello"), "500: text once")
+    check(split_human(r)[0] == expected_stdout_text("Hello"), "500: text once")
 
 
 def s_4xx(srv, tmp):
@@ -346,9 +387,11 @@ def s_4xx(srv, tmp):
         common(r, code)
         check(r.rc == 7, "%s: exit %d" % (code, r.rc))
         check(len(r.requests) == 1 and not r.retries, "%s: never retried" % code)
-        check(r.out.startswith("stream: http_error (HTTP %s)" % code), "%s: report %r" % (code, r.out[:100]))
-        check(etype in r.out and "not retryable" in r.out, "%s: error type in report" % code)
-        check("req_client%s_0" % code in r.out, "%s: request id in report" % code)
+        rep = report_of(r.err)
+        check(r.out == "", "%s: nothing on stdout %r" % (code, r.out[:100]))
+        check(rep.startswith("stream: http_error (HTTP %s)" % code), "%s: report %r" % (code, rep[:100]))
+        check(etype in rep and "not retryable" in rep, "%s: error type in report" % code)
+        check("req_client%s_0" % code in rep, "%s: request id in report" % code)
     r = run(srv, tmp, "client401j", "401", "--json")
     rep = json.loads(r.out)
     check(rep["error"] == {"type": "authentication_error", "message": "invalid x-api-key",
@@ -364,7 +407,7 @@ def s_error_event(srv, tmp):
         check(r.retries[0]["what"] == "HTTP 200 error event overloaded_error",
               "error event: logged %r" % r.retries[0]["what"])
     check(NOTICE in r.err, "error event: says the text is printed again")
-    check(split_human(r.out)[0] == expected_stdout_text("Hello", ["Hello"]),
+    check(split_human(r)[0] == expected_stdout_text("Hello", ["Hello"]),
           "error event: partial then whole text %r" % r.out[:100])
     check(r.rec == facts("text")["bytes"], "error event: recording is the last attempt's")
     r = run(srv, tmp, "errevkeep", "errorevent,ok", "--on-truncate", "keep", "--json")
@@ -385,11 +428,12 @@ def s_reset(srv, tmp):
     if r.retries:
         check(r.retries[0]["what"].startswith("HTTP 200 stream truncated"), "reset: logged %r" % r.retries[0]["what"])
     check(NOTICE in r.err, "reset: notice")
-    check(split_human(r.out)[0] == expected_stdout_text("Hello", ["Hello"]), "reset: text twice")
+    check(split_human(r)[0] == expected_stdout_text("Hello", ["Hello"]), "reset: text twice")
     r = run(srv, tmp, "resetkeep", "reset", "--on-truncate", "keep")
     common(r, "reset keep")
     check(r.rc == 2 and len(r.requests) == 1, "reset keep: exit 2 after one attempt (%d)" % r.rc)
-    check(r.out.startswith("Hello\n\nstream: truncated"), "reset keep: partial text and report %r" % r.out[:80])
+    check(r.out == "Hello" and report_of(r.err).startswith("stream: truncated"),
+          "reset keep: partial text on stdout, report on stderr %r %r" % (r.out[:80], r.err[:200]))
     check(r.rec == prefix_bytes("text", "reset"), "reset keep: recording is what arrived")
     rc, crep = check_report(r.record)
     check(rc == 2 and crep["verdict"] == "truncated", "reset keep: recording replays as truncated")
@@ -405,12 +449,13 @@ def s_stall(srv, tmp):
     check(len(r.requests) == 2, "stall: retried once")
     if r.retries:
         check("idle timeout" in r.retries[0]["what"], "stall: logged %r" % r.retries[0]["what"])
-    check(r.elapsed < fault_server.STALL_MAX + 1, "stall: the idle timeout cut it (%.1f s)" % r.elapsed)
+    # two attempts the server would each hold STALL_MAX seconds
+    check(r.elapsed < 2 * fault_server.STALL_MAX - 1, "stall: the idle timeout cut it (%.1f s)" % r.elapsed)
     check(r.rec == prefix_bytes("text", "stall"), "stall: recording")
     r = run(srv, tmp, "stallhead", "stallhead", "--timeout", "0.3", "--max-retries", "0")
     common(r, "stallhead", max_retries=0)
     check(r.rc == 8 and len(r.requests) == 1, "no response within the timeout: exit 8 (%d)" % r.rc)
-    check(r.out.startswith("stream: no_response"), "stallhead: report")
+    check(r.out == "" and report_of(r.err).startswith("stream: no_response"), "stallhead: report")
     check(r.rec == b"", "stallhead: empty recording")
 
 
@@ -449,7 +494,7 @@ def s_refused(srv, tmp):
     for x in r.retries:
         check(x["what"].startswith("no response") and x["rid"] == "-", "refused: logged %r" % x)
     backoff_ok(r, "refused", range(len(r.retries)))
-    check(r.out.startswith("stream: no_response"), "refused: report")
+    check(r.out == "" and report_of(r.err).startswith("stream: no_response"), "refused: report")
 
 
 def s_config_errors(srv, tmp):
@@ -497,9 +542,148 @@ def s_examples(srv, tmp):
         check(s.encode() not in p.stderr, "curl_multi: sanitizer report")
 
 
+# ---- hostile servers and terminals (issue 10) ------------------------------------
+RAW_BAD = [b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xe2\x80\xae"]
+
+
+def s_evil(srv, tmp):
+    """Escape sequences in the text and in the request-id header."""
+    want = fault_server.EVIL_TEXT.encode()
+    r = run(srv, tmp, "evil", "evil")
+    common(r, "evil")
+    check(r.rc == 0 and len(r.requests) == 1, "evil: exit %d" % r.rc)
+    check(r.raw_out == want, "evil: a pipe gets the text byte for byte %r" % r.raw_out)
+    for b in RAW_BAD:
+        check(b not in r.raw_err, "evil: raw %r in the report on stderr %r" % (b, r.raw_err[-400:]))
+    check("request-id req_evil_0\\x1b]0;RID\\x07" in r.err, "evil: request-id escaped %r" % r.err[-300:])
+    r = run(srv, tmp, "evilj", "evil", "--json")
+    check(r.rc == 0 and json.loads(r.out)["request_id"] == "req_evilj_0" + fault_server.EVIL_RID_SUFFIX,
+          "evil --json: the JSON report keeps the value (JSON-escaped)")
+    r = run(srv, tmp, "eviltty", "evil", tty=True)
+    check(r.rc == 0, "evil on a terminal: exit %d" % r.rc)
+    for b in RAW_BAD:
+        check(b not in r.raw_out, "evil: raw %r reached the terminal %r" % (b, r.raw_out[:300]))
+    check(b"Hi \\x1b]0;PWNED\\x07\\x1b[2J\\u009b31m\\u202eevil\\x7f\r\n" in r.raw_out,
+          "evil: the terminal shows the escapes %r" % r.raw_out[:300])
+    check(KEY.encode() not in r.raw_out, "evil tty: key")
+    # retry lines escape what the server sent too
+    r = run(srv, tmp, "evilretry", "529,evil", tty=True)
+    check(r.rc == 0 and b"\x1b" not in r.raw_out and b"attempt 1 of 3 failed" in r.raw_out,
+          "evil after a retry on a terminal %r" % r.raw_out[:400])
+
+
+def s_stop_error(srv, tmp):
+    """An error event after message_stop: the whole answer arrived, so the
+    request is never sent again."""
+    r = run(srv, tmp, "stoperr", "stoperror")
+    common(r, "stop error")
+    check(len(r.requests) == 1 and not r.retries, "stop error: one attempt (%d)" % len(r.requests))
+    rc, crep = check_report(r.record)
+    check(r.rc == rc, "stop error: exit %d is the verdict's of the recording (%d)" % (r.rc, rc))
+    check(r.rc != 0, "stop error: not called complete")
+    check(r.out == facts("text")["text"], "stop error: the answer once %r" % r.out)
+    r = run(srv, tmp, "stoperrj", "stoperror", "--json", "--max-retries", "5")
+    check(len(r.requests) == 1, "stop error --max-retries 5: still one attempt")
+
+
+def s_pings(srv, tmp):
+    """Nothing but pings after message_start: idle, cut at --timeout."""
+    r = run(srv, tmp, "pings", "pings", "--timeout", "1", "--max-retries", "1", timeout=60)
+    common(r, "pings", max_retries=1)
+    check(r.rc == 2 and len(r.requests) == 2, "pings: truncated after 2 attempts (%d, %d)"
+          % (r.rc, len(r.requests)))
+    check(r.elapsed < 12, "pings: the idle timeout cut it (%.1f s)" % r.elapsed)
+    if r.retries:
+        check("idle timeout" in r.retries[0]["what"], "pings: logged %r" % r.retries[0]["what"])
+
+
+def s_max_time(srv, tmp):
+    """--max-time bounds the whole run, retries included."""
+    r = run(srv, tmp, "maxtime", "pings", "--max-time", "1.5", "--max-retries", "5", timeout=60)
+    common(r, "max-time", max_retries=5)
+    check(r.rc == 2 and len(r.requests) == 1, "max-time: truncated, one attempt (%d, %d)"
+          % (r.rc, len(r.requests)))
+    check(r.elapsed < 6, "max-time: stopped near 1.5 s (%.1f s)" % r.elapsed)
+    check("--max-time reached" in r.err, "max-time: says why %r" % r.err[-300:])
+    r = run(srv, tmp, "maxtimehead", "stallhead", "--max-time", "0.5", timeout=60)
+    check(r.rc == 8 and r.elapsed < 4, "max-time before any response: exit 8 (%d, %.1f s)"
+          % (r.rc, r.elapsed))
+    r = run(srv, tmp, "maxtimebad", "ok", "--max-time", "-1")
+    check(r.rc == 1 and not r.requests, "bad --max-time: exit 1")
+
+
+def s_html(srv, tmp):
+    """An endless 200 text/html body stops at max_body_bytes (64 KiB)."""
+    r = run(srv, tmp, "html", "html", "--json", timeout=60)
+    common(r, "html")
+    check(r.rc == 7 and len(r.requests) == 1, "html: exit 7, one attempt (%d)" % r.rc)
+    check(r.elapsed < 10, "html: stopped reading (%.1f s)" % r.elapsed)
+    rep = json.loads(r.out) if r.out.startswith("{") else {}
+    check(rep.get("verdict") == "not_event_stream", "html: verdict %r" % rep.get("verdict"))
+    check(r.rec is not None and 65536 <= len(r.rec) < 65536 + 200000,
+          "html: the recording is bounded (%d bytes)" % len(r.rec or b""))
+
+
+def s_gzip(srv, tmp):
+    """gzip: libcurl decodes it by default; asked for identity, an encoded
+    body is refused with a clear message, and not retried."""
+    f = facts("text")
+    r = run(srv, tmp, "gzip", "gzip")
+    common(r, "gzip")
+    check(r.rc == 0 and r.out == f["text"] and len(r.requests) == 1, "gzip: decoded (%d)" % r.rc)
+    check("gzip" in r.requests[0]["headers"].get("accept-encoding", "") if r.requests else False,
+          "gzip: the request says what libcurl decodes")
+    check(r.rec == f["bytes"], "gzip: the recording is the decoded stream")
+    r = run(srv, tmp, "gzipid", "gzip", "--accept-encoding", "identity")
+    common(r, "gzip identity")
+    check(r.rc == 7 and len(r.requests) == 1, "gzip identity: refused, exit 7 (%d, %d)"
+          % (r.rc, len(r.requests)))
+    check(r.requests and r.requests[0]["headers"].get("accept-encoding") == "identity",
+          "gzip identity: asked for identity")
+    check("Content-Encoding" in r.err, "gzip identity: says why %r" % r.err[-400:])
+    r = run(srv, tmp, "badenc", "badenc")
+    common(r, "bad encoding")
+    check(r.rc == 7 and len(r.requests) == 1, "unknown encoding: exit 7, not retried (%d, %d)"
+          % (r.rc, len(r.requests)))
+
+
+def s_output(srv, tmp):
+    """-o FILE: the final attempt's answer once complete; stdout empty."""
+    out = os.path.join(tmp, "answer.txt")
+    r = run(srv, tmp, "outfile", "reset,ok", "-o", out)
+    common(r, "output")
+    check(r.rc == 0 and r.out == "", "output: exit 0, nothing on stdout (%d %r)" % (r.rc, r.out))
+    check(open(out, "rb").read() == b"Hello", "output: the answer once")
+    out2 = os.path.join(tmp, "partial.txt")
+    r = run(srv, tmp, "outkeep", "reset", "--on-truncate", "keep", "--output", out2)
+    check(r.rc == 2 and not os.path.exists(out2), "output: nothing written for a cut stream")
+    check("not written" in r.err, "output: says so")
+    r = run(srv, tmp, "outjson", "ok", "--json", "-o", os.path.join(tmp, "j.txt"))
+    check(r.rc == 0 and json.loads(r.out)["verdict"] == "complete", "output --json: stdout is the JSON")
+
+
+def s_hostile_config(srv, tmp):
+    r = run(srv, tmp, "fileurl", "ok", url="file:///etc/hostname#")
+    check(r.rc == 1 and "http" in r.err, "file:// base URL refused: %d %r" % (r.rc, r.err))
+    r = run(srv, tmp, "inject", "ok", key="k\r\nX-Injected: 1")
+    check(r.rc == 1 and not r.requests and "control character" in r.err,
+          "API key with CR LF refused before any request: %d %r" % (r.rc, r.err))
+    # no --request, stdin a terminal: a usage line, not a silent wait
+    cmd = [BIN, "stream", "--base-url", srv.url("ttyreq", "ok")]
+    rc, out = run_tty(cmd, clean_env(), stdin_tty=True, timeout=20)
+    check(rc == 1 and b"--request" in out and b"usage:" in out, "no request on a terminal: %d %r"
+          % (rc, out))
+    check(not srv.requests("ttyreq"), "no request on a terminal: nothing sent")
+    # --request - on a terminal: says what it waits for, then reads it
+    rc, out = run_tty(cmd + ["--request", "-", "--retry-scale", "0"], clean_env(), stdin_tty=True,
+                      feed=json.dumps(REQUEST).encode() + b"\n\x04", timeout=30)
+    check(b"reading the request" in out and rc == 0, "--request - on a terminal: %d %r" % (rc, out[-300:]))
+
+
 SCENARIOS = [s_normal, s_json_tool, s_stdin_thinking, s_drip, s_429, s_529, s_500, s_4xx,
              s_error_event, s_reset, s_stall, s_wrong_type, s_not_sse, s_refused,
-             s_config_errors, s_examples]
+             s_config_errors, s_examples, s_evil, s_stop_error, s_pings, s_max_time, s_html,
+             s_gzip, s_output, s_hostile_config]
 
 
 def main():
@@ -508,7 +692,9 @@ def main():
     try:
         with tempfile.TemporaryDirectory() as tmp:
             with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-                futs = {pool.submit(fn, srv, tmp): fn.__name__ for fn in SCENARIOS}
+                only = sys.argv[1:]  # scenario names, to run a few while working
+                futs = {pool.submit(fn, srv, tmp): fn.__name__ for fn in SCENARIOS
+                        if not only or fn.__name__ in only}
                 for fut in concurrent.futures.as_completed(futs):
                     try:
                         fut.result()

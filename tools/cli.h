@@ -37,6 +37,29 @@ int cli_read_input(const char *path, const cli_chunking *ch, cli_feed_fn feed,
  * UTF-8 replaced by U+FFFD (WHATWG), non-ASCII written as UTF-8. */
 void cli_json_string(FILE *out, const char *s, size_t len);
 
+/* Bytes from the input or the network shown to a person (cli_text.c). */
+enum { CLI_TEXT_RAW = 0, CLI_TEXT_TERMINAL, CLI_TEXT_FIELD };
+typedef struct cli_text {
+  FILE *out;
+  int mode;               /* CLI_TEXT_* */
+  unsigned char hold[4];  /* an incomplete UTF-8 sequence from the last write */
+  size_t held;
+  int wrote;              /* anything written since init */
+  char last;              /* the last byte given (0: none) */
+} cli_text;
+/* RAW writes bytes as they are; TERMINAL makes them inert (C0 except
+ * newline and tab, DEL, C1, bidi controls, invalid UTF-8 shown escaped);
+ * FIELD also escapes newline, tab and backslash: one report line. */
+void cli_text_init(cli_text *t, FILE *out, int mode);
+void cli_text_write(cli_text *t, const char *s, size_t len);
+/* Flush a held incomplete sequence (shown escaped). */
+void cli_text_end(cli_text *t);
+/* One report field, always escaped (FIELD mode), whatever `out` is. */
+void cli_field(FILE *out, const char *s, size_t len);
+void cli_field_str(FILE *out, const char *s);
+/* An sseval_write_fn writing into a cli_text (ctx). */
+int cli_text_sink(void *ctx, const char *bytes, size_t len);
+
 /* The `check` report, shared with `stream`. */
 void cli_report_json(FILE *out, const sseval_claude *c,
                      const sseval_claude_result *r);

@@ -15,11 +15,10 @@ int cli_parse_size(const char *arg, size_t *out) {
   errno = 0;
   v = strtoull(arg, &end, 10);
   if (errno || end == arg) return 0;
-  if (*end == 'k' || *end == 'K') {
-    v *= 1024ull;
-    end++;
-  } else if (*end == 'm' || *end == 'M') {
-    v *= 1024ull * 1024ull;
+  if (*end == 'k' || *end == 'K' || *end == 'm' || *end == 'M') {
+    unsigned long long mul = (*end == 'k' || *end == 'K') ? 1024ull : 1024ull * 1024ull;
+    if (v > ~0ull / mul) return 0; /* the suffix would overflow: a bad value */
+    v *= mul;
     end++;
   }
   if (*end || v == 0 || v > (unsigned long long)SIZE_MAX / 2) return 0;

@@ -53,24 +53,16 @@ void cli_report_json(FILE *out, const sseval_claude *c,
           (unsigned long long)r->events, (unsigned long long)r->bytes);
 }
 
-/* Print up to `max` characters of s on one line, escaped, cut at a UTF-8
- * boundary. */
+/* Print up to `max` bytes of s on one line, escaped (cli_field), cut at a
+ * UTF-8 boundary. */
 static void preview(FILE *out, sseval_span s, size_t max) {
-  size_t n = s.len, i;
+  size_t n = s.len;
   if (n > max) {
     n = max;
     while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) n--;
   }
   putc('"', out);
-  for (i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s.ptr[i];
-    if (ch == '\n')
-      fputs("\\n", out);
-    else if (ch < 0x20)
-      fprintf(out, "\\x%02x", ch);
-    else
-      putc(ch, out);
-  }
+  cli_field(out, s.ptr, n);
   putc('"', out);
   if (n < s.len) fputs("...", out);
 }
@@ -94,20 +86,31 @@ static size_t utf8_chars(sseval_span s) {
 void cli_report_human(FILE *out, const sseval_claude *c,
                       const sseval_claude_result *r, const char *name) {
   sseval_message_view m;
+  cli_text usage;
   uint32_t i, n = sseval_claude_block_count(c);
   sseval_claude_message(c, &m);
-  fprintf(out, "%s: %s", name ? name : "stream", sseval_verdict_name(r->verdict));
+  /* every string from the input is written with cli_field: escaped */
+  cli_field_str(out, name ? name : "stream");
+  fprintf(out, ": %s", sseval_verdict_name(r->verdict));
   if (r->verdict == SSEVAL_VERDICT_COMPLETE)
     fputs(" - the stream is whole and valid\n", out);
   else if (r->rule != SSEVAL_RULE_NONE)
     fprintf(out, " (%s)\n", sseval_rule_id(r->rule));
   else
     putc('\n', out);
-  if (m.id.len)
-    fprintf(out, "  message      %.*s, model %.*s\n", (int)m.id.len, m.id.ptr,
-            (int)m.model.len, m.model.ptr);
-  fprintf(out, "  stop reason  %.*s\n", m.has_stop_reason ? (int)m.stop_reason.len : 6,
-          m.has_stop_reason ? m.stop_reason.ptr : "(none)");
+  if (m.id.len) {
+    fputs("  message      ", out);
+    cli_field(out, m.id.ptr, m.id.len);
+    fputs(", model ", out);
+    cli_field(out, m.model.ptr, m.model.len);
+    putc('\n', out);
+  }
+  fputs("  stop reason  ", out);
+  if (m.has_stop_reason)
+    cli_field(out, m.stop_reason.ptr, m.stop_reason.len);
+  else
+    fputs("(none)", out);
+  putc('\n', out);
   fprintf(out, "  blocks       %u\n", n);
   for (i = 0; i < n; i++) {
     if (i == 20 && n > 24) { /* a long answer: the first blocks and the last */
@@ -116,7 +119,9 @@ void cli_report_human(FILE *out, const sseval_claude *c,
     }
     sseval_block_view b;
     sseval_claude_block(c, i, &b);
-    fprintf(out, "    [%u] %-18.*s", i, (int)b.type_name.len, b.type_name.ptr);
+    fprintf(out, "    [%u] ", i);
+    cli_field(out, b.type_name.ptr, b.type_name.len);
+    fprintf(out, "%*s", b.type_name.len < 18 ? (int)(18 - b.type_name.len) : 0, "");
     switch (b.type) {
     case SSEVAL_BLOCK_TEXT:
     case SSEVAL_BLOCK_THINKING:
@@ -129,10 +134,16 @@ void cli_report_human(FILE *out, const sseval_claude *c,
     case SSEVAL_BLOCK_TOOL_USE:
     case SSEVAL_BLOCK_SERVER_TOOL_USE:
     case SSEVAL_BLOCK_MCP_TOOL_USE:
-      fprintf(out, "%.*s  ", (int)b.tool_name.len, b.tool_name.ptr);
+      cli_field(out, b.tool_name.ptr, b.tool_name.len);
+      fputs("  ", out);
       if (b.input_complete) {
-        fprintf(out, "input %.*s%s", (int)(b.input_json.len > 60 ? 60 : b.input_json.len),
-                b.input_json.ptr, b.input_json.len > 60 ? "..." : "");
+        size_t k = b.input_json.len > 60 ? 60 : b.input_json.len;
+        while (k > 0 && k < b.input_json.len &&
+               ((unsigned char)b.input_json.ptr[k] & 0xC0) == 0x80)
+          k--;
+        fputs("input ", out);
+        cli_field(out, b.input_json.ptr, k);
+        if (k < b.input_json.len) fputs("...", out);
       } else {
         fprintf(out, "input unfinished (%zu bytes of partial_json)",
                 b.partial_json.len);
@@ -146,20 +157,27 @@ void cli_report_human(FILE *out, const sseval_claude *c,
     putc('\n', out);
   }
   fputs("  usage        ", out);
-  sseval_claude_write_usage_json(c, file_write, out);
+  cli_text_init(&usage, out, CLI_TEXT_FIELD);
+  sseval_claude_write_usage_json(c, cli_text_sink, &usage);
+  cli_text_end(&usage);
   putc('\n', out);
   if (r->has_error) {
-    fprintf(out, "  error event  %.*s (%s): ",
-            r->error.type.len ? (int)r->error.type.len : 7,
-            r->error.type.len ? r->error.type.ptr : "unknown",
-            r->error.retryable ? "retryable" : "not retryable");
+    fputs("  error event  ", out);
+    if (r->error.type.len)
+      cli_field(out, r->error.type.ptr, r->error.type.len);
+    else
+      fputs("unknown", out);
+    fprintf(out, " (%s): ", r->error.retryable ? "retryable" : "not retryable");
     preview(out, r->error.message, 200);
     putc('\n', out);
   }
   if (r->verdict != SSEVAL_VERDICT_COMPLETE)
-    fprintf(out, "  problem      at byte %llu, line %llu: %s\n",
-            (unsigned long long)r->offset, (unsigned long long)r->line,
-            r->detail ? r->detail : "");
+  {
+    fprintf(out, "  problem      at byte %llu, line %llu: ",
+            (unsigned long long)r->offset, (unsigned long long)r->line);
+    cli_field_str(out, r->detail ? r->detail : "");
+    putc('\n', out);
+  }
   fprintf(out, "  read         %llu events, %llu bytes\n",
           (unsigned long long)r->events, (unsigned long long)r->bytes);
 }

@@ -16,19 +16,29 @@
  * sseval_retry_decide and sseval_breaker_record (<sseval/retry.h>). To try
  * again, sseval_curl_reset and perform the same handle again.
  *
- * What it reads from the response:
+ * What it reads from the response (and when it stops reading):
  *  - the status of the final response (1xx interim responses are skipped);
  *  - content-type: only a 2xx `text/event-stream` body goes to the
  *    validator; any other body is kept (up to max_body_bytes) and, for a
  *    non-2xx status, parsed with sseval_parse_error_body into the same
  *    sseval_api_error an in-stream `error` event gives;
  *  - request-id (for logs and reports), retry-after, retry-after-ms and
- *    x-should-retry (into the retry outcome).
+ *    x-should-retry (into the retry outcome);
+ *  - content-encoding: see sseval_curl_request.accept_encoding;
+ *  - it stops the transfer itself once reading more cannot change the
+ *    result: a body that is not validated past max_body_bytes, a verdict
+ *    that is final (limit_exceeded, or a body that is not an event stream).
+ *
+ * A stream that reached message_stop is never retryable: whatever came
+ * after it (an `error` event, a cut), its outcome is SSEVAL_RETRY_INVALID,
+ * as asking again would bill and run the whole request twice.
  *
  * Idle timeout: with idle_timeout_ms set, a transfer that receives no byte
  * (header or body; uploads count too) for that long is aborted from the
  * progress callback; before any response it ends as SSEVAL_RETRY_TIMEOUT
- * with no response, after the headers as a truncated stream. libcurl calls
+ * with no response, after the headers as a truncated stream. After a `ping`
+ * event only an event that is not a ping counts: a stream of nothing but
+ * pings for that long is idle. libcurl calls
  * the progress callback about once a second while idle, so the timer's
  * resolution is about a second. Set CURLOPT_CONNECTTIMEOUT_MS yourself.
  *
@@ -114,6 +124,11 @@ typedef struct sseval_curl_options {
    *  often while data flows): the place to call sseval_curl_resume under
    *  curl_easy_perform. Return non-zero to abort. Optional. */
   int (*on_progress)(void *user, sseval_curl *s);
+  /** Set to 1 when you set CURLOPT_ACCEPT_ENCODING yourself (libcurl then
+   *  decodes the body). Otherwise a 2xx body with a Content-Encoding other
+   *  than identity is refused unread (END_NOT_SSE). sseval_curl_set_request
+   *  sets what it needs itself. */
+  int content_decoding;
 } sseval_curl_options;
 
 SSEVAL_CURL_API void sseval_curl_options_init(sseval_curl_options *opts);
@@ -147,15 +162,29 @@ typedef struct sseval_curl_request {
                              in it yourself */
   size_t body_len;
   const char *user_agent; /**< NULL: "sseval/<version>" */
+  /** Non-zero: send the body with "stream": true set. The body must then
+   *  be one JSON object: a "stream" member is dropped, "stream":true is put
+   *  first, every other member is kept byte for byte. */
+  int set_stream;
+  /** NULL: accept every encoding libcurl can decode, and let it decode
+   *  (CURLOPT_ACCEPT_ENCODING ""). Otherwise the Accept-Encoding to send
+   *  (e.g. "identity") with libcurl's decoding off: a body that arrives
+   *  encoded anyway is refused unread (END_NOT_SSE, not retried). */
+  const char *accept_encoding;
 } sseval_curl_request;
 
 /**
  * Set a POST to {base_url}/v1/messages on the attached handle with the
  * headers the API wants (x-api-key, anthropic-version, content-type:
  * application/json, accept: text/event-stream; no `Expect: 100-continue`).
- * The header list is owned by the binding and lives until free or the next
- * set_request. Returns SSEVAL_OK, SSEVAL_E_NOMEM, or SSEVAL_E_MISUSE (not
- * attached, or libcurl refused an option).
+ * Only http and https are allowed, for the URL and for redirects (which
+ * stay off: CURLOPT_FOLLOWLOCATION 0). The header list is owned by the
+ * binding and lives until free or the next set_request. Returns SSEVAL_OK,
+ * SSEVAL_E_NOMEM, SSEVAL_E_INVALID (set_stream and the body is not a JSON
+ * object), or SSEVAL_E_MISUSE: not attached, libcurl refused an option, a
+ * base URL that is not http:// or https://, or a control character (CR,
+ * LF, any byte below 0x20, DEL) in the base URL, the API key, the user
+ * agent or accept_encoding: a header value is never split.
  */
 SSEVAL_CURL_API sseval_status sseval_curl_set_request(sseval_curl *s,
                                                       const sseval_curl_request *req);

@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "../json.h" /* the request helper (set_stream) reuses the library's JSON reader */
 #include "sseval/curl.h"
 
 #define MAX_HEADER_VALUE 256u
@@ -22,12 +23,22 @@
 
 enum { MODE_UNDECIDED = 0, MODE_STREAM, MODE_BUFFER };
 
+/* Why the binding itself stopped a transfer early (not an error). */
+enum {
+  STOP_NONE = 0,
+  STOP_FINAL,   /* the verdict can no longer change: nothing more to read */
+  STOP_BODY,    /* a body that is not validated reached max_body_bytes */
+  STOP_ENCODED  /* a Content-Encoding libcurl was not asked to decode */
+};
+
 struct sseval_curl {
   CURL *easy;
   sseval_claude *claude;
   void *user;
+  sseval_claude_callbacks cbs; /* the caller's; the validator calls ours */
   sseval_curl_options opts;
   struct curl_slist *headers;
+  int decoding;     /* libcurl decodes Content-Encoding (CURLOPT_ACCEPT_ENCODING) */
 
   /* the response being received */
   long status;
@@ -38,6 +49,8 @@ struct sseval_curl {
   size_t content_type_len;
   char request_id[MAX_HEADER_VALUE];
   size_t request_id_len;
+  char content_encoding[MAX_HEADER_VALUE];
+  size_t content_encoding_len;
   sseval_retry_outcome hints;
   uint64_t body_bytes;
 
@@ -49,10 +62,14 @@ struct sseval_curl {
   int paused;
   size_t skip;
 
-  /* idle timer */
+  /* idle timer; after a ping, only a later event other than a ping counts
+   * as activity (a server sending nothing but pings is idle) */
   uint64_t last_activity_ms;
   curl_off_t last_ul;
   int idle_fired;
+  int ping_last;
+  int saw_message_stop; /* a message_stop event was dispatched */
+  int stopped;          /* STOP_*: the binding ended the transfer itself */
 
   int hook_failed;            /* on_body / on_headers / on_progress said stop */
   sseval_status feed_status;  /* first error returned by the validator */
@@ -142,8 +159,8 @@ static void reset_response(sseval_curl *s) {
   s->status = 0;
   s->headers_done = 0;
   s->event_stream = 0;
-  s->content_type_len = s->request_id_len = 0;
-  s->content_type[0] = s->request_id[0] = '\0';
+  s->content_type_len = s->request_id_len = s->content_encoding_len = 0;
+  s->content_type[0] = s->request_id[0] = s->content_encoding[0] = '\0';
   sseval_retry_outcome_init(&s->hints, SSEVAL_RETRY_OK);
 }
 
@@ -158,16 +175,81 @@ void sseval_curl_reset(sseval_curl *s) {
   s->last_activity_ms = 0;
   s->last_ul = 0;
   s->idle_fired = 0;
+  s->ping_last = 0;
+  s->saw_message_stop = 0;
+  s->stopped = STOP_NONE;
   s->hook_failed = 0;
   s->feed_status = SSEVAL_OK;
   memset(&s->stream, 0, sizeof s->stream);
   sseval_claude_reset(s->claude);
 }
 
+/* ---- the validator's callbacks: the caller's, seen on the way -------------------- */
+/* The validator is created with the binding as its user pointer; each of
+ * the caller's callbacks is called through one of these with the caller's
+ * own pointer. Only the event tap does more (timers, message_stop). */
+#define FWD(name, params, args)                                                 \
+  static int fwd_##name params {                                                \
+    sseval_curl *s = (sseval_curl *)u;                                          \
+    return s->cbs.name args;                                                    \
+  }
+FWD(on_message_start, (void *u, const sseval_message_info *m), (s->user, m))
+FWD(on_block_start, (void *u, const sseval_block_info *b), (s->user, b))
+FWD(on_text, (void *u, uint32_t i, sseval_span p), (s->user, i, p))
+FWD(on_tool_input, (void *u, uint32_t i, sseval_span p), (s->user, i, p))
+FWD(on_thinking, (void *u, uint32_t i, sseval_span p), (s->user, i, p))
+FWD(on_signature, (void *u, uint32_t i, sseval_span p), (s->user, i, p))
+FWD(on_citation, (void *u, uint32_t i, sseval_span p), (s->user, i, p))
+FWD(on_compaction, (void *u, uint32_t i, sseval_span p), (s->user, i, p))
+FWD(on_block_stop, (void *u, uint32_t i), (s->user, i))
+FWD(on_message_delta, (void *u, const sseval_delta_info *d), (s->user, d))
+FWD(on_message_stop, (void *u), (s->user))
+FWD(on_ping, (void *u), (s->user))
+FWD(on_error_event, (void *u, const sseval_api_error *e), (s->user, e))
+FWD(on_unknown_event, (void *u, sseval_span n, sseval_span d), (s->user, n, d))
+FWD(on_unknown_delta, (void *u, uint32_t i, sseval_span t, sseval_span d), (s->user, i, t, d))
+#undef FWD
+
+static int tap_event(void *u, const sseval_sse_event *ev) {
+  sseval_curl *s = (sseval_curl *)u;
+  if (ev->type.len == 4 && memcmp(ev->type.ptr, "ping", 4) == 0) {
+    s->ping_last = 1;
+  } else {
+    s->ping_last = 0;
+    s->last_activity_ms = mono_ms();
+    if (ev->type.len == 12 && memcmp(ev->type.ptr, "message_stop", 12) == 0)
+      s->saw_message_stop = 1;
+  }
+  return s->cbs.on_sse_event ? s->cbs.on_sse_event(s->user, ev) : SSEVAL_CB_OK;
+}
+
+static void wrap_callbacks(const sseval_claude_callbacks *in, sseval_claude_callbacks *out) {
+  sseval_claude_callbacks_init(out);
+#define W(name) out->name = in->name ? fwd_##name : NULL
+  W(on_message_start);
+  W(on_block_start);
+  W(on_text);
+  W(on_tool_input);
+  W(on_thinking);
+  W(on_signature);
+  W(on_citation);
+  W(on_compaction);
+  W(on_block_stop);
+  W(on_message_delta);
+  W(on_message_stop);
+  W(on_ping);
+  W(on_error_event);
+  W(on_unknown_event);
+  W(on_unknown_delta);
+#undef W
+  out->on_sse_event = tap_event;
+}
+
 sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *cbs,
                               void *user, const sseval_curl_options *opts) {
   sseval_curl *s;
   sseval_claude_options copts;
+  sseval_claude_callbacks mine;
   sseval_status st;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
@@ -185,7 +267,18 @@ sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *
     copts.flags |= SSEVAL_CLAUDE_ACCUMULATE;
   }
   s->opts.claude = NULL; /* copied; do not keep the caller's pointer */
-  st = sseval_claude_new(&s->claude, cbs, user, &copts);
+  if (cbs && cbs->struct_size < sizeof(size_t) + sizeof(void (*)(void))) {
+    free(s);
+    return SSEVAL_E_MISUSE;
+  }
+  /* a caller built against an older, shorter struct: the rest stays NULL */
+  sseval_claude_callbacks_init(&s->cbs);
+  if (cbs)
+    memcpy(&s->cbs, cbs, cbs->struct_size < sizeof s->cbs ? cbs->struct_size : sizeof s->cbs);
+  s->cbs.struct_size = sizeof s->cbs;
+  s->decoding = s->opts.content_decoding != 0;
+  wrap_callbacks(&s->cbs, &mine);
+  st = sseval_claude_new(&s->claude, &mine, s, &copts);
   if (st != SSEVAL_OK) {
     free(s);
     return st;
@@ -274,6 +367,8 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *ud) {
     s->event_stream = ieq(trim(value.ptr, n), "text/event-stream");
   } else if (ieq(name, "request-id")) {
     s->request_id_len = copy_value(s->request_id, value);
+  } else if (ieq(name, "content-encoding")) {
+    s->content_encoding_len = copy_value(s->content_encoding, value);
   } else {
     sseval_retry_outcome_header(&s->hints, name, value, unix_ms());
   }
@@ -299,11 +394,28 @@ static void keep_body(sseval_curl *s, const char *p, size_t n) {
   s->body_len += want;
 }
 
+/* A Content-Encoding other than identity that libcurl does not decode:
+ * the bytes are compressed, not an event stream to validate. */
+static int encoded_raw(const sseval_curl *s) {
+  return !s->decoding && s->content_encoding_len &&
+         !ieq(span(s->content_encoding, s->content_encoding_len), "identity");
+}
+
+/* Can more input change the verdict? Not after a limit verdict, nor after
+ * one whose exit code says the body is not an event stream at all. */
+static int verdict_final(const sseval_curl *s) {
+  sseval_claude_result r;
+  sseval_claude_get_result(s->claude, &r);
+  return r.verdict == SSEVAL_VERDICT_LIMIT_EXCEEDED || sseval_verdict_exit_code(r.verdict) == 7;
+}
+
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   sseval_curl *s = (sseval_curl *)ud;
   size_t len = size * nmemb, skip, consumed = 0;
   sseval_status st;
-  s->last_activity_ms = mono_ms();
+  /* bytes count as activity, except after a ping: then only an event that
+   * is not a ping does (tap_event) */
+  if (!s->ping_last || s->mode != MODE_STREAM) s->last_activity_ms = mono_ms();
   s->paused = 0;
   if (len == 0) return 0;
   if (s->mode == MODE_UNDECIDED) {
@@ -313,6 +425,10 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
         s->status = code;
     }
     s->mode = (is_2xx(s->status) && s->event_stream) ? MODE_STREAM : MODE_BUFFER;
+    if (is_2xx(s->status) && encoded_raw(s)) {
+      s->stopped = STOP_ENCODED; /* nothing of it can be read */
+      return 0;
+    }
   }
   if (s->mode == MODE_BUFFER) {
     if (s->opts.on_body && s->opts.on_body(s->user, ptr, len)) {
@@ -321,6 +437,10 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
     }
     s->body_bytes += len;
     keep_body(s, ptr, len);
+    if (s->body_bytes > s->opts.max_body_bytes) {
+      s->stopped = STOP_BODY; /* kept what the report needs; stop there */
+      return 0;
+    }
     return len;
   }
   /* A redelivery after a pause starts with bytes already consumed. */
@@ -342,6 +462,10 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   }
   if (st != SSEVAL_OK) {
     if (s->feed_status == SSEVAL_OK) s->feed_status = st;
+    return 0;
+  }
+  if (verdict_final(s)) {
+    s->stopped = STOP_FINAL;
     return 0;
   }
   return len;
@@ -396,18 +520,100 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *h, int
   return n;
 }
 
+/* A value put in a header line or the URL: no control character (CR, LF
+ * would start another header), no DEL. */
+static int clean_value(const char *v) {
+  for (; *v; v++)
+    if ((unsigned char)*v < 0x20 || *v == 0x7F) return 0;
+  return 1;
+}
+
+static int http_url(const char *u) {
+  static const char *const schemes[] = {"http://", "https://"};
+  size_t k, i;
+  for (k = 0; k < 2; k++) {
+    for (i = 0; schemes[k][i] && lower(u[i]) == (unsigned char)schemes[k][i]; i++) {
+    }
+    if (!schemes[k][i]) return 1;
+  }
+  return 0;
+}
+
+static void free_list(struct curl_slist *list) {
+  sseval_curl tmp;
+  tmp.headers = list;
+  free_headers(&tmp);
+}
+
+/* The body with "stream": true first and any "stream" member dropped;
+ * every other member byte for byte. Returns a malloc'd copy (*out_len set),
+ * or NULL with *st set (E_INVALID: not a JSON object). */
+static char *stream_body(const char *in, size_t len, size_t *out_len, sseval_status *st) {
+  sseval__jcur cur;
+  sseval__jstr key, raw;
+  char *out, *w;
+  int r;
+  *st = SSEVAL_E_INVALID;
+  /* the result is never longer than the input plus the new member */
+  out = (char *)malloc(len + sizeof "{\"stream\":true}");
+  if (!out) {
+    *st = SSEVAL_E_NOMEM;
+    return NULL;
+  }
+  w = out;
+  memcpy(w, "{\"stream\":true", 14);
+  w += 14;
+  sseval__jcur_init(&cur, in ? in : "", len, 512);
+  if (!sseval__j_obj_begin(&cur)) goto bad;
+  while ((r = sseval__j_obj_next(&cur, &key)) == 1) {
+    const char *kstart;
+    if (!sseval__j_skip(&cur, &raw)) goto bad;
+    if (sseval__jstr_eq(&key, "stream", 6)) continue;
+    /* the member as written: from the key's opening quote to the value's end */
+    kstart = key.ptr - 1;
+    *w++ = ',';
+    memcpy(w, kstart, (size_t)(raw.ptr + raw.len - kstart));
+    w += raw.ptr + raw.len - kstart;
+  }
+  if (r < 0 || !sseval__j_end(&cur)) goto bad;
+  *w++ = '}';
+  *out_len = (size_t)(w - out);
+  *st = SSEVAL_OK;
+  return out;
+bad:
+  free(out);
+  return NULL;
+}
+
 sseval_status sseval_curl_set_request(sseval_curl *s, const sseval_curl_request *req) {
-  const char *base;
-  char *url, *key_header = NULL, ua[64];
-  size_t blen, klen;
+  const char *base, *body;
+  char *url, *key_header = NULL, *rewritten = NULL, ua[64];
+  size_t blen, klen, body_len;
   int ok = 1;
+  long decode;
   struct curl_slist *list = NULL;
+  sseval_status st;
   if (!s || !req || !s->easy || (!req->body && req->body_len)) return SSEVAL_E_MISUSE;
   base = req->base_url ? req->base_url : SSEVAL_ANTHROPIC_BASE_URL;
+  /* only http and https; nothing that could split a header line */
+  if (!http_url(base) || !clean_value(base) || (req->api_key && !clean_value(req->api_key)) ||
+      (req->user_agent && !clean_value(req->user_agent)) ||
+      (req->accept_encoding && !clean_value(req->accept_encoding)))
+    return SSEVAL_E_MISUSE;
+  body = req->body ? (const char *)req->body : "";
+  body_len = req->body_len;
+  if (req->set_stream) {
+    rewritten = stream_body(body, body_len, &body_len, &st);
+    if (!rewritten) return st;
+    body = rewritten;
+  }
   blen = strlen(base);
   while (blen && base[blen - 1] == '/') blen--;
   url = (char *)malloc(blen + sizeof "/v1/messages");
-  if (!url) return SSEVAL_E_NOMEM;
+  if (!url) {
+    free(rewritten);
+    return SSEVAL_E_NOMEM;
+  }
   memcpy(url, base, blen);
   memcpy(url + blen, "/v1/messages", sizeof "/v1/messages");
   if (req->api_key) {
@@ -415,6 +621,7 @@ sseval_status sseval_curl_set_request(sseval_curl *s, const sseval_curl_request 
     key_header = (char *)malloc(klen + sizeof "x-api-key: ");
     if (!key_header) {
       free(url);
+      free(rewritten);
       return SSEVAL_E_NOMEM;
     }
     memcpy(key_header, "x-api-key: ", sizeof "x-api-key: " - 1);
@@ -431,34 +638,45 @@ sseval_status sseval_curl_set_request(sseval_curl *s, const sseval_curl_request 
   list = add_header(list, "accept: text/event-stream", &ok);
   list = add_header(list, "Expect:", &ok);
   if (!ok) {
-    struct curl_slist *old = s->headers;
-    s->headers = list;
-    free_headers(s);
-    s->headers = old;
+    free_list(list);
     free(url);
+    free(rewritten);
     return SSEVAL_E_NOMEM;
   }
   snprintf(ua, sizeof ua, "sseval/%s", sseval_version_string());
+  /* NULL: every encoding libcurl can decode, decoded by libcurl. Otherwise
+   * exactly what was asked, and libcurl passes the bytes through untouched
+   * (a body encoded anyway is refused, see write_cb). */
+  decode = req->accept_encoding == NULL;
   if (curl_easy_setopt(s->easy, CURLOPT_URL, url) != CURLE_OK ||
+#if LIBCURL_VERSION_NUM >= 0x075500
+      curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt(s->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+#else
+      curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS,
+                       (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+      curl_easy_setopt(s->easy, CURLOPT_REDIR_PROTOCOLS,
+                       (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+#endif
+      curl_easy_setopt(s->easy, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+      curl_easy_setopt(s->easy, CURLOPT_ACCEPT_ENCODING,
+                       decode ? "" : req->accept_encoding) != CURLE_OK ||
+      curl_easy_setopt(s->easy, CURLOPT_HTTP_CONTENT_DECODING, decode) != CURLE_OK ||
       curl_easy_setopt(s->easy, CURLOPT_POST, 1L) != CURLE_OK ||
-      curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                       (curl_off_t)req->body_len) != CURLE_OK ||
-      curl_easy_setopt(s->easy, CURLOPT_COPYPOSTFIELDS,
-                       req->body ? (const char *)req->body : "") != CURLE_OK ||
+      curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) != CURLE_OK ||
+      curl_easy_setopt(s->easy, CURLOPT_COPYPOSTFIELDS, body) != CURLE_OK ||
       curl_easy_setopt(s->easy, CURLOPT_USERAGENT,
                        req->user_agent ? req->user_agent : ua) != CURLE_OK ||
       curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, list) != CURLE_OK) {
     curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);
-    {
-      struct curl_slist *old = s->headers;
-      s->headers = list;
-      free_headers(s);
-      s->headers = old;
-    }
+    free_list(list);
     free(url);
+    free(rewritten);
     return SSEVAL_E_MISUSE;
   }
+  s->decoding = (int)decode;
   free(url); /* libcurl copied it */
+  free(rewritten);
   free_headers(s);
   s->headers = list;
   return SSEVAL_OK;
@@ -502,6 +720,14 @@ sseval_status sseval_curl_done(sseval_curl *s, int curl_code, sseval_curl_result
   memset(&r, 0, sizeof r);
   r.curl_code = curl_code;
   r.reason = curl_code ? curl_easy_strerror((CURLcode)curl_code) : "";
+  /* the binding's own early stops are not transfer errors */
+  if (s->stopped == STOP_FINAL)
+    r.reason = "stopped reading: the verdict was final";
+  else if (s->stopped == STOP_BODY)
+    r.reason = "stopped reading: the body is longer than max_body_bytes";
+  else if (s->stopped == STOP_ENCODED || curl_code == CURLE_BAD_CONTENT_ENCODING)
+    r.reason = "the body has a Content-Encoding that was not asked for or "
+               "cannot be decoded; it was not read";
   if (s->idle_fired) {
     r.reason = "idle timeout (no byte received in time)";
     r.timed_out = 1;
@@ -516,7 +742,14 @@ sseval_status sseval_curl_done(sseval_curl *s, int curl_code, sseval_curl_result
   r.outcome.http_status = (int)s->status;
   s->paused = 0;
 
-  if (!s->headers_done && s->mode == MODE_UNDECIDED) {
+  if (is_2xx(s->status) && s->headers_done &&
+      (s->stopped == STOP_ENCODED || curl_code == CURLE_BAD_CONTENT_ENCODING)) {
+    /* compressed bytes are not an event stream: same end as a wrong type */
+    r.end = SSEVAL_CURL_END_NOT_SSE;
+    r.outcome.kind = SSEVAL_RETRY_INVALID;
+    r.body = span("", 0);
+    r.exit_code = 7;
+  } else if (!s->headers_done && s->mode == MODE_UNDECIDED) {
     r.end = SSEVAL_CURL_END_NO_RESPONSE;
     r.http_status = 0;
     r.outcome.http_status = 0;
@@ -547,6 +780,10 @@ sseval_status sseval_curl_done(sseval_curl *s, int curl_code, sseval_curl_result
       r.error = s->stream.error;
       r.outcome.error_type = r.error.type;
     }
+    /* A stream that reached message_stop carried a whole answer: whatever
+     * came after it, asking again would duplicate a billed request. */
+    if (s->saw_message_stop && r.outcome.kind != SSEVAL_RETRY_OK)
+      r.outcome.kind = SSEVAL_RETRY_INVALID;
     if (st != SSEVAL_OK || s->hook_failed) r.outcome.kind = SSEVAL_RETRY_INVALID;
     r.exit_code = sseval_verdict_exit_code(s->stream.verdict);
   } else if (is_2xx(s->status)) {
