@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The sseval command facing hostile input where a person reads it.
 
 * `sseval check`'s human report escapes every field that came from the

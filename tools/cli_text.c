@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools/cli_text.c - writing bytes that came from the input or the network
  * where a person reads them: the one place the sseval command decides what
