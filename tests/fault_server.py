@@ -82,7 +82,7 @@ FIXTURES = {
 DRIP_DELAY = 0.001
 STALL_MAX = 4.0
 PING_EVERY = 0.05
-ENDLESS_MAX = 30.0  # an endless step stops by itself after this long
+ENDLESS_MAX = 40.0  # an endless step stops by itself after this long
 DEFAULT_LIFETIME = 120.0
 
 HTML = (b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"

@@ -57,6 +57,11 @@ void cli_text_end(cli_text *t);
 /* One report field, always escaped (FIELD mode), whatever `out` is. */
 void cli_field(FILE *out, const char *s, size_t len);
 void cli_field_str(FILE *out, const char *s);
+/* Up to `max` bytes of s (cut at a UTF-8 boundary) as one escaped field in
+ * quotes, "..." after it when cut. */
+void cli_preview(FILE *out, sseval_span s, size_t max);
+/* "TYPE (retryable): "MESSAGE"\n" of an API error, escaped. */
+void cli_error_line(FILE *out, const sseval_api_error *e);
 /* An sseval_write_fn writing into a cli_text (ctx). */
 int cli_text_sink(void *ctx, const char *bytes, size_t len);
 

@@ -206,6 +206,28 @@ void cli_field(FILE *out, const char *s, size_t len) {
 
 void cli_field_str(FILE *out, const char *s) { cli_field(out, s, s ? strlen(s) : 0); }
 
+void cli_preview(FILE *out, sseval_span s, size_t max) {
+  size_t n = s.len;
+  if (n > max) {
+    n = max;
+    while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) n--;
+  }
+  putc('"', out);
+  cli_field(out, s.ptr, n);
+  putc('"', out);
+  if (n < s.len) fputs("...", out);
+}
+
+void cli_error_line(FILE *out, const sseval_api_error *e) {
+  if (e->type.len)
+    cli_field(out, e->type.ptr, e->type.len);
+  else
+    fputs("unknown", out);
+  fprintf(out, " (%s): ", e->retryable ? "retryable" : "not retryable");
+  cli_preview(out, e->message, 200);
+  putc('\n', out);
+}
+
 int cli_text_sink(void *ctx, const char *bytes, size_t len) {
   cli_text_write((cli_text *)ctx, bytes, len);
   return 0;

@@ -53,19 +53,6 @@ void cli_report_json(FILE *out, const sseval_claude *c,
           (unsigned long long)r->events, (unsigned long long)r->bytes);
 }
 
-/* Print up to `max` bytes of s on one line, escaped (cli_field), cut at a
- * UTF-8 boundary. */
-static void preview(FILE *out, sseval_span s, size_t max) {
-  size_t n = s.len;
-  if (n > max) {
-    n = max;
-    while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) n--;
-  }
-  putc('"', out);
-  cli_field(out, s.ptr, n);
-  putc('"', out);
-  if (n < s.len) fputs("...", out);
-}
 
 /* Characters of valid UTF-8 text: bytes that are not continuation bytes
  * (10xxxxxx), counted eight at a time (a block's text can be megabytes). */
@@ -126,7 +113,7 @@ void cli_report_human(FILE *out, const sseval_claude *c,
     case SSEVAL_BLOCK_TEXT:
     case SSEVAL_BLOCK_THINKING:
       fprintf(out, "%zu chars  ", utf8_chars(b.text));
-      preview(out, b.text, 60);
+      cli_preview(out, b.text, 60);
       if (b.type == SSEVAL_BLOCK_THINKING)
         fprintf(out, "  signature %zu bytes", b.signature.len);
       if (b.citations_json.len) fputs("  +citations", out);
@@ -163,13 +150,7 @@ void cli_report_human(FILE *out, const sseval_claude *c,
   putc('\n', out);
   if (r->has_error) {
     fputs("  error event  ", out);
-    if (r->error.type.len)
-      cli_field(out, r->error.type.ptr, r->error.type.len);
-    else
-      fputs("unknown", out);
-    fprintf(out, " (%s): ", r->error.retryable ? "retryable" : "not retryable");
-    preview(out, r->error.message, 200);
-    putc('\n', out);
+    cli_error_line(out, &r->error);
   }
   if (r->verdict != SSEVAL_VERDICT_COMPLETE)
   {

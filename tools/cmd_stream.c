@@ -459,15 +459,6 @@ static void report_json(const sseval_curl_result *r, sseval_curl *b, unsigned at
   }
 }
 
-static void human_preview(FILE *out, sseval_span s, size_t max) {
-  size_t n = s.len < max ? s.len : max;
-  while (n > 0 && n < s.len && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) n--;
-  putc('"', out);
-  cli_field(out, s.ptr, n);
-  putc('"', out);
-  if (n < s.len) fputs("...", out);
-}
-
 /* The human report, on stderr; every string from the server escaped. */
 static void report_human(const sseval_curl_result *r, sseval_curl *b, unsigned attempts) {
   FILE *out = stderr;
@@ -486,16 +477,10 @@ static void report_human(const sseval_curl_result *r, sseval_curl *b, unsigned a
     }
     if (r->has_error) {
       fputs("  error        ", out);
-      if (r->error.type.len)
-        cli_field(out, r->error.type.ptr, r->error.type.len);
-      else
-        fputs("unknown", out);
-      fprintf(out, " (%s): ", r->error.retryable ? "retryable" : "not retryable");
-      human_preview(out, r->error.message, 200);
-      fputc('\n', out);
+      cli_error_line(out, &r->error);
     } else if (r->body.len) {
       fputs("  body         ", out);
-      human_preview(out, r->body, 200);
+      cli_preview(out, r->body, 200);
       fputc('\n', out);
     }
     fputs("  problem      ", out);
