@@ -3,9 +3,11 @@
 #
 #   make / make all    release build (-O2) in build/release: libs, CLI, bench, examples
 #   make demo          release build, then `sseval check demo/recording.sse`
-#   make test          gcc ASan+UBSan -Werror build + ctest (build/test), a
-#                      clang -Werror build of the library and CLI (build/clang)
-#                      and the libFuzzer build (build/fuzz) for the fuzz smoke test
+#   make test          gcc ASan+UBSan -Werror build + ctest -j2 (build/test), a
+#                      clang -Werror build of the library and CLI (build/clang;
+#                      the static library: on Linux the shared one is the same
+#                      code) and the fuzz targets (build/fuzz) for the fuzz smoke
+#                      test; tests/README.md: adding tests, the time budget
 #   make fuzz          clang libFuzzer build (build/fuzz) + a short run of each target
 #   make bench         release build, then bench/run.sh
 #   make install       installs the release build into $(DESTDIR)$(PREFIX)
@@ -102,10 +104,11 @@ test: deps
 	@$(CMAKE) --build $(B)/test -j2
 	@echo "==> clang build of the library and CLI, -Werror ($(B)/clang)"
 	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
-	@$(CMAKE) --build $(B)/clang -j2
+	@$(CMAKE) --build $(B)/clang -j2 --target sseval_cli
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 	  echo "==> clang libFuzzer build for the fuzz smoke test ($(B)/fuzz)"; \
-	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && $(CMAKE) --build $(B)/fuzz -j2; \
+	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && \
+	  $(CMAKE) --build $(B)/fuzz -j2 --target sseval_fuzzers; \
 	else echo "==> no $(CLANG): the fuzz smoke test is skipped"; fi
 	@echo "==> ctest ($(B)/test)"
 	@cd $(B)/test && $(CTEST) --output-on-failure -j2

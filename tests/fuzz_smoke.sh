@@ -14,6 +14,10 @@
 # oracle, leak, timeout) fails the test and is printed; open bugs already
 # listed in tests/fuzz_regressions/KNOWN_OPEN are stepped around (they are
 # tracked by test_fuzz_regressions).
+#
+# SSEVAL_FUZZ_TARGETS="fuzz_x ..." runs only those targets (skip, 77, when
+# none of them is built): ctest runs one test per target side by side,
+# fuzz_smoke.sh:<target> (CMakeLists.txt).
 set -u
 SRC=${SSEVAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 if [ -n "${SSEVAL_FUZZ_BUILD:-}" ]; then
@@ -26,10 +30,14 @@ fi
 SECS=${SSEVAL_FUZZ_SMOKE_SECONDS:-20}
 targets=""
 for b in "$FB"/fuzz/fuzz_*; do
-  [ -x "$b" ] && [ -f "$b" ] && targets="$targets $(basename "$b")"
+  [ -x "$b" ] && [ -f "$b" ] || continue
+  if [ -n "${SSEVAL_FUZZ_TARGETS:-}" ]; then
+    case " $SSEVAL_FUZZ_TARGETS " in *" $(basename "$b") "*) ;; *) continue ;; esac
+  fi
+  targets="$targets $(basename "$b")"
 done
 if [ -z "$targets" ]; then
-  echo "skip: no fuzz binaries in $FB/fuzz (make test builds them when clang is installed)"
+  echo "skip: no fuzz binaries${SSEVAL_FUZZ_TARGETS:+ for $SSEVAL_FUZZ_TARGETS} in $FB/fuzz (make test builds them when clang is installed)"
   exit 77
 fi
 # The fuzz build must be of the current sources.
