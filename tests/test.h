@@ -5,7 +5,8 @@
  * Each suite is one executable (one ctest test). TEST(name) defines a case;
  * RUN(name) in main runs it and records failures without stopping the suite;
  * CHECK* report file:line and the values; test_summary() prints
- * "N passed, N failed" and returns the exit code.
+ * "N passed, N failed" and returns the exit code. Shared helpers below:
+ * rng_next/rng_below (deterministic random numbers) and xmalloc.
  */
 #ifndef SSEVAL_TEST_H
 #define SSEVAL_TEST_H
@@ -107,6 +108,31 @@ static void test_check_mem_(const char *file, int line, const void *p,
   fprintf(stderr, " (%zu bytes)\n  expected ", n);
   test_print_bytes_(e, en);
   fprintf(stderr, " (%zu bytes)\n", en);
+}
+
+/* ---- shared helpers ------------------------------------------------------- */
+
+/* Deterministic random numbers (splitmix64): the same sequence on every
+ * machine. A suite that wants its own sequence sets rng_state first thing
+ * in main (or before a case, to make that case's inputs independent of the
+ * cases run before it). */
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+TEST_MAYBE_UNUSED static uint64_t rng_next(void) {
+  uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+/* A number in [0, n); 0 when n is 0. */
+TEST_MAYBE_UNUSED static size_t rng_below(size_t n) { return n ? (size_t)(rng_next() % n) : 0; }
+
+/* malloc that never returns NULL (aborts); n == 0 allocates one byte. */
+TEST_MAYBE_UNUSED static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) abort();
+  return p;
 }
 
 static int test_summary(void) {

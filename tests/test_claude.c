@@ -65,23 +65,6 @@
 
 /* ---- small utilities ----------------------------------------------------------- */
 
-static uint64_t rng_state = 0x2545F4914F6CDD1Du;
-
-static uint64_t rng_next(void) { /* splitmix64 */
-  uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
-
-static size_t rng_below(size_t n) { return n ? (size_t)(rng_next() % n) : 0; }
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) abort();
-  return p;
-}
-
 /* A growable byte buffer. */
 typedef struct sb {
   char *p;
@@ -3254,6 +3237,7 @@ TEST(usage_merge_many_keys) {
 }
 
 int main(int argc, char **argv) {
+  rng_state = 0x2545F4914F6CDD1Du; /* this suite's sequence */
   find_case_dir(argc, argv);
   RUN(cases_load);
   RUN(cases_every_chunking);

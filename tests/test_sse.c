@@ -43,23 +43,6 @@
 
 /* ---- small utilities ----------------------------------------------------------- */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-
-static uint64_t rng_next(void) { /* splitmix64 */
-  uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
-
-static size_t rng_below(size_t n) { return n ? (size_t)(rng_next() % n) : 0; }
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) abort();
-  return p;
-}
-
 static int mem_has(const void *hay, size_t n, const void *needle, size_t m) {
   size_t i;
   if (m == 0) return 1;
@@ -991,11 +974,14 @@ static int r_unknown(void *user, sseval_span name, sseval_span value,
   return r->pause_on == CB_UNKNOWN ? SSEVAL_CB_PAUSE : SSEVAL_CB_OK;
 }
 
+/* r cleared, and a tokenizer whose callbacks record into it; NULL (a failed
+ * check) when it cannot be made. */
 static sseval_sse *rec_new(rec *r, size_t max_line, size_t max_event,
                            const sseval_allocator *a) {
   sseval_sse *p = NULL;
   sseval_sse_callbacks cbs;
   sseval_sse_options o;
+  rec_init(r);
   sseval_sse_callbacks_init(&cbs);
   cbs.on_event = r_event;
   cbs.on_retry = r_retry;
@@ -1005,7 +991,8 @@ static sseval_sse *rec_new(rec *r, size_t max_line, size_t max_event,
   o.max_line_bytes = max_line;
   o.max_event_bytes = max_event;
   o.allocator = a;
-  if (sseval_sse_new(&p, &cbs, r, &o) != SSEVAL_OK) return NULL;
+  if (sseval_sse_new(&p, &cbs, r, &o) != SSEVAL_OK) p = NULL;
+  CHECK(p != NULL);
   return p;
 }
 
@@ -1044,7 +1031,6 @@ static void whole_trace(const char *s, size_t len, sseref_buf *out) {
   sseval_sse *p;
   sseval_sse_tail tail;
   size_t c;
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
   if (!p) abort();
   rfeed(p, &r, s, len, &c);
@@ -1191,11 +1177,9 @@ TEST(pause_from_on_event) {
   rec r;
   sseval_sse *p;
   size_t c = 99;
-  rec_init(&r);
-  r.pause_on_event = 1;
   p = rec_new(&r, 0, 0, NULL);
-  CHECK(p != NULL);
   if (!p) return;
+  r.pause_on_event = 1;
   CHECK_EQ_U64(rfeed(p, &r, s, 16, &c), SSEVAL_PAUSED);
   CHECK_EQ_U64(c, 8);
   CHECK_EQ_U64(r.events, 1);
@@ -1221,13 +1205,9 @@ TEST(pause_then_resume_from_moved_rest) {
   size_t c = 0, l2 = strlen(s2);
   char *b;
   sseref_buf want;
-  rec_init(&r);
-  r.pause_on_event = 1;
   p = rec_new(&r, 0, 0, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
+  r.pause_on_event = 1;
   b = (char *)xmalloc(6);
   memcpy(b, s1, 6);
   CHECK_EQ_U64(rfeed(p, &r, b, 6, &c), SSEVAL_OK);
@@ -1273,13 +1253,9 @@ TEST(pause_from_other_callbacks) {
     size_t c = 0, pos = 0, len = strlen(s);
     int rounds = 0;
     sseval_status st;
-    rec_init(&r);
-    r.pause_on = kind;
     p = rec_new(&r, 0, 0, NULL);
-    if (!p) {
-      CHECK(p != NULL);
-      return;
-    }
+    if (!p) return;
+    r.pause_on = kind;
     do {
       st = rfeed(p, &r, s + pos, len - pos, &c);
       pos += c;
@@ -1307,13 +1283,9 @@ TEST(abort_is_sticky) {
     sseval_sse *p;
     size_t c = 0;
     sseval_sse_tail tail;
-    rec_init(&r);
-    r.abort_on = kind;
     p = rec_new(&r, 0, 0, NULL);
-    if (!p) {
-      CHECK(p != NULL);
-      return;
-    }
+    if (!p) return;
+    r.abort_on = kind;
     CHECK_EQ_U64(feed_str(p, &r, s), SSEVAL_E_CALLBACK);
     CHECK_EQ_U64(sseval_sse_error(p)->status, SSEVAL_E_CALLBACK);
     CHECK(sseval_sse_error(p)->message != NULL);
@@ -1349,12 +1321,8 @@ TEST(reset_reuse_without_allocating) {
   size_t len = strlen(reuse_stream);
   uint64_t ms = 0;
   sseval_sse_stats st;
-  rec_init(&r);
   p = rec_new(&r, 0, 0, &a);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK_EQ_U64(feed_chunked(p, &r, reuse_stream, len, 1), SSEVAL_OK);
   CHECK_EQ_U64(sseval_sse_finish(p, &t1), SSEVAL_OK);
   sseref_buf_init(&first);
@@ -1400,12 +1368,8 @@ TEST(reset_reuse_without_allocating) {
 TEST(reset_clears_partial_state) {
   rec r;
   sseval_sse *p;
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   /* a CR at the end: after reset, the next LF is a line of its own */
   CHECK_EQ_U64(feed_str(p, &r, "id:9\ndata:a\r"), SSEVAL_OK);
   sseval_sse_reset(p);
@@ -1467,12 +1431,8 @@ TEST(finish_reports_tail) {
       rec r;
       sseval_sse *p;
       sseval_sse_tail t;
-      rec_init(&r);
       p = rec_new(&r, 0, 0, NULL);
-      if (!p) {
-        CHECK(p != NULL);
-        return;
-      }
+      if (!p) return;
       feed_chunked(p, &r, v[i].s, strlen(v[i].s), step == 3 ? 1000 : step);
       memset(&t, 0x5A, sizeof t);
       CHECK_EQ_U64(sseval_sse_finish(p, &t), SSEVAL_OK);
@@ -1560,12 +1520,8 @@ TEST(retry_and_last_event_id_getters) {
   rec r;
   sseval_sse *p;
   uint64_t ms = 77;
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK(sseval_sse_retry(p, &ms) == 0);
   CHECK_EQ_U64(ms, 77);
   CHECK_EQ_U64(sseval_sse_last_event_id(p).len, 0);
@@ -1601,12 +1557,8 @@ TEST(retry_and_last_event_id_getters) {
 TEST(event_flags_and_data_lines) {
   rec r;
   sseval_sse *p;
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK_EQ_U64(feed_str(p, &r, "data:a\n\n"), SSEVAL_OK);
   CHECK(!(r.last_flags & SSEVAL_SSE_TYPE_SET));
   CHECK_EQ_U64(r.last_data_lines, 1);
@@ -1648,12 +1600,8 @@ static void limit_run(const char *s, size_t len, size_t max_line,
     sseval_sse *p;
     sseval_status st;
     size_t step = steps[k];
-    rec_init(&r);
     p = rec_new(&r, max_line, max_event, NULL);
-    if (!p) {
-      CHECK(p != NULL);
-      return;
-    }
+    if (!p) return;
     if (step == 0) {
       /* random chunking */
       size_t pos = 0;
@@ -1764,12 +1712,8 @@ TEST(limits_small_every_chunking) {
     rec r;
     sseval_sse *p;
     sseval_status st;
-    rec_init(&r);
     p = rec_new(&r, 8, 0, NULL);
-    if (!p) {
-      CHECK(p != NULL);
-      return;
-    }
+    if (!p) return;
     st = feed_chunked(p, &r, s, a, a ? a : 1);
     if (st == SSEVAL_OK) st = feed_chunked(p, &r, s + a, len - a, 1);
     CHECK_EQ_U64(st, SSEVAL_E_LIMIT);
@@ -1787,12 +1731,8 @@ TEST(limits_at_size_max) {
                           "data:ghi\n\n";
   rec r;
   sseval_sse *p;
-  rec_init(&r);
   p = rec_new(&r, (size_t)-1, (size_t)-1, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK_EQ_U64(feed_chunked(p, &r, s, sizeof s - 1, 3), SSEVAL_OK);
   CHECK_EQ_U64(feed_str(p, &r, s), SSEVAL_OK);
   CHECK_EQ_U64(r.events, 4);
@@ -1814,10 +1754,8 @@ TEST(no_newline_stream_is_bounded) {
     uint64_t fed = 0;
     rec r;
     sseval_sse *p;
-    rec_init(&r);
     p = rec_new(&r, 0, 0, NULL);
     if (!p) {
-      CHECK(p != NULL);
       free(chunk);
       return;
     }
@@ -1856,10 +1794,8 @@ TEST(many_data_lines_without_blank_line_are_bounded) {
     memset(chunk + i + 5, 'd', 58);
     chunk[i + 63] = '\n';
   }
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
   if (!p) {
-    CHECK(p != NULL);
     free(chunk);
     return;
   }
@@ -1890,10 +1826,8 @@ TEST(zero_copy_whole_chunk) {
   sseval_sse_stats st;
   char *b = (char *)xmalloc(sizeof s - 1);
   memcpy(b, s, sizeof s - 1);
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
   if (!p) {
-    CHECK(p != NULL);
     free(b);
     return;
   }
@@ -1929,12 +1863,8 @@ TEST(zero_copy_many_events_no_copies) {
              i);
     sseref_buf_str(&s, line);
   }
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK_EQ_U64(rfeed(p, &r, s.p, s.len, NULL), SSEVAL_OK);
   CHECK_EQ_U64(r.events, 2000);
   CHECK_EQ_U64(r.zero_copy_events, 2000);
@@ -1953,12 +1883,8 @@ TEST(one_byte_chunks_copy) {
   rec r;
   sseval_sse *p;
   sseval_sse_stats st;
-  rec_init(&r);
   p = rec_new(&r, 0, 0, NULL);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK_EQ_U64(feed_chunked(p, &r, s, sizeof s - 1, 1), SSEVAL_OK);
   CHECK_EQ_U64(r.events, 1);
   CHECK_EQ_U64(r.zero_copy_events, 0);
@@ -1984,12 +1910,8 @@ TEST(stats_counters) {
   sseval_sse_stats st;
   counting cnt;
   sseval_allocator a = counting_allocator(&cnt);
-  rec_init(&r);
   p = rec_new(&r, 0, 0, &a);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   CHECK_EQ_U64(rfeed(p, &r, s, sizeof s - 1, NULL), SSEVAL_OK);
   sseval_sse_get_stats(p, &st);
   CHECK_EQ_U64(st.bytes, sizeof s - 1);
@@ -2022,12 +1944,8 @@ TEST(steady_state_allocates_nothing) {
                  "\"b\":\"0123456789012345678901234567890123456789\"}\r\n"
                  "data:second line\r\n:keepalive\r\n\r\nretry:1000\n"
                  "data:plain\n\n");
-  rec_init(&r);
   p = rec_new(&r, 0, 0, &a);
-  if (!p) {
-    CHECK(p != NULL);
-    return;
-  }
+  if (!p) return;
   for (i = 0; i < 3000; i++) {
     size_t step = 1 + (size_t)(i % 13);
     CHECK(feed_chunked(p, &r, one.p, one.len, step) == SSEVAL_OK);
