@@ -437,6 +437,7 @@ struct sseval_claude {
   /* protocol state */
   unsigned char seen_start, seen_delta, seen_stop, done, finished, pause_req;
   unsigned char external;
+  unsigned char busy; /* an event is being processed (callbacks may run) */
   unsigned char last_stop_reason_cut; /* max_tokens / context window */
   sseval_status status;               /* sticky status error */
   block_state *blocks;
@@ -1214,15 +1215,29 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   }
 }
 
+/* feed, finish, reset (and this) called from inside a callback: refused,
+ * and the call that ran the callback stops with SSEVAL_E_MISUSE. Returns 1
+ * when c is busy. */
+static int reentered(sseval_claude *c) {
+  if (!c->busy) return 0;
+  c->status = SSEVAL_E_MISUSE; /* overrides E_OK and E_CALLBACK alike */
+  return 1;
+}
+
 int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
+  if (reentered(c)) return SSEVAL_CB_ABORT;
   if (c->status != SSEVAL_OK) return SSEVAL_CB_ABORT;
   if (c->done) return SSEVAL_CB_OK; /* after the verdict: ignored */
   c->st.events++;
   c->res.events++;
+  c->busy = 1;
   if (c->cb.on_sse_event &&
-      cb_rc(c, c->cb.on_sse_event(c->user, sev)) < 0)
+      cb_rc(c, c->cb.on_sse_event(c->user, sev)) < 0) {
+    c->busy = 0;
     return SSEVAL_CB_ABORT;
+  }
   process_event(c, sev);
+  c->busy = 0;
   if (c->status != SSEVAL_OK) return SSEVAL_CB_ABORT;
   if (c->done) { /* verdict reached: stop tokenizing (same counts for every
                     chunking); feed drains the rest */
@@ -1266,7 +1281,7 @@ static void init_state(sseval_claude *c) {
   for (i = 0; i < c->nblocks; i++) release_js(c, &c->blocks[i]);
   c->nblocks = 0;
   c->seen_start = c->seen_delta = c->seen_stop = 0;
-  c->done = c->finished = c->pause_req = 0;
+  c->done = c->finished = c->pause_req = c->busy = 0;
   c->last_stop_reason_cut = 0;
   c->status = SSEVAL_OK;
   memset(&c->res, 0, sizeof c->res);
@@ -1375,7 +1390,7 @@ void sseval_claude_free(sseval_claude *c) {
 }
 
 void sseval_claude_reset(sseval_claude *c) {
-  if (!c) return;
+  if (!c || reentered(c)) return;
   init_state(c);
   sseval_sse_reset(c->tok);
   if (c->acc) sseval__acc_reset(c->acc);
@@ -1386,7 +1401,7 @@ void sseval_claude_reset(sseval_claude *c) {
 static void tok_error(sseval_claude *c) {
   const sseval_error *e = sseval_sse_error(c->tok);
   if (e->status == SSEVAL_E_LIMIT) {
-    int line = strstr(e->message, "line") != NULL;
+    int line = e->kind == SSEVAL_SSE_ERR_LINE_TOO_LONG;
     sseval_sse_tail t; /* where the offending (undispatched) event starts */
     sseval_sse_finish(c->tok, &t);
     if (line)
@@ -1411,6 +1426,7 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
   sseval_status st;
   size_t used = 0;
   if (consumed) *consumed = 0;
+  if (reentered(c)) return SSEVAL_E_MISUSE;
   if (c->status != SSEVAL_OK) return c->status;
   if (c->finished) return SSEVAL_E_MISUSE;
   if (c->done) { /* the verdict is in: drain without reading */
@@ -1441,6 +1457,7 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
 static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
                                    uint64_t end_off, uint64_t end_line,
                                    sseval_claude_result *out) {
+  if (reentered(c)) return SSEVAL_E_MISUSE;
   if (c->finished) { /* a sticky status error takes precedence */
     if (out) sseval_claude_get_result(c, out);
     return c->status != SSEVAL_OK ? c->status : SSEVAL_E_MISUSE;
@@ -1471,6 +1488,7 @@ static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
 sseval_status sseval_claude_finish(sseval_claude *c, sseval_claude_result *out) {
   sseval_sse_tail t;
   memset(&t, 0, sizeof t);
+  if (reentered(c)) return SSEVAL_E_MISUSE;
   if (!c->finished && sseval_sse_finish(c->tok, &t) == SSEVAL_E_LIMIT &&
       !c->done)
     tok_error(c); /* a limit only end of input could reveal */

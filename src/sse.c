@@ -47,6 +47,8 @@ struct sseval_sse {
                                3 once decided */
   unsigned char ended;      /* finish was called */
   unsigned char paused;     /* a callback asked to pause (this feed call) */
+  unsigned char in_cb;      /* a user callback is running */
+  unsigned char reentered;  /* it called feed, finish or reset */
 
   /* the event being built */
   unsigned char data_mode; /* MODE_* */
@@ -69,15 +71,23 @@ struct sseval_sse {
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static sseval_status fail(sseval_sse *p, sseval_status s, const char *msg,
-                          uint64_t offset, uint64_t line) {
+/* Record the sticky error (the first one wins) with its kind. */
+static sseval_status fail_kind(sseval_sse *p, sseval_status s,
+                               sseval_sse_error_kind kind, const char *msg,
+                               uint64_t offset, uint64_t line) {
   if (p->err.status == SSEVAL_OK) {
     p->err.status = s;
     p->err.message = msg;
     p->err.offset = offset;
     p->err.line = line;
+    p->err.kind = (unsigned)kind;
   }
   return p->err.status;
+}
+
+static sseval_status fail(sseval_sse *p, sseval_status s, const char *msg,
+                          uint64_t offset, uint64_t line) {
+  return fail_kind(p, s, SSEVAL_SSE_ERR_NONE, msg, offset, line);
 }
 
 static int copy_in(sseval_sse *p, sseval__buf *b, const char *src, size_t n) {
@@ -91,8 +101,21 @@ static int copy_in(sseval_sse *p, sseval__buf *b, const char *src, size_t n) {
   return 1;
 }
 
+/* Every user callback runs as cb_result(p, USER_CB(p, call), ...): in_cb is
+ * set while it runs, so that feed, finish and reset can refuse to run
+ * inside it (they would rebuild the event being dispatched). */
+#define USER_CB(p, call) ((p)->in_cb = 1, (call))
+
 /* Handle a callback's return value. Returns 0 to go on, -1 on abort. */
 static int cb_result(sseval_sse *p, int rc, uint64_t off, uint64_t line) {
+  p->in_cb = 0;
+  if (p->reentered) {
+    p->reentered = 0;
+    fail_kind(p, SSEVAL_E_MISUSE, SSEVAL_SSE_ERR_REENTERED,
+              "feed, finish or reset called from inside a callback", off,
+              line);
+    return -1;
+  }
   if (rc == SSEVAL_CB_OK) return 0;
   if (rc == SSEVAL_CB_PAUSE) {
     p->paused = 1;
@@ -162,7 +185,7 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   ev.end_offset = line_off + 1; /* past the blank line's CR or LF */
   ev.data_lines = p->data_lines;
   p->st.events++;
-  rc = p->cb.on_event ? p->cb.on_event(p->user, &ev) : SSEVAL_CB_OK;
+  rc = p->cb.on_event ? USER_CB(p, p->cb.on_event(p->user, &ev)) : SSEVAL_CB_OK;
   clear_event(p);
   return cb_result(p, rc, line_off, p->line_no);
 }
@@ -199,7 +222,8 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
       sseval_span t;
       t.ptr = s + 1;
       t.len = n - 1;
-      return cb_result(p, p->cb.on_comment(p->user, t, off), off, p->line_no);
+      return cb_result(p, USER_CB(p, p->cb.on_comment(p->user, t, off)), off,
+                       p->line_no);
     }
     return 0;
   }
@@ -283,7 +307,8 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
     p->retry = ms;
     p->has_retry = 1;
     if (p->cb.on_retry)
-      return cb_result(p, p->cb.on_retry(p->user, ms, off), off, p->line_no);
+      return cb_result(p, USER_CB(p, p->cb.on_retry(p->user, ms, off)), off,
+                       p->line_no);
     return 0;
   }
   if (p->cb.on_unknown_field) {
@@ -292,12 +317,13 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
     nm.len = name_len;
     vl.ptr = val;
     vl.len = val_len;
-    return cb_result(p, p->cb.on_unknown_field(p->user, nm, vl, off), off,
-                     p->line_no);
+    return cb_result(p, USER_CB(p, p->cb.on_unknown_field(p->user, nm, vl, off)),
+                     off, p->line_no);
   }
   return 0;
 too_big:
-  fail(p, SSEVAL_E_LIMIT, "event data exceeds max_event_bytes", off, p->line_no);
+  fail_kind(p, SSEVAL_E_LIMIT, SSEVAL_SSE_ERR_EVENT_TOO_LARGE,
+            "event data exceeds max_event_bytes", off, p->line_no);
   return -1;
 nomem:
   fail(p, SSEVAL_E_NOMEM, "out of memory", off, p->line_no);
@@ -307,8 +333,9 @@ nomem:
 /* ---- feed ------------------------------------------------------------------------- */
 
 static sseval_status line_too_long(sseval_sse *p) {
-  return fail(p, SSEVAL_E_LIMIT, "line exceeds max_line_bytes",
-              p->line_start + p->max_line, p->line_no);
+  return fail_kind(p, SSEVAL_E_LIMIT, SSEVAL_SSE_ERR_LINE_TOO_LONG,
+                   "line exceeds max_line_bytes", p->line_start + p->max_line,
+                   p->line_no);
 }
 
 /* After a complete line: advance to the next one. */
@@ -443,6 +470,11 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
   const uint64_t base = p->st.bytes;
   sseval_status rc = SSEVAL_OK;
 
+  if (p->in_cb) { /* called from inside a callback: refused, state kept */
+    p->reentered = 1;
+    if (consumed) *consumed = 0;
+    return SSEVAL_E_MISUSE;
+  }
   /* Tiny chunks in the middle of a line (a byte-at-a-time transport): append
    * them to the pending line and return, without the general machinery. */
   if (len < 16 && p->line.len > 0 && p->err.status == SSEVAL_OK && buf &&
@@ -608,6 +640,11 @@ out:
 sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
   sseval_sse_tail t;
   memset(&t, 0, sizeof t);
+  if (p->in_cb) { /* called from inside a callback: refused, state kept */
+    p->reentered = 1;
+    if (tail) *tail = t;
+    return SSEVAL_E_MISUSE;
+  }
   if (p->pending_fields > 0) {
     t.pending_fields = p->pending_fields;
     t.offset = p->ev_offset;
@@ -663,6 +700,7 @@ static void init_state(sseval_sse *p) {
   p->bom = 0;
   p->ended = 0;
   p->paused = 0;
+  p->in_cb = p->reentered = 0;
   clear_event(p);
   p->ev_offset = p->ev_line = 0;
   p->id.len = 0;
@@ -730,6 +768,10 @@ void sseval_sse_free(sseval_sse *p) {
 
 void sseval_sse_reset(sseval_sse *p) {
   if (!p) return;
+  if (p->in_cb) { /* called from inside a callback: refused */
+    p->reentered = 1;
+    return;
+  }
   init_state(p);
   p->mem.calls = 0;
 }

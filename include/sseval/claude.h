@@ -319,7 +319,8 @@ SSEVAL_API sseval_status sseval_claude_new(sseval_claude **out,
                                            void *user,
                                            const sseval_claude_options *opts);
 SSEVAL_API void sseval_claude_free(sseval_claude *c);
-/** Forget the stream; keep callbacks, options and buffer capacity. */
+/** Forget the stream; keep callbacks, options and buffer capacity.
+ *  From inside one of the instance's callbacks: refused (see feed). */
 SSEVAL_API void sseval_claude_reset(sseval_claude *c);
 
 /**
@@ -328,6 +329,10 @@ SSEVAL_API void sseval_claude_reset(sseval_claude *c);
  * SSEVAL_E_NOMEM or SSEVAL_E_MISUSE (after finish). A protocol problem is NOT
  * an error return: it is the verdict (sseval_claude_get_result); feeding
  * after it is accepted and ignored, so a transport can keep draining.
+ * Not re-entrant: feed, finish, finish_external, reset or on_sse_event
+ * called from inside one of this instance's callbacks does nothing and
+ * returns SSEVAL_E_MISUSE (SSEVAL_CB_ABORT for on_sse_event), and the call
+ * that ran the callback returns the sticky SSEVAL_E_MISUSE.
  */
 SSEVAL_API sseval_status sseval_claude_feed(sseval_claude *c, const void *buf,
                                             size_t len, size_t *consumed);

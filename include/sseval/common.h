@@ -130,6 +130,9 @@ typedef struct sseval_error {
   const char *message;  /**< static, human readable; "" when no error */
   uint64_t offset;      /**< absolute byte offset of the problem */
   uint64_t line;        /**< 1-based line number of that offset */
+  unsigned kind;        /**< which error of its status, where a layer says:
+                             sseval_sse_error_kind for the tokenizer
+                             (sseval/sse.h); 0 otherwise */
 } sseval_error;
 
 #ifdef __cplusplus

@@ -146,6 +146,11 @@ SSEVAL_API void sseval_sse_reset(sseval_sse *p);
  *    feed with buf + *consumed (the tail may be moved or copied first);
  *  - an error (E_LIMIT, E_NOMEM, E_CALLBACK, E_MISUSE after finish): sticky,
  *    every later call returns it until reset; see sseval_sse_error().
+ * Not re-entrant: feed, finish or reset called from inside one of this
+ * instance's callbacks does nothing and returns SSEVAL_E_MISUSE (reset
+ * returns nothing), and the feed that ran the callback then stops with the
+ * sticky SSEVAL_E_MISUSE (kind SSEVAL_SSE_ERR_REENTERED): the event being
+ * built is never corrupted.
  */
 SSEVAL_API sseval_status sseval_sse_feed(sseval_sse *p, const void *buf,
                                          size_t len, size_t *consumed);
@@ -170,6 +175,17 @@ typedef struct sseval_sse_tail {
  * SSEVAL_E_MISUSE until reset.
  */
 SSEVAL_API sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail);
+
+/** The tokenizer's error kinds (sseval_error.kind), so that a consumer can
+ *  tell its errors apart without reading the message. */
+typedef enum sseval_sse_error_kind {
+  SSEVAL_SSE_ERR_NONE = 0,        /**< no error, or one its status names */
+  SSEVAL_SSE_ERR_LINE_TOO_LONG,   /**< E_LIMIT: a line passed max_line_bytes */
+  SSEVAL_SSE_ERR_EVENT_TOO_LARGE, /**< E_LIMIT: an event's data passed
+                                       max_event_bytes */
+  SSEVAL_SSE_ERR_REENTERED        /**< E_MISUSE: feed, finish or reset was
+                                       called from inside a callback */
+} sseval_sse_error_kind;
 
 /** The sticky error (status SSEVAL_OK when none). Never NULL for a valid p. */
 SSEVAL_API const sseval_error *sseval_sse_error(const sseval_sse *p);
