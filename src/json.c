@@ -26,6 +26,8 @@
  */
 #include "json.h"
 
+#include "bits.h"
+
 #include <string.h>
 
 #include "simd.h"
@@ -185,34 +187,12 @@ static inline uint64_t str_special(uint64_t x) {
 
 #ifdef SSEVAL__J_SSE2
 /* Index of the lowest set bit of a non-zero 32-bit mask. */
-static inline unsigned first_bit(unsigned m) {
-#if defined(__GNUC__) || defined(__clang__)
-  return (unsigned)__builtin_ctz(m);
-#else
-  unsigned n = 0;
-  while (!(m & 1u)) {
-    m >>= 1;
-    n++;
-  }
-  return n;
-#endif
-}
+static inline unsigned first_bit(unsigned m) { return sseval__lowest_bit(m); }
 #endif
 
 /* Index (0..7) of the lowest flagged byte of a non-zero mask. */
 static inline unsigned first_byte(uint64_t m) {
-#if defined(__GNUC__) || defined(__clang__)
-  return (unsigned)__builtin_ctzll(m) >> 3;
-#else
-  /* m has only bits 7, 15, ..., 63: isolate the lowest and count. */
-  uint64_t low = m & (~m + 1u);
-  unsigned n = 0;
-  while (low > 0x80u) {
-    low >>= 8;
-    n++;
-  }
-  return n;
-#endif
+  return sseval__lowest_bit(m) >> 3;
 }
 
 /*

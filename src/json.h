@@ -21,7 +21,7 @@
  *
  * Error positions are byte offsets relative to the start of the buffer (part
  * 1) or of the concatenated text (part 2).
- * (Added) Precisely: the offset of the first byte at which the text stops
+ * Precisely: the offset of the first byte at which the text stops
  * being a prefix of some valid JSON text ("unexpected end": the length), so
  * `[1,]` fails at the `]`, `"\ud800"` at the closing quote, `"\udc00"` at
  * the `c`. Both parts give the same position and the same message for the
@@ -98,10 +98,10 @@ int sseval__j_obj_begin(sseval__jcur *c);
  * Handles the ',' between members; rejects trailing commas. */
 int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key);
 
-/* (Added) Arrays, like objects: expect '[' and enter (depth + 1); returns 1,
+/* Arrays, like objects: expect '[' and enter (depth + 1); returns 1,
  * or 0 on error (J_TYPE: the value was another valid value, consumed). */
 int sseval__j_arr_begin(sseval__jcur *c);
-/* (Added) Inside an array: 1 when there is a next element (the cursor is at
+/* Inside an array: 1 when there is a next element (the cursor is at
  * it; read it with any reader or skip it), 0 when the array ends (']'
  * consumed, depth - 1), -1 on error. Handles ',' and rejects trailing
  * commas. */
@@ -118,7 +118,7 @@ int sseval__j_str(sseval__jcur *c, sseval__jstr *out);
  * clearing it - see sseval__j_clear_type_error). */
 int sseval__j_uint(sseval__jcur *c, uint64_t *out);
 
-/* (Added) If the sticky error is J_TYPE, clear it (err = J_OK) and return
+/* If the sticky error is J_TYPE, clear it (err = J_OK) and return
  * 1: the mistyped value has been consumed and validated, so the cursor can
  * go on. Any other error is kept and 0 returned. */
 int sseval__j_clear_type_error(sseval__jcur *c);

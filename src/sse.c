@@ -15,14 +15,23 @@
  * copied into owned buffers ("externalised"), because the chunk is the
  * caller's and may be gone by the next call.
  *
- * Line scan: the next CR of the chunk is found once with memchr and cached,
- * and each line end is then a memchr for LF bounded by that CR. A stream with
- * no CR (every Claude stream) thus costs one extra pass of memchr over the
- * chunk, at memchr's full bandwidth, plus one memchr call per line.
+ * Line scan (eol_scan below): with SSE2 (every x86-64) the chunk is read in
+ * 64-byte blocks, each turned once into a 64-bit mask of its CR and LF
+ * positions, and successive line ends are the mask's set bits. Without SSE2
+ * (or with SSEVAL_SSE_NO_SIMD) the next CR of the chunk is found once with
+ * memchr and cached, and each line end is a memchr for LF bounded by it.
+ *
+ * sseval_sse_feed runs its steps in order: a tiny chunk inside a line is
+ * appended at once (append_tiny); the BOM (feed_bom); the LF of a CRLF split
+ * across chunks; the line left from the previous chunk (finish_pending_line);
+ * then the lines in the chunk (scan_lines), where `data: ` and `event: `
+ * lines take a hot path in line. R10 and R11 are written once
+ * (first_data, event_type), for that hot path and process_line alike.
  */
 #include <stddef.h>
 #include <string.h>
 
+#include "bits.h"
 #include "internal.h"
 #include "sseval/sse.h"
 
@@ -204,6 +213,53 @@ static int is_digits(const char *s, size_t n, uint64_t *out) {
   return 1;
 }
 
+/* R10 and R11 are written once, here: the tokenizer's hot path (in
+ * sseval_sse_feed) and process_line both call these. A value is kept as a
+ * span when `in_chunk` (it points into the caller's chunk, valid until the
+ * feed call returns) and copied otherwise. They return 0 on allocation
+ * failure. */
+
+/* A field line of the event being built: the first one gives its offset. */
+static inline void field_line(sseval_sse *p, uint64_t off) {
+  if (p->pending_fields++ == 0) {
+    p->ev_offset = off;
+    p->ev_line = p->line_no;
+  }
+}
+
+/* R11: the event's first data line (the caller checked max_event_bytes). */
+static inline int first_data(sseval_sse *p, const char *val, size_t n,
+                             int in_chunk) {
+  p->data_lines = 1;
+  if (in_chunk) {
+    p->data_span.ptr = val;
+    p->data_span.len = n;
+    p->data_mode = MODE_SPAN;
+    return 1;
+  }
+  p->data.len = 0;
+  if (!copy_in(p, &p->data, val, n)) return 0;
+  p->data_mode = MODE_OWNED;
+  return 1;
+}
+
+/* R10: the event type; an empty value restores the default. */
+static inline int event_type(sseval_sse *p, const char *val, size_t n,
+                             int in_chunk) {
+  if (n == 0) {
+    p->type_mode = MODE_NONE;
+  } else if (in_chunk) {
+    p->type_span.ptr = val;
+    p->type_span.len = n;
+    p->type_mode = MODE_SPAN;
+  } else {
+    p->type.len = 0;
+    if (!copy_in(p, &p->type, val, n)) return 0;
+    p->type_mode = MODE_OWNED;
+  }
+  return 1;
+}
+
 /* One complete line (terminator excluded). `in_chunk` says whether `s`
  * points into the caller's chunk (may be kept as a span until the feed call
  * returns) or into the line buffer (must be copied). Returns 0 or -1 (error
@@ -249,24 +305,12 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
     val = s + n;
     val_len = 0;
   }
-  if (p->pending_fields++ == 0) {
-    p->ev_offset = off;
-    p->ev_line = p->line_no;
-  }
+  field_line(p, off);
   /* R9: exact byte comparison of the name */
   if (name_len == 4 && memcmp(name, "data", 4) == 0) { /* R11 */
     if (p->data_mode == MODE_NONE) {
       if (val_len > p->max_event) goto too_big;
-      p->data_lines = 1;
-      if (in_chunk) {
-        p->data_span.ptr = val;
-        p->data_span.len = val_len;
-        p->data_mode = MODE_SPAN;
-      } else {
-        p->data.len = 0;
-        if (!copy_in(p, &p->data, val, val_len)) goto nomem;
-        p->data_mode = MODE_OWNED;
-      }
+      if (!first_data(p, val, val_len, in_chunk)) goto nomem;
     } else {
       size_t cur = p->data_mode == MODE_SPAN ? p->data_span.len : p->data.len;
       if (val_len + 1 > p->max_event - cur) goto too_big;
@@ -278,17 +322,7 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
     return 0;
   }
   if (name_len == 5 && memcmp(name, "event", 5) == 0) { /* R10 */
-    if (val_len == 0) {
-      p->type_mode = MODE_NONE;
-    } else if (in_chunk) {
-      p->type_span.ptr = val;
-      p->type_span.len = val_len;
-      p->type_mode = MODE_SPAN;
-    } else {
-      p->type.len = 0;
-      if (!copy_in(p, &p->type, val, val_len)) goto nomem;
-      p->type_mode = MODE_OWNED;
-    }
+    if (!event_type(p, val, val_len, in_chunk)) goto nomem;
     return 0;
   }
   if (name_len == 2 && memcmp(name, "id", 2) == 0) { /* R12 */
@@ -359,19 +393,6 @@ typedef struct eol_scan {
 } eol_scan;
 
 #if defined(__SSE2__) && !defined(SSEVAL_SSE_NO_SIMD)
-static unsigned lowest_bit(uint64_t m) {
-#if defined(__GNUC__) || defined(__clang__)
-  return (unsigned)__builtin_ctzll(m);
-#else
-  unsigned n = 0;
-  while (!(m & 1u)) {
-    m >>= 1;
-    n++;
-  }
-  return n;
-#endif
-}
-
 static uint64_t mask16(const char *b) {
   const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
   return (uint64_t)(unsigned)_mm_movemask_epi8(
@@ -422,7 +443,7 @@ static inline const char *find_eol(eol_scan *sc, const char *s) {
     if (sc->blk >= sc->end) return NULL;
     sc->mask = block_mask(sc->blk, sc->end);
   }
-  return sc->blk + lowest_bit(sc->mask);
+  return sc->blk + sseval__lowest_bit(sc->mask);
 }
 #else
 static void scan_init(eol_scan *sc, const char *s, const char *end) {
@@ -459,6 +480,156 @@ static const char *skip_eol(sseval_sse *p, const char *eol, const char *end) {
   return next;
 }
 
+/* The steps of sseval_sse_feed. Each takes the position `*sp` in the chunk
+ * [b0, end) whose first byte is at absolute offset `base`, moves it past
+ * what it consumed, and returns 0 to go on, 1 when the chunk is used up (no
+ * error), or -1 on an error (recorded in p->err). */
+
+/* Tiny chunks in the middle of a line (a byte-at-a-time transport): append
+ * them to the pending line without the general machinery. Returns 1 when
+ * the whole chunk was taken, 0 when the general path must run. */
+static int append_tiny(sseval_sse *p, const char *b0, size_t len) {
+  size_t i;
+  char *dst;
+  if (!(len < 16 && p->line.len > 0 && p->err.status == SSEVAL_OK &&
+        len <= p->line.cap - p->line.len && len <= p->max_line - p->line.len))
+    return 0;
+  dst = p->line.ptr + p->line.len;
+  for (i = 0; i < len; i++) {
+    char ch = b0[i];
+    if (ch == '\n' || ch == '\r') return 0;
+    dst[i] = ch;
+  }
+  p->line.len += len;
+  p->st.bytes += len;
+  p->st.bytes_copied += len;
+  p->paused = 0;
+  return 1;
+}
+
+/* R2: drop one EF BB BF at the very start, byte-wise so that a BOM split
+ * across chunks is recognised. */
+static int feed_bom(sseval_sse *p, const char **sp, const char *end,
+                    const char *b0, uint64_t base) {
+  static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+  const char *s = *sp;
+  while (s < end && p->bom < 3 && (unsigned char)*s == bom[p->bom]) {
+    p->bom++;
+    s++;
+  }
+  *sp = s;
+  if (p->bom == 3) {
+    p->line_start = base + (uint64_t)(s - b0); /* line 1 starts after it */
+    return 0;
+  }
+  if (s == end) return 1; /* all of this chunk may still be a BOM */
+  /* not a BOM: the bytes matched are line content */
+  if (p->bom > p->max_line) {
+    line_too_long(p);
+    return -1;
+  }
+  if (!copy_in(p, &p->line, (const char *)bom, p->bom)) {
+    fail(p, SSEVAL_E_NOMEM, "out of memory", 0, 1);
+    return -1;
+  }
+  p->bom = 3;
+  return 0;
+}
+
+/* Complete the line left over from the previous chunk. */
+static int finish_pending_line(sseval_sse *p, const char **sp, const char *end,
+                               const char *b0, uint64_t base) {
+  const char *s = *sp, *eol;
+  eol_scan sc;
+  size_t take, n;
+  if (end - s < 64) { /* small chunks: look at the bytes directly */
+    for (eol = s; eol < end && *eol != '\n' && *eol != '\r'; eol++)
+      ;
+    if (eol == end) eol = NULL;
+  } else {
+    scan_init(&sc, s, end);
+    eol = find_eol(&sc, s);
+  }
+  take = (size_t)((eol ? eol : end) - s);
+  if (take > p->max_line - p->line.len) {
+    line_too_long(p);
+    return -1;
+  }
+  if (!copy_in(p, &p->line, s, take)) {
+    fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
+    return -1;
+  }
+  if (!eol) {
+    *sp = end;
+    return 1;
+  }
+  n = p->line.len;
+  p->line.len = 0;
+  if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) return -1;
+  *sp = s = skip_eol(p, eol, end);
+  next_line(p, base + (uint64_t)(s - b0));
+  return 0;
+}
+
+/* The lines wholly inside the chunk, processed in place, until the chunk
+ * ends (a cut last line is copied into `line`) or a callback pauses. */
+static int scan_lines(sseval_sse *p, const char **sp, const char *end,
+                      const char *b0, uint64_t base) {
+  const char *s = *sp;
+  eol_scan sc;
+  int r = 0;
+  if (s == end || p->paused) return 0;
+  scan_init(&sc, s, end);
+  while (s < end && !p->paused) {
+    const char *eol = find_eol(&sc, s);
+    size_t n;
+    if (!eol) { /* the line straddles into the next chunk: keep a copy */
+      n = (size_t)(end - s);
+      if (n > p->max_line) {
+        line_too_long(p);
+        r = -1;
+      } else if (!copy_in(p, &p->line, s, n)) {
+        fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
+        r = -1;
+      } else {
+        s = end;
+      }
+      break;
+    }
+    n = (size_t)(eol - s);
+    if (n > p->max_line) {
+      line_too_long(p);
+      r = -1;
+      break;
+    }
+    if (n >= 6 && memcmp(s, "data: ", 6) == 0 && p->data_mode == MODE_NONE &&
+        n - 6 <= p->max_event) {
+      /* the hot path, in line: the first data line of an event (R11) */
+      p->st.lines++;
+      field_line(p, p->line_start);
+      first_data(p, s + 6, n - 6, 1); /* in the chunk: cannot fail */
+    } else if (n >= 7 && memcmp(s, "event: ", 7) == 0) {
+      /* the other hot path: a named event's type (R10) */
+      p->st.lines++;
+      field_line(p, p->line_start);
+      event_type(p, s + 7, n - 7, 1);
+    } else if (n == 0) {
+      p->st.lines++;
+      if (dispatch(p, p->line_start) < 0) {
+        r = -1;
+        break;
+      }
+    } else if (process_line(p, s, n, 1, p->line_start) < 0) {
+      r = -1;
+      break;
+    }
+    s = skip_eol(p, eol, end);
+    next_line(p, base + (uint64_t)(s - b0));
+  }
+  *sp = s;
+  return r;
+}
+
 sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
                               size_t *consumed) {
   static const char nothing[1] = {0};
@@ -466,36 +637,19 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
    * arithmetic on it */
   const char *const b0 = buf ? (const char *)buf : nothing;
   const char *s = b0, *const end = buf ? b0 + len : b0;
-  eol_scan sc;
   const uint64_t base = p->st.bytes;
   sseval_status rc = SSEVAL_OK;
+  int r = 0;
 
   if (p->in_cb) { /* called from inside a callback: refused, state kept */
     p->reentered = 1;
     if (consumed) *consumed = 0;
     return SSEVAL_E_MISUSE;
   }
-  /* Tiny chunks in the middle of a line (a byte-at-a-time transport): append
-   * them to the pending line and return, without the general machinery. */
-  if (len < 16 && p->line.len > 0 && p->err.status == SSEVAL_OK && buf &&
-      len <= p->line.cap - p->line.len && len <= p->max_line - p->line.len) {
-    size_t i;
-    char *dst = p->line.ptr + p->line.len;
-    for (i = 0; i < len; i++) {
-      char ch = b0[i];
-      if (ch == '\n' || ch == '\r') break;
-      dst[i] = ch;
-    }
-    if (i == len) {
-      p->line.len += len;
-      p->st.bytes += len;
-      p->st.bytes_copied += len;
-      p->paused = 0;
-      if (consumed) *consumed = len;
-      return SSEVAL_OK;
-    }
+  if (buf && append_tiny(p, b0, len)) {
+    if (consumed) *consumed = len;
+    return SSEVAL_OK;
   }
-
   if (consumed) *consumed = 0;
   if (p->err.status != SSEVAL_OK) return p->err.status;
   if (p->ended)
@@ -504,129 +658,17 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
   if (!buf) return fail(p, SSEVAL_E_MISUSE, "NULL buffer", base, p->line_no);
   p->paused = 0;
 
-  if (p->bom < 3) { /* R2: drop one EF BB BF at the very start, byte-wise so
-                       that a BOM split across chunks is recognised */
-    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
-    while (s < end && p->bom < 3 && (unsigned char)*s == bom[p->bom]) {
-      p->bom++;
-      s++;
-    }
-    if (p->bom == 3) {
-      p->line_start = base + (uint64_t)(s - b0); /* line 1 starts after it */
-    } else if (s < end) { /* not a BOM: the bytes matched are line content */
-      if (p->bom > p->max_line) {
-        rc = line_too_long(p);
-        goto out;
-      }
-      if (!copy_in(p, &p->line, (const char *)bom, p->bom)) {
-        rc = fail(p, SSEVAL_E_NOMEM, "out of memory", 0, 1);
-        goto out;
-      }
-      p->bom = 3;
-    } else {
-      goto out; /* all of this chunk may still be a BOM */
-    }
-  }
-
-  if (p->after_cr) { /* R3: the LF of a CRLF split across chunks */
+  if (p->bom < 3) r = feed_bom(p, &s, end, b0, base);
+  if (r == 0 && p->after_cr) { /* R3: the LF of a CRLF split across chunks */
     p->after_cr = 0;
     if (*s == '\n') s++;
     p->line_start = base + (uint64_t)(s - b0);
   }
+  if (r == 0 && p->line.len > 0 && s < end)
+    r = finish_pending_line(p, &s, end, b0, base);
+  if (r == 0) r = scan_lines(p, &s, end, b0, base);
+  if (r < 0) rc = p->err.status;
 
-  if (p->line.len > 0 && s < end) { /* finish the line left from last chunk */
-    const char *eol;
-    if (end - s < 64) { /* small chunks: look at the bytes directly */
-      for (eol = s; eol < end && *eol != '\n' && *eol != '\r'; eol++)
-        ;
-      if (eol == end) eol = NULL;
-    } else {
-      scan_init(&sc, s, end);
-      eol = find_eol(&sc, s);
-    }
-    size_t take = (size_t)((eol ? eol : end) - s), n;
-    if (take > p->max_line - p->line.len) {
-      rc = line_too_long(p);
-      goto out;
-    }
-    if (!copy_in(p, &p->line, s, take)) {
-      rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
-      goto out;
-    }
-    if (!eol) {
-      s = end;
-      goto out;
-    }
-    n = p->line.len;
-    p->line.len = 0;
-    if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) {
-      rc = p->err.status;
-      goto out;
-    }
-    s = skip_eol(p, eol, end);
-    next_line(p, base + (uint64_t)(s - b0));
-  }
-
-  if (s < end && !p->paused) scan_init(&sc, s, end);
-  while (s < end && !p->paused) {
-    const char *eol = find_eol(&sc, s);
-    size_t n;
-    if (!eol) { /* the line straddles into the next chunk: keep a copy */
-      n = (size_t)(end - s);
-      if (n > p->max_line) {
-        rc = line_too_long(p);
-        goto out;
-      }
-      if (!copy_in(p, &p->line, s, n)) {
-        rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start,
-                  p->line_no);
-        goto out;
-      }
-      s = end;
-      break;
-    }
-    n = (size_t)(eol - s);
-    if (n > p->max_line) {
-      rc = line_too_long(p);
-      goto out;
-    }
-    if (n >= 6 && memcmp(s, "data: ", 6) == 0 && p->data_mode == MODE_NONE &&
-        n - 6 <= p->max_event) {
-      /* the hot path, in line: the first data line of an event (R11) */
-      p->st.lines++;
-      if (p->pending_fields++ == 0) {
-        p->ev_offset = p->line_start;
-        p->ev_line = p->line_no;
-      }
-      p->data_lines = 1;
-      p->data_span.ptr = s + 6;
-      p->data_span.len = n - 6;
-      p->data_mode = MODE_SPAN;
-    } else if (n >= 7 && memcmp(s, "event: ", 7) == 0) {
-      /* the other hot path: a named event's type (R10) */
-      p->st.lines++;
-      if (p->pending_fields++ == 0) {
-        p->ev_offset = p->line_start;
-        p->ev_line = p->line_no;
-      }
-      p->type_span.ptr = s + 7;
-      p->type_span.len = n - 7;
-      p->type_mode = n > 7 ? MODE_SPAN : MODE_NONE;
-    } else if (n == 0) {
-      p->st.lines++;
-      if (dispatch(p, p->line_start) < 0) {
-        rc = p->err.status;
-        goto out;
-      }
-    } else if (process_line(p, s, n, 1, p->line_start) < 0) {
-      rc = p->err.status;
-      goto out;
-    }
-    s = skip_eol(p, eol, end);
-    next_line(p, base + (uint64_t)(s - b0));
-  }
-
-out:
   if (rc == SSEVAL_OK &&
       (p->data_mode == MODE_SPAN || p->type_mode == MODE_SPAN) &&
       !externalise(p))
