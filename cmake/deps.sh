@@ -17,7 +17,7 @@
 set -u
 
 # clang-tidy, cppcheck: tests/static_analysis.sh; time (/usr/bin/time): tests/hostile_rss.sh
-PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev valgrind python3 clang-tidy cppcheck time ${SSEVAL_EXTRA_DEPS:-}"
+PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev libmicrohttpd-dev valgrind python3 clang-tidy cppcheck time ${SSEVAL_EXTRA_DEPS:-}"
 
 BUILD_PKGS="cmake make gcc pkg-config libcurl4-openssl-dev"
 mode=${1:-test}

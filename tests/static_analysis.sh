@@ -57,6 +57,10 @@ else
   all_files=($(printf '%s\n' "${all_files[@]}" | grep -v -e '^src/curl/' -e curl -e cmd_stream))
   lib_files=($(printf '%s\n' "${lib_files[@]}" | grep -v '^src/curl/'))
 fi
+# `sseval serve` needs libmicrohttpd's header
+if [ ! -f /usr/include/microhttpd.h ]; then
+  all_files=($(printf '%s\n' "${all_files[@]}" | grep -v -e serve))
+fi
 JOBS=${JOBS:-2}
 ran=0 skipped=0
 

@@ -78,5 +78,8 @@ int cli_gen(int argc, char **argv);
 #ifdef SSEVAL_HAVE_CURL
 int cli_stream(int argc, char **argv);
 #endif
+#ifdef SSEVAL_HAVE_MHD
+int cli_serve(int argc, char **argv);
+#endif
 
 #endif

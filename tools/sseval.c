@@ -6,6 +6,7 @@
  *   sseval check  [OPTIONS] [FILE]   validate a Claude stream (cmd_check.c)
  *   sseval stream [OPTIONS]          live client over libcurl (cmd_stream.c)
  *   sseval gen    [OPTIONS]          generate valid and broken streams (cmd_gen.c)
+ *   sseval serve  [OPTIONS]          API stand-in on libmicrohttpd (cmd_serve.c)
  *
  * The contract is docs/CLI.md; extend it, never
  * break it.
@@ -21,6 +22,8 @@ static void usage(FILE *out) {
         "stream\n"
         "       sseval stream [OPTIONS]          live client (libcurl)\n"
         "       sseval gen    [OPTIONS]          generate test streams\n"
+        "       sseval serve  [OPTIONS]          fault-injecting API stand-in "
+        "(libmicrohttpd)\n"
         "       sseval --version | --help | <subcommand> --help\n",
         out);
 }
@@ -169,6 +172,14 @@ int main(int argc, char **argv) {
 #else
   if (strcmp(argv[1], "stream") == 0) {
     fprintf(stderr, "sseval stream: this build has no libcurl support\n");
+    return 1;
+  }
+#endif
+#ifdef SSEVAL_HAVE_MHD
+  if (strcmp(argv[1], "serve") == 0) return cli_serve(argc - 2, argv + 2);
+#else
+  if (strcmp(argv[1], "serve") == 0) {
+    fprintf(stderr, "sseval serve: this build has no libmicrohttpd support\n");
     return 1;
   }
 #endif
