@@ -735,8 +735,8 @@ int sv_server_start(sv_server **out, const sv_config *cfg) {
   /* MHD_OPTION_THREAD_POOL_SIZE only for a pool: 0 or 1 draws a warning */
   s->d = MHD_start_daemon(
       flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
-      MHD_OPTION_SOCK_ADDR, sa,
       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+      MHD_OPTION_SOCK_ADDR, sa,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
       MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns ? cfg->max_conns : 16384u,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
@@ -842,6 +842,7 @@ static void serve_usage(FILE *out) {
       "  --script FILE         the same, one step per line, # comments\n"
       "  --recording FILE      the stream to serve (default: a built-in one)\n"
       "  --builtin text|tool   the built-in stream (default text)\n"
+      "  --deltas N            text deltas of the built-in stream (default 12)\n"
       "  --gen SEED            a generated stream per request (sseval gen)\n"
       "  --pace MS             milliseconds between events (default 0)\n"
       "  --stall-max S         how long \"forever\" lasts (default 300)\n"
@@ -876,7 +877,7 @@ int cli_serve(int argc, char **argv) {
   sv_server *srv = NULL;
   const char *scenario = NULL, *script = NULL, *recording = NULL,
              *builtin = NULL, *log_path = NULL;
-  uint64_t lifetime = 0, v, stall_max = 300;
+  uint64_t lifetime = 0, v, stall_max = 300, deltas = 0;
   int suite = 0, have_sc = 0, i, rc = 0;
   char err[256];
   sigset_t set;
@@ -919,6 +920,9 @@ int cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--recording") == 0) {
       recording = val;
       i++;
+    } else if (strcmp(a, "--deltas") == 0 && parse_u64(val, &deltas) && deltas >= 1 &&
+               deltas <= 1000000) {
+      i++;
     } else if (strcmp(a, "--builtin") == 0) {
       builtin = val;
       i++;
@@ -960,7 +964,8 @@ int cli_serve(int argc, char **argv) {
     cfg.scenario = &sc;
   }
   if ((recording ? sv_stream_load(&stream, recording, err, sizeof err)
-                 : sv_stream_builtin(&stream, builtin, 0, err, sizeof err)) != 0) {
+                 : sv_stream_builtin(&stream, builtin, (unsigned)deltas, err,
+                                     sizeof err)) != 0) {
     fprintf(stderr, "sseval serve: %s\n", err);
     if (have_sc) sv_scenario_free(&sc);
     return 1;

@@ -15,6 +15,9 @@
 #include <time.h>
 
 #include "serve.h"
+#ifdef SSEVAL_HAVE_GEN
+#include "sseval/gen.h"
+#endif
 
 /* ---- buffers ---------------------------------------------------------------------- */
 void sv_add(sv_buf *b, const void *s, size_t n) {
@@ -317,9 +320,40 @@ int sv_stream_builtin(sv_stream *s, const char *which, unsigned deltas,
 
 int sv_stream_gen(sv_stream *s, uint64_t seed, const char *broken, char *err,
                   size_t errcap) {
+#ifdef SSEVAL_HAVE_GEN
+  sseval_gen_options o;
+  sseval_gen_stream g;
+  sseval_status st;
+  char *copy;
+  size_t len;
+  sseval_gen_options_init(&o);
+  o.seed = seed;
+  o.broken = broken;
+  sseval_gen_stream_init(&g);
+  st = sseval_gen_generate(&o, &g);
+  if (st != SSEVAL_OK) {
+    snprintf(err, errcap, "the generator refused seed %llu%s%s: %s",
+             (unsigned long long)seed, broken ? ", fault " : "", broken ? broken : "",
+             sseval_status_name(st));
+    sseval_gen_stream_free(&g);
+    return -1;
+  }
+  len = g.len;
+  copy = (char *)malloc(len + 1);
+  if (!copy) {
+    sseval_gen_stream_free(&g);
+    snprintf(err, errcap, "out of memory");
+    return -1;
+  }
+  memcpy(copy, g.bytes, len);
+  copy[len] = '\0';
+  sseval_gen_stream_free(&g);
+  return sv_stream_from_body(s, copy, len, err, errcap);
+#else
   (void)s;
   (void)seed;
   (void)broken;
   snprintf(err, errcap, "this build has no stream generator (sseval gen)");
   return -1;
+#endif
 }

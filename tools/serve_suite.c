@@ -396,6 +396,7 @@ static void suite_usage(FILE *out) {
       "believes it got a complete answer and prints the answer's text.\n\n"
       "  --client CMD          default: this sseval's `stream`\n"
       "  --json                JSON instead of the table\n"
+      "  --json-file FILE      the table, and the JSON into FILE\n"
       "  --only A,B            run only these scenarios\n"
       "  --list                list the scenarios\n"
       "  --client-timeout S    kill a client after S seconds (default 30)\n"
@@ -420,7 +421,7 @@ static int selected(const char *only, const char *name) {
 }
 
 int cli_serve_suite(int argc, char **argv, const sv_config *base) {
-  const char *client = NULL, *only = NULL;
+  const char *client = NULL, *only = NULL, *json_file = NULL;
   char self[4096], defcmd[4400], req_path[64], err[256];
   int json = 0, verbose = 0, i, fd, rc = 0;
   uint64_t client_timeout_ms = 30000;
@@ -450,6 +451,8 @@ int cli_serve_suite(int argc, char **argv, const sv_config *base) {
       return 0;
     } else if (strcmp(a, "--client") == 0 && i + 1 < argc) {
       client = argv[++i];
+    } else if (strcmp(a, "--json-file") == 0 && i + 1 < argc) {
+      json_file = argv[++i];
     } else if (strcmp(a, "--only") == 0 && i + 1 < argc) {
       only = argv[++i];
     } else if (strcmp(a, "--client-timeout") == 0 && i + 1 < argc) {
@@ -554,7 +557,17 @@ int cli_serve_suite(int argc, char **argv, const sv_config *base) {
   if (rs && rc == 0) {
     if (json) print_json(stdout, rs, n, client);
     else print_table(stdout, rs, n, client);
-    for (k = 0; k < n; k++)
+    if (json_file) {
+      FILE *jf = fopen(json_file, "w");
+      if (jf) {
+        print_json(jf, rs, n, client);
+        fclose(jf);
+      } else {
+        fprintf(stderr, "sseval serve --suite: cannot write %s\n", json_file);
+        rc = 1;
+      }
+    }
+    for (k = 0; k < n && rc == 0; k++)
       if (rs[k].verdict == 2) rc = 2;
   }
   for (k = 0; rs && k < n; k++) free(rs[k].out);
