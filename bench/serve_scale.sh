@@ -25,7 +25,7 @@ load=$build/bench/serve_load
 [ -x "$load" ] || { echo "serve_scale.sh: $load missing (needs libcurl)"; exit 77; }
 "$bin" serve --help >/dev/null 2>&1 || { echo "serve_scale.sh: this sseval has no serve"; exit 77; }
 
-want=$((2 * n + 1024))
+want=$((n + 1024))  # per process: the server and the client each hold n sockets
 hard=$(ulimit -Hn)
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ]; then
   ulimit -Hn "$want" 2>/dev/null || { echo "serve_scale.sh: cannot raise the fd limit to $want (hard $hard)"; exit 1; }
@@ -35,7 +35,7 @@ ulimit -n "$want" || exit 1
 tmp=$(mktemp -d)
 trap 'kill "$spid" 2>/dev/null; rm -rf "$tmp"' EXIT
 "$bin" serve --port 0 --deltas "$deltas" --pace "$pace" --quiet --threads "$threads" \
-  --max-connections $((n + 100)) --stall-max 600 > "$tmp/port" 2> "$tmp/serve.err" &
+  --max-connections $((2 * n + 100)) --stall-max 600 > "$tmp/port" 2> "$tmp/serve.err" &
 spid=$!
 for _ in $(seq 100); do grep -q listening "$tmp/port" && break; sleep 0.05; done
 port=$(grep -o '[0-9]*$' "$tmp/port")
