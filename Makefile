@@ -110,6 +110,10 @@ test: deps
 	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && \
 	  $(CMAKE) --build $(B)/fuzz -j2 --target sseval_fuzzers; \
 	else echo "==> no $(CLANG): the fuzz smoke test is skipped"; fi
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/conformance/node_modules/@anthropic-ai/sdk ]; then \
+	  echo "==> npm peers for tests/gen_sdk.py (tests/conformance/package.json, pinned)"; \
+	  (cd tests/conformance && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) || \
+	  echo "==> npm ci failed: tests/gen_sdk.py will be skipped"; fi
 	@echo "==> ctest ($(B)/test)"
 	@cd $(B)/test && $(CTEST) --output-on-failure -j2
 

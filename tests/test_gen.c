@@ -11,6 +11,7 @@
  * out of some broken stream; valid streams must cover every block type and
  * stop reason; the bytes for fixed seeds are pinned (the format is stable).
  */
+#include "sseval/fuzzkit.h"
 #include "sseval/gen.h"
 #include "sseval/sseval.h"
 #include "test.h"
@@ -305,11 +306,57 @@ TEST(api_misuse_and_reuse) {
   sseval_gen_stream_free(&s); /* twice is fine */
 }
 
+/* The fuzzing kit: the oracle reports what the generator stated; the
+ * mutator and crossover stay within bounds and are deterministic. */
+TEST(fuzzkit) {
+  static uint8_t a[8192], b[8192], out[4096];
+  sseval_gen_stream s;
+  sseval_gen_options o;
+  sseval_oracle orc;
+  size_t na = 0, nb, i, m;
+  int truncated = 0;
+  sseval_gen_stream_init(&s);
+  sseval_gen_options_init(&o);
+  o.seed = 7;
+  o.broken = "eof_before_message_stop";
+  CHECK(sseval_gen_generate(&o, &s) == SSEVAL_OK);
+  CHECK(sseval_oracle_run(s.bytes, s.len, NULL, &orc) == SSEVAL_OK);
+  CHECK(orc.result.verdict == SSEVAL_VERDICT_TRUNCATED && orc.result.offset == s.offset);
+  CHECK(orc.message_json && orc.message_len > 10 && orc.message_json[0] == '{');
+  CHECK(orc.result.detail && orc.result.detail[0]);
+  sseval_oracle_free(&orc);
+  o.broken = "error_event";
+  CHECK(sseval_gen_generate(&o, &s) == SSEVAL_OK);
+  CHECK(sseval_oracle_run(s.bytes, s.len, NULL, &orc) == SSEVAL_OK);
+  CHECK(orc.result.verdict == SSEVAL_VERDICT_ERROR_EVENT && orc.result.has_error &&
+        orc.result.error.type.len > 0);
+  sseval_oracle_free(&orc);
+  CHECK(sseval_oracle_run(NULL, 3, NULL, &orc) == SSEVAL_E_MISUSE);
+  sseval_oracle_free(&orc);
+  for (i = 0; i < 2000; i++) {
+    memcpy(b, a, na);
+    nb = sseval_fuzz_mutate(b, na, sizeof a, (unsigned)i, NULL);
+    CHECK(nb <= sizeof a);
+    m = sseval_fuzz_mutate(a, na, sizeof a, (unsigned)i, NULL);
+    CHECK(m == nb && memcmp(a, b, m) == 0); /* deterministic */
+    na = m;
+    m = sseval_fuzz_crossover(a, na, b, nb, out, sizeof out, (unsigned)i);
+    CHECK(m <= sizeof out);
+    CHECK(sseval_oracle_run(a, na, NULL, &orc) == SSEVAL_OK);
+    truncated |= orc.result.verdict == SSEVAL_VERDICT_TRUNCATED;
+    sseval_oracle_free(&orc);
+  }
+  CHECK(truncated); /* the mutations reach cut streams */
+  CHECK(sseval_fuzz_mutate(NULL, 0, 10, 1, NULL) == 0);
+  sseval_gen_stream_free(&s);
+}
+
 int main(void) {
   RUN(corpus_agrees_under_every_chunking);
   RUN(every_rule_id_is_generated);
   RUN(valid_streams_cover_the_protocol);
   RUN(bytes_are_pinned);
   RUN(api_misuse_and_reuse);
+  RUN(fuzzkit);
   return test_summary();
 }
