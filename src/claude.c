@@ -1543,6 +1543,140 @@ sseval_status sseval_claude_write_usage_json(const sseval_claude *c,
   return sseval__acc_write_usage(c->acc, write, ctx);
 }
 
+/* sseval_claude_message_json: a sink that fills a caller's buffer. */
+typedef struct buf_sink {
+  char *out;
+  size_t cap, len;
+} buf_sink;
+static int to_buf(void *ctx, const char *bytes, size_t len) {
+  buf_sink *b = (buf_sink *)ctx;
+  if (b->len < b->cap) {
+    size_t n = b->cap - b->len < len ? b->cap - b->len : len;
+    memcpy(b->out + b->len, bytes, n);
+  }
+  b->len += len;
+  return 0;
+}
+
+sseval_status sseval_claude_message_json(const sseval_claude *c, char *out,
+                                         size_t out_cap, size_t *out_len) {
+  buf_sink b;
+  sseval_status st;
+  if (!out_len || (!out && out_cap)) return SSEVAL_E_MISUSE;
+  *out_len = 0;
+  b.out = out;
+  b.cap = out_cap;
+  b.len = 0;
+  st = sseval_claude_write_message_json(c, to_buf, &b);
+  if (st != SSEVAL_OK) return st;
+  *out_len = b.len;
+  if (b.len >= out_cap) {
+    if (out_cap) out[out_cap - 1] = '\0';
+    return SSEVAL_E_LIMIT;
+  }
+  out[b.len] = '\0';
+  return SSEVAL_OK;
+}
+
+/* sseval_claude_usage: scans the compact usage JSON our writer produces, in
+ * whatever pieces the writer hands out, for the top-level counters. */
+typedef struct usage_scan {
+  sseval_usage u;
+  int depth, in_str, esc, in_key, key_next;
+  int want; /* 1..4: the counter whose value comes next, 0: none */
+  char key[40];
+  size_t klen;
+  int num;           /* reading the digits of a wanted value */
+  int num_ok;        /* digits only so far */
+  uint64_t v;
+} usage_scan;
+static void usage_store(usage_scan *s) {
+  if (s->num_ok) {
+    switch (s->want) {
+    case 1: s->u.has_input_tokens = 1; s->u.input_tokens = s->v; break;
+    case 2: s->u.has_output_tokens = 1; s->u.output_tokens = s->v; break;
+    case 3:
+      s->u.has_cache_creation_input_tokens = 1;
+      s->u.cache_creation_input_tokens = s->v;
+      break;
+    default:
+      s->u.has_cache_read_input_tokens = 1;
+      s->u.cache_read_input_tokens = s->v;
+    }
+  }
+  s->num = 0;
+  s->want = 0;
+}
+static int usage_piece(void *ctx, const char *p, size_t n) {
+  usage_scan *s = (usage_scan *)ctx;
+  static const char *const names[] = {"input_tokens", "output_tokens",
+                                      "cache_creation_input_tokens",
+                                      "cache_read_input_tokens"};
+  size_t i, k;
+  for (i = 0; i < n; i++) {
+    char ch = p[i];
+    if (s->in_str) {
+      if (s->esc) s->esc = 0;
+      else if (ch == '\\') s->esc = 1;
+      else if (ch == '"') {
+        s->in_str = 0;
+        if (s->in_key) {
+          s->in_key = 0;
+          s->want = 0;
+          for (k = 0; k < 4; k++)
+            if (s->klen == strlen(names[k]) &&
+                memcmp(s->key, names[k], s->klen) == 0)
+              s->want = (int)k + 1;
+        }
+        continue;
+      }
+      if (s->in_key) {
+        if (s->klen < sizeof s->key) s->key[s->klen] = ch;
+        s->klen++;
+      }
+      continue;
+    }
+    if (s->num) {
+      if (ch >= '0' && ch <= '9') {
+        unsigned d = (unsigned)(ch - '0');
+        if (s->v > (UINT64_MAX - d) / 10) s->num_ok = 0;
+        else s->v = s->v * 10 + d;
+        continue;
+      }
+      if (ch == ',' || ch == '}') usage_store(s);
+      else s->num_ok = 0;
+    }
+    if (ch == '"') {
+      s->in_str = 1;
+      s->in_key = s->key_next; /* the string after '{' or ',' at depth 1 */
+      s->key_next = 0;
+      s->klen = 0;
+      continue;
+    }
+    if (ch == '{' || ch == '[') s->depth++;
+    else if (ch == '}' || ch == ']') s->depth--;
+    s->key_next = s->depth == 1 && (ch == '{' || ch == ',');
+    if (ch == ':' && s->depth == 1 && s->want) {
+      s->num = 1;
+      s->num_ok = 1;
+      s->v = 0;
+    }
+  }
+  return 0;
+}
+
+sseval_status sseval_claude_usage(const sseval_claude *c, sseval_usage *out,
+                                  size_t out_size) {
+  usage_scan s;
+  sseval_status st;
+  if (!out) return SSEVAL_E_MISUSE;
+  memset(&s, 0, sizeof s);
+  st = sseval_claude_write_usage_json(c, usage_piece, &s);
+  if (st != SSEVAL_OK) memset(&s.u, 0, sizeof s.u);
+  memcpy(out, &s.u, out_size < sizeof s.u ? out_size : sizeof s.u);
+  return st == SSEVAL_OK ? SSEVAL_OK : SSEVAL_E_MISUSE;
+}
+
 void sseval_claude_get_stats(const sseval_claude *c, sseval_claude_stats *out) {
   sseval_sse_stats ts;
   sseval_sse_get_stats(c->tok, &ts);

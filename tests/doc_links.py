@@ -8,7 +8,7 @@ point outside the repository (`../shared/...`)."""
 import glob, os, re, sys
 
 SRC = os.environ.get("SSEVAL_SRC") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-files = ["README.md"]
+files = ["README.md", "CHANGELOG.md"]
 for pat in ("docs/*.md", "include/**/*.h", "include/**/*.hpp", "src/**/*.c", "src/**/*.h",
             "tools/**/*.c", "tools/**/*.h", "examples/**/*.c", "examples/**/*.cpp",
             "tests/*.md", "tests/*/README.md", "tests/fixtures/claude/README.md"):

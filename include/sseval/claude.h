@@ -431,6 +431,45 @@ SSEVAL_API sseval_status sseval_claude_write_usage_json(const sseval_claude *c,
                                                         sseval_write_fn write,
                                                         void *ctx);
 
+/**
+ * The rebuilt message as a string: the JSON of sseval_claude_write_message_json
+ * written into out (out_cap bytes), NUL-terminated, with *out_len set to its
+ * length (without the NUL) whether or not it fitted. Returns SSEVAL_OK,
+ * SSEVAL_E_LIMIT when out_cap <= *out_len (call again with *out_len + 1
+ * bytes; out may be NULL with out_cap 0 to ask for the length), or
+ * SSEVAL_E_MISUSE without ACCUMULATE or with a NULL out_len.
+ */
+SSEVAL_API sseval_status sseval_claude_message_json(const sseval_claude *c,
+                                                    char *out, size_t out_cap,
+                                                    size_t *out_len);
+
+/**
+ * The token counts of the merged usage (message_start's usage with every
+ * message_delta usage written over it), typed. has_* is 0 when the key is
+ * absent, null or not a non-negative integer. Fields this version does not
+ * know (server_tool_use, service_tier, ...) stay in the raw object:
+ * sseval_claude_write_usage_json. New counters are appended.
+ */
+typedef struct sseval_usage {
+  int has_input_tokens;
+  uint64_t input_tokens;
+  int has_output_tokens;
+  uint64_t output_tokens;
+  int has_cache_creation_input_tokens;
+  uint64_t cache_creation_input_tokens;
+  int has_cache_read_input_tokens;
+  uint64_t cache_read_input_tokens;
+} sseval_usage;
+
+/**
+ * Fill *out (out_size: sizeof *out as the caller was compiled, so the struct
+ * can grow; the library fills at most that many bytes). Returns SSEVAL_OK,
+ * or SSEVAL_E_MISUSE without ACCUMULATE (out is then zeroed) or a NULL out.
+ */
+SSEVAL_API sseval_status sseval_claude_usage(const sseval_claude *c,
+                                             sseval_usage *out,
+                                             size_t out_size);
+
 /* ---- live display helper ------------------------------------------------------------ */
 /**
  * BEST EFFORT, FOR DISPLAY ONLY: close an unfinished JSON text (a tool
