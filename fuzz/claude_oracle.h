@@ -1053,7 +1053,7 @@ static void cl_api_probe(void) {
            "claude_new(NULL out)");
   sseval_claude_callbacks_init(&cbs);
   cbs.struct_size = 4;
-  FZ_CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_E_MISUSE && c == NULL,
+  FZ_CHECK(sseval_claude_new(&c, &cbs, NULL, NULL) == SSEVAL_E_STRUCT_SIZE && c == NULL,
            "claude_new with a short struct_size");
   memset(&bad, 0, sizeof bad);
   sseval_claude_options_init(&o);
@@ -1073,7 +1073,7 @@ static void cl_api_probe(void) {
   FZ_CHECK(sseval_sse_new(NULL, NULL, NULL, NULL) == SSEVAL_E_MISUSE, "sse_new(NULL)");
   sseval_sse_callbacks_init(&scb);
   scb.struct_size = 4;
-  FZ_CHECK(sseval_sse_new(&p, &scb, NULL, NULL) == SSEVAL_E_MISUSE, "sse_new short");
+  FZ_CHECK(sseval_sse_new(&p, &scb, NULL, NULL) == SSEVAL_E_STRUCT_SIZE, "sse_new short");
   sseval_sse_options_init(&so);
   FZ_CHECK(sseval_sse_new(&p, NULL, NULL, &so) == SSEVAL_OK, "sse_new");
   FZ_CHECK(sseval_sse_finish(p, NULL) == SSEVAL_OK &&
