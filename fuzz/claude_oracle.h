@@ -13,7 +13,8 @@
  *  - each content piece (text, thinking, tool input, signature) and each
  *    decoded id/model/stop_reason/stop_sequence is valid UTF-8; every raw
  *    JSON span (message, usage, content_block, delta, citation) is valid
- *    JSON by the independent checker of fuzz_common.h;
+ *    JSON without a repeated member name by the independent checker of
+ *    fuzz_common.h (payloads with one are duplicate_key);
  *  - block indexes: starts count 0, 1, 2, ...; other callbacks name a
  *    started block;
  *  - a pause ends exactly at the end of the event being processed; consumed
@@ -24,7 +25,8 @@
  *    the live bytes of the allocator, realloc/free get the right old sizes,
  *    nothing is left allocated at free;
  *  - the rebuilt message is valid JSON by the library's own strict validator
- *    (cursor and incremental) AND by the independent checker, its content
+ *    (cursor and incremental) AND by the independent checker, with no
+ *    object repeating a member name (no field written twice), its content
  *    array has block_count() entries, each block view agrees with the pieces
  *    the callbacks delivered (text, thinking, tool input concatenation, last
  *    signature), a complete tool input is a JSON object, citations_json is a
@@ -157,9 +159,12 @@ static void cl_json_span(cl_run *r, const char *key, sseval_span s,
   fz_span_q(r->t, key, s, &tmp);
   if (!(may_be_empty && s.len == 0)) {
     size_t pos = 0;
-    int e = fz_json_check(tmp.p ? tmp.p : "", tmp.len, 1000, &pos);
-    FZ_CHECK(e == FZJ_OK, "callback span %s is not valid JSON (error at %zu): %.300s",
-             key, pos, tmp.p ? tmp.p : "");
+    /* every payload handed out was checked for repeated names too */
+    int e = fz_json_check_dup(tmp.p ? tmp.p : "", tmp.len, 1000, &pos);
+    FZ_CHECK(e == FZJ_OK,
+             "callback span %s is not valid JSON or repeats a name (error %d "
+             "at %zu): %.300s",
+             key, e, pos, tmp.p ? tmp.p : "");
     if (must_be_object)
       FZ_CHECK(fz_json_is_object(tmp.p, tmp.len), "callback span %s is not an object",
                key);
@@ -506,11 +511,11 @@ static void cl_check_message(cl_run *r, sseval_claude *c, int compare_views) {
            "write_usage_json failed");
   fz_buf_add(&m, "", 0);
   fz_buf_add(&u, "", 0);
-  e = fz_json_check(m.p, m.len, 1000, &pos);
+  e = fz_json_check_dup(m.p, m.len, 1000, &pos);
   FZ_CHECK(e == FZJ_OK,
-           "rebuilt message is not valid JSON (independent checker, error at "
-           "%zu): ...%.200s",
-           pos, m.p + (pos > 100 ? pos - 100 : 0));
+           "rebuilt message is not valid JSON or repeats a name (independent "
+           "checker, error %d at %zu): ...%.200s",
+           e, pos, m.p + (pos > 100 ? pos - 100 : 0));
   FZ_CHECK(fz_json_is_object(m.p, m.len), "rebuilt message is not an object");
   FZ_CHECK(fz_json_is_object(u.p, u.len), "usage JSON is not an object: %.200s",
            u.p);

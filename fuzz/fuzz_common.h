@@ -302,7 +302,7 @@ static int fz_utf8_valid(const void *sv, size_t n) {
  * the two can be compared byte for byte. Depth: each '[' or '{' opens one
  * level; opening level max_depth + 1 fails with FZJ_DEPTH at that bracket.
  */
-enum { FZJ_OK = 0, FZJ_SYNTAX = 1, FZJ_DEPTH = 2 };
+enum { FZJ_OK = 0, FZJ_SYNTAX = 1, FZJ_DEPTH = 2, FZJ_DUP = 3 };
 
 typedef struct fzj {
   const unsigned char *s;
@@ -311,6 +311,10 @@ typedef struct fzj {
   int err;
   size_t pos;
   fz_buf *emit; /* optional token list (see fz_json_tokens) */
+  int dupcheck; /* a repeated name in one object is FZJ_DUP at its closing
+                   quote (names compared decoded) */
+  fz_buf names; /* dupcheck: names of the open objects, each as a 4-byte
+                   length then its decoded bytes */
 } fzj;
 
 static void fz_json_decode_string(const void *sv, size_t n, fz_buf *out);
@@ -481,6 +485,31 @@ static int fzj_lit(fzj *j, const char *lit) {
   return 1;
 }
 
+/* dupcheck: the name whose opening quote is at kq and closing quote just
+ * before j->i, in the object whose names start at names[frame]. */
+static int fzj_name(fzj *j, size_t frame, size_t kq) {
+  fz_buf d;
+  size_t at = frame;
+  uint32_t len;
+  fz_buf_init(&d);
+  fz_json_decode_string(j->s + kq + 1, j->i - 1 - (kq + 1), &d);
+  while (at < j->names.len) {
+    uint32_t l;
+    memcpy(&l, j->names.p + at, 4);
+    if (l == d.len && (l == 0 || memcmp(j->names.p + at + 4, d.p, l) == 0)) {
+      fz_buf_free(&d);
+      j->i--; /* at the closing quote */
+      return fzj_fail(j, FZJ_DUP);
+    }
+    at += 4 + l;
+  }
+  len = (uint32_t)d.len;
+  fz_buf_add(&j->names, &len, 4);
+  if (d.len) fz_buf_add(&j->names, d.p, d.len);
+  fz_buf_free(&d);
+  return 1;
+}
+
 static int fzj_value(fzj *j) {
   unsigned c;
   fzj_ws(j);
@@ -489,6 +518,7 @@ static int fzj_value(fzj *j) {
   if (c == '{' || c == '[') {
     unsigned close = c == '{' ? '}' : ']';
     int first = 1;
+    size_t frame = j->names.len;
     if (j->depth >= j->max_depth) return fzj_fail(j, FZJ_DEPTH);
     j->depth++;
     if (j->depth > j->max_seen) j->max_seen = j->depth;
@@ -513,8 +543,10 @@ static int fzj_value(fzj *j) {
       }
       first = 0;
       if (close == '}') {
+        size_t kq = j->i;
         if (j->s[j->i] != '"') return fzj_fail(j, FZJ_SYNTAX);
         if (!fzj_string(j, "K")) return 0;
+        if (j->dupcheck && !fzj_name(j, frame, kq)) return 0;
         fzj_ws(j);
         if (j->i >= j->n || j->s[j->i] != ':') return fzj_fail(j, FZJ_SYNTAX);
         j->i++;
@@ -522,6 +554,7 @@ static int fzj_value(fzj *j) {
       if (!fzj_value(j)) return 0;
     }
     j->depth--;
+    j->names.len = frame;
     if (j->emit) fzj_tok(j->emit, close == '}' ? "}" : "]", NULL, 0);
     return 1;
   }
@@ -546,6 +579,26 @@ static int fz_json_check(const void *s, size_t n, uint32_t max_depth,
     fzj_ws(&j);
     if (j.i < j.n) fzj_fail(&j, FZJ_SYNTAX);
   }
+  if (pos) *pos = j.err ? j.pos : 0;
+  return j.err;
+}
+
+/* The same with duplicate names checked: also FZJ_DUP, at the repeated
+ * name's closing quote. */
+static int fz_json_check_dup(const void *s, size_t n, uint32_t max_depth,
+                             size_t *pos) {
+  fzj j;
+  memset(&j, 0, sizeof j);
+  j.s = (const unsigned char *)s;
+  j.n = n;
+  j.max_depth = max_depth;
+  j.dupcheck = 1;
+  fz_buf_init(&j.names);
+  if (fzj_value(&j)) {
+    fzj_ws(&j);
+    if (j.i < j.n) fzj_fail(&j, FZJ_SYNTAX);
+  }
+  fz_buf_free(&j.names);
   if (pos) *pos = j.err ? j.pos : 0;
   return j.err;
 }

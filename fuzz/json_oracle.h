@@ -23,7 +23,14 @@
  *     viable prefix (incremental validator), otherwise valid JSON; a complete
  *     text comes back unchanged (unless it is a bare number touching the
  *     end: null); a too small buffer gives E_LIMIT, the same length, and a
- *     prefix of the same output.
+ *     prefix of the same output;
+ *  6. with a key set attached (duplicate member names checked), the cursor
+ *     and the incremental validator (whole, chunked, byte by byte) agree
+ *     again, and with the independent checker run with its own duplicate
+ *     check: J_DUPKEY exactly where it finds a repeated name (the name's
+ *     closing quote) before any other error, otherwise the result of 1.
+ *     res->keys_ok says whether the text passed with the check (the
+ *     simdjson half compares it with the tree simdjson builds).
  *
  * Control: flags bit 0 max_depth = 1 + p0 % 16 (else 512); p1..p3 seed the
  * walk's choices; chunk sizes as usual.
@@ -40,6 +47,7 @@ typedef struct jo_result {
   size_t pos;
   uint32_t max_depth;
   fz_buf tokens;    /* token list of a valid text (fz_json_tokens format) */
+  int keys_ok;      /* accepted with duplicate names checked */
 } jo_result;
 
 typedef struct jo_outcome {
@@ -60,12 +68,19 @@ static void jo_same_outcome(const char *what, const jo_outcome *a,
            b->msg ? b->msg : "");
 }
 
+static sseval__mem jo_keys_mem;
+
 static jo_outcome jo_stream(const fz_ctl *c, const unsigned char *s, size_t n,
-                            uint32_t maxd, int how, int *top_obj, int *empty) {
+                            uint32_t maxd, int how, int *top_obj, int *empty,
+                            int keys) {
   sseval__jstream js;
   jo_outcome o;
   int ok = 1;
   sseval__jstream_init(&js, maxd);
+  if (keys) {
+    sseval__mem_init(&jo_keys_mem, NULL);
+    sseval__jkeys_init(&js.keys, &jo_keys_mem);
+  }
   if (how == 0) {
     unsigned char *q = fz_exact(s, n);
     ok = sseval__jstream_feed(&js, q, n);
@@ -93,6 +108,34 @@ static jo_outcome jo_stream(const fz_ctl *c, const unsigned char *s, size_t n,
   o.msg = js.err_msg;
   o.pos = js.err_pos;
   if (top_obj) *top_obj = js.top_is_object;
+  sseval__jkeys_free(&js.keys);
+  FZ_CHECK(!keys || jo_keys_mem.held == 0, "key set: %zu bytes left",
+           jo_keys_mem.held);
+  return o;
+}
+
+/* The cursor (skip + end) over an exactly sized copy; keys: with a key set. */
+static jo_outcome jo_cursor(const unsigned char *s, size_t n, uint32_t maxd,
+                            int keys) {
+  sseval__jcur cur;
+  sseval__jkeys ks;
+  jo_outcome o;
+  unsigned char *q = fz_exact(s, n);
+  sseval__jcur_init(&cur, q, n, maxd);
+  if (keys) {
+    sseval__mem_init(&jo_keys_mem, NULL);
+    sseval__jkeys_init(&ks, &jo_keys_mem);
+    cur.keys = &ks;
+  }
+  o.ok = sseval__j_skip(&cur, NULL) && sseval__j_end(&cur);
+  o.err = cur.err;
+  o.msg = cur.err_msg;
+  o.pos = cur.err_pos;
+  if (keys) {
+    sseval__jkeys_free(&ks);
+    FZ_CHECK(jo_keys_mem.held == 0, "key set: %zu bytes left", jo_keys_mem.held);
+  }
+  free(q);
   return o;
 }
 
@@ -354,21 +397,17 @@ static void json_check_c(const uint8_t *data, size_t size, jo_result *res) {
   res->max_depth = maxd;
 
   /* 1. cursor vs the incremental validator, several ways */
-  q = fz_exact(s, n);
-  sseval__jcur_init(&cur, q, n, maxd);
-  oc.ok = sseval__j_skip(&cur, NULL) && sseval__j_end(&cur);
-  oc.err = cur.err;
-  oc.msg = cur.err_msg;
-  oc.pos = cur.err_pos;
+  oc = jo_cursor(s, n, maxd, 0);
   FZ_CHECK(oc.ok == (oc.err == SSEVAL__J_OK), "cursor ok/err disagree");
   FZ_CHECK(oc.err != SSEVAL__J_TYPE, "J_TYPE from skip");
-  free(q);
-  os = jo_stream(&c, s, n, maxd, 0, &top_obj, &empty);
+  FZ_CHECK(oc.err != SSEVAL__J_DUPKEY && oc.err != SSEVAL__J_NOMEM,
+           "names checked without a key set");
+  os = jo_stream(&c, s, n, maxd, 0, &top_obj, &empty, 0);
   jo_same_outcome("whole feed", &oc, &os);
-  os = jo_stream(&c, s, n, maxd, 1, NULL, NULL);
+  os = jo_stream(&c, s, n, maxd, 1, NULL, NULL, 0);
   jo_same_outcome("chunked feed", &oc, &os);
   if (n <= 2048) {
-    os = jo_stream(&c, s, n, maxd, 2, NULL, NULL);
+    os = jo_stream(&c, s, n, maxd, 2, NULL, NULL, 0);
     jo_same_outcome("byte-by-byte feed", &oc, &os);
   }
   /* 2. the independent checker */
@@ -410,6 +449,32 @@ static void json_check_c(const uint8_t *data, size_t size, jo_result *res) {
             &res->tokens, "cursor", &mine);
     fz_buf_free(&mine);
     free(q);
+  }
+  /* 6. duplicate names */
+  {
+    jo_outcome kc = jo_cursor(s, n, maxd, 1), ks;
+    size_t dpos = 0;
+    int de = fz_json_check_dup(s, n, maxd, &dpos);
+    ks = jo_stream(&c, s, n, maxd, 0, NULL, NULL, 1);
+    jo_same_outcome("whole feed, key set", &kc, &ks);
+    ks = jo_stream(&c, s, n, maxd, 1, NULL, NULL, 1);
+    jo_same_outcome("chunked feed, key set", &kc, &ks);
+    if (n <= 2048) {
+      ks = jo_stream(&c, s, n, maxd, 2, NULL, NULL, 1);
+      jo_same_outcome("byte-by-byte feed, key set", &kc, &ks);
+    }
+    if (de == FZJ_DUP)
+      FZ_CHECK(!kc.ok && kc.err == SSEVAL__J_DUPKEY && kc.pos == dpos,
+               "key set: ok=%d err=%d pos=%llu; independent checker: a "
+               "repeated name at %zu",
+               kc.ok, (int)kc.err, (unsigned long long)kc.pos, dpos);
+    else
+      FZ_CHECK(kc.ok == oc.ok && kc.err == oc.err && kc.pos == oc.pos,
+               "key set: ok=%d err=%d pos=%llu; without: ok=%d err=%d "
+               "pos=%llu; independent checker: no repeated name first",
+               kc.ok, (int)kc.err, (unsigned long long)kc.pos, oc.ok,
+               (int)oc.err, (unsigned long long)oc.pos);
+    res->keys_ok = kc.ok;
   }
   /* 5. preview, on the text and on prefixes at the chunk boundaries */
   jo_preview(s, n, oc.ok);

@@ -14,7 +14,11 @@
  *    NUMBER_ERROR. Checked: simdjson may reject for that reason
  *    only when the text really has such a number;
  *  - nesting: the library's limit is a parameter (512 here, or a small one
- *    chosen by the input); where it reports J_DEPTH simdjson is not asked.
+ *    chosen by the input); where it reports J_DEPTH simdjson is not asked;
+ *  - repeated member names: simdjson keeps every member of an object, the
+ *    library with a key set rejects the second occurrence of a name. So on a
+ *    text both accept, the library with a key set accepts it exactly when
+ *    no object of simdjson's tree has two members of the same name.
  */
 #ifndef SSEVAL_FUZZ_JSON_SIMDJSON_H
 #define SSEVAL_FUZZ_JSON_SIMDJSON_H
@@ -26,6 +30,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 
 extern "C" {
@@ -84,6 +89,21 @@ void walk(simdjson::dom::element e, std::string &out) {
   default:
     tok(out, "n", nullptr);
   }
+}
+
+/* 1 when some object of the tree repeats a member name. */
+bool has_repeated_name(simdjson::dom::element e) {
+  if (e.type() == simdjson::dom::element_type::OBJECT) {
+    std::set<std::string_view> seen;
+    for (auto field : simdjson::dom::object(e)) {
+      if (!seen.insert(field.key).second) return true;
+      if (has_repeated_name(field.value)) return true;
+    }
+  } else if (e.type() == simdjson::dom::element_type::ARRAY) {
+    for (auto v : simdjson::dom::array(e))
+      if (has_repeated_name(v)) return true;
+  }
+  return false;
 }
 
 /* Unquote a payload written by fz_buf_quote. */
@@ -175,6 +195,11 @@ inline void json_check(const uint8_t *data, size_t size) {
       } else {
         std::string theirs;
         FZ_CHECK(!out_of_range, "simdjson accepted an out-of-range number");
+        FZ_CHECK(r.keys_ok == !has_repeated_name(e),
+                 "with a key set the library %s a text in whose simdjson tree "
+                 "%s",
+                 r.keys_ok ? "accepts" : "rejects",
+                 r.keys_ok ? "an object repeats a name" : "no name repeats");
         walk(e, theirs);
         if (mine != theirs) {
           fz_buf a, b;

@@ -278,8 +278,8 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
       if (!sseval__j_skip(cur, NULL)) return 0;
       continue;
     }
-    if ((int)i == sub_key) { /* a repeated key: the last one wins, as in
-                                JSON.parse and the SDKs */
+    if ((int)i == sub_key) { /* a repeated key (only where the cursor has no
+                                key set: error bodies): the last one wins */
       slot *s = &ev->top[i];
       sseval__jkind k = sseval__j_peek(cur);
       memset(s, 0, sizeof *s);
@@ -454,6 +454,7 @@ struct sseval_claude {
 
   sseval__acc *acc;
   sseval_claude_stats st;
+  sseval__jkeys keys; /* member names of the payload being walked */
 };
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -723,8 +724,10 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
     } else {
       b->js = (sseval__jstream *)sseval__mem_alloc(&c->mem, sizeof *b->js);
       if (!b->js) return nomem(c);
+      sseval__jstream_init(b->js, c->max_depth);
+      sseval__jkeys_init(&b->js->keys, &c->mem); /* duplicate names checked */
     }
-    sseval__jstream_init(b->js, c->max_depth);
+    sseval__jstream_restart(b->js, c->max_depth);
   }
   c->nblocks++;
   if (type == SSEVAL_BLOCK_UNKNOWN) c->st.unknown_blocks++;
@@ -795,6 +798,13 @@ static int deliver_tool_input(sseval_claude *c, block_state *b, uint32_t index,
       if (!sseval__jstream_feed(b->js, piece.ptr, piece.len)) invalid = 1;
   }
   if (deliver_pieces(c, index, v, cb) < 0) return -1;
+  if (invalid && b->js->err == SSEVAL__J_NOMEM) return nomem(c);
+  if (invalid && b->js->err == SSEVAL__J_DUPKEY)
+    return problemf(c, SSEVAL_RULE_DUPLICATE_KEY,
+                    "The tool input of this block repeats a member name in "
+                    "one object (at byte %llu of the concatenated "
+                    "partial_json); parsers disagree on which value counts.",
+                    (unsigned long long)b->js->err_pos);
   if (invalid)
     return problemf(c,
                     b->js->err == SSEVAL__J_DEPTH ? SSEVAL_RULE_JSON_TOO_DEEP
@@ -899,12 +909,17 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
   return deliver_delta(c, ev, b, index, dk);
 }
 
+static void free_js(sseval_claude *c, sseval__jstream *js) {
+  sseval__jkeys_free(&js->keys);
+  sseval__mem_free(&c->mem, js, sizeof *js);
+}
+
 static void release_js(sseval_claude *c, block_state *b) {
   if (!b->js) return;
   if (!c->free_js)
     c->free_js = b->js;
   else
-    sseval__mem_free(&c->mem, b->js, sizeof *b->js);
+    free_js(c, b->js);
   b->js = NULL;
 }
 
@@ -1041,6 +1056,8 @@ static int on_error(sseval_claude *c, sseval_span data) {
   sseval_api_error e;
   int ok;
   sseval__jcur_init(&cur, data.ptr, data.len, c->max_depth);
+  sseval__jkeys_clear(&c->keys); /* a repeated name: not the documented shape */
+  cur.keys = &c->keys;
   ok = walk_event(&cur, T_ERROR, &ev) && ev.has_sub &&
        ev.sub[S_TYPE].present && !ev.sub[S_TYPE].bad;
   c->err_type.len = c->err_msg.len = 0;
@@ -1172,8 +1189,19 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   if (kind == E_ERROR) return on_error(c, sev->data);
 
   fast = kind == E_BLOCK_DELTA && fast_delta(c->max_depth, sev->data, &ev);
-  if (!fast) sseval__jcur_init(&cur, sev->data.ptr, sev->data.len, c->max_depth);
+  if (!fast) { /* (the fast shape cannot repeat a name) */
+    sseval__jcur_init(&cur, sev->data.ptr, sev->data.len, c->max_depth);
+    sseval__jkeys_clear(&c->keys);
+    cur.keys = &c->keys;
+  }
   if (!fast && !walk_event(&cur, sub_key_of(kind), &ev)) {
+    if (cur.err == SSEVAL__J_NOMEM) return nomem(c);
+    if (cur.err == SSEVAL__J_DUPKEY)
+      return problemf(c, SSEVAL_RULE_DUPLICATE_KEY,
+                      "The data of this event repeats a member name in one "
+                      "object (at byte %llu of the data); parsers disagree "
+                      "on which value counts.",
+                      (unsigned long long)cur.err_pos);
     if (cur.err == SSEVAL__J_DEPTH)
       return problemf(c, SSEVAL_RULE_JSON_TOO_DEEP,
                         "The data of this event nests deeper than "
@@ -1358,6 +1386,7 @@ sseval_status sseval_claude_new(sseval_claude **out,
     sseval__mem_free(&c->mem, c, sizeof *c);
     return st;
   }
+  sseval__jkeys_init(&c->keys, &c->mem);
   if (c->flags & SSEVAL_CLAUDE_ACCUMULATE) {
     c->acc = sseval__acc_new(&c->mem, c->max_unknown);
     if (!c->acc) {
@@ -1376,7 +1405,8 @@ void sseval_claude_free(sseval_claude *c) {
   uint32_t i;
   if (!c) return;
   for (i = 0; i < c->nblocks; i++) release_js(c, &c->blocks[i]);
-  if (c->free_js) sseval__mem_free(&c->mem, c->free_js, sizeof *c->free_js);
+  if (c->free_js) free_js(c, c->free_js);
+  sseval__jkeys_free(&c->keys);
   sseval__mem_free(&c->mem, c->blocks, c->cap_blocks * sizeof *c->blocks);
   sseval__buf_free(&c->err_type, &c->mem);
   sseval__buf_free(&c->err_msg, &c->mem);

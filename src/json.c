@@ -65,6 +65,8 @@ static const char E_NOT_ARRAY[] = "not an array";
 static const char E_NOT_UINT[] = "not an unsigned integer";
 static const char E_NOT_IN_OBJECT[] = "not inside an object";
 static const char E_NOT_IN_ARRAY[] = "not inside an array";
+static const char E_DUPKEY[] = "duplicate member name";
+static const char E_NOMEM[] = "out of memory";
 
 /* ---- character classes ------------------------------------------------- */
 enum { CC_WS = 1, CC_DIGIT = 2, CC_TOKEN = 4 /* [A-Za-z0-9.+-] */, CC_HEX = 8 };
@@ -99,6 +101,34 @@ static int hexval(unsigned b) {
   b |= 0x20u;
   if (b - 'a' < 6u) return (int)(b - 'a' + 10u);
   return -1;
+}
+
+/* The byte a one-letter escape ('\\' then b) stands for; 0 when b is not
+ * one of them ('u' included). */
+static char esc_char(unsigned b) {
+  switch (b) {
+  case '"':
+  case '\\':
+  case '/': return (char)b;
+  case 'b': return '\b';
+  case 'f': return '\f';
+  case 'n': return '\n';
+  case 'r': return '\r';
+  case 't': return '\t';
+  default: return 0;
+  }
+}
+
+/* Digit i (0..3) of a \u escape is b, after digits worth v: NULL when a
+ * valid text can go on, else why not. `low`: the escape must be a low
+ * surrogate (it follows a high one); otherwise it must not start one. */
+static const char *uhex_msg(unsigned b, unsigned i, unsigned v, int low) {
+  int h = hexval(b);
+  if (h < 0) return E_UESCAPE;
+  if (low ? (i == 0 && h != 0xD) || (i == 1 && h < 0xC)
+          : i == 1 && v == 0xD && h >= 0xC)
+    return E_SURROGATE;
+  return NULL;
 }
 
 /* Messages for a byte that is wrong in a given position (shared). */
@@ -245,6 +275,164 @@ J_HOT const unsigned char *str_run(const unsigned char *p,
 }
 
 /* ======================================================================= */
+/* duplicate member names: the key set (see json.h)                         */
+/* ======================================================================= */
+
+/* The stack and its buckets live in one block: cap records, then cap heads. */
+#define KEYS_BYTES(cap)                                                        \
+  ((size_t)(cap) * (sizeof(sseval__jkey) + sizeof(uint32_t)))
+
+void sseval__jkeys_init(sseval__jkeys *k, sseval__mem *mem) {
+  uint64_t a = (uint64_t)(uintptr_t)k;
+  memset(k, 0, sizeof *k);
+  k->mem = mem;
+  /* a per-key-set seed: addresses differ between processes (ASLR) */
+  a ^= a >> 29;
+  a *= UINT64_C(0xbf58476d1ce4e5b9);
+  k->seed = a ^ (a >> 32) ^ UINT64_C(0x9e3779b97f4a7c15);
+}
+
+void sseval__jkeys_clear(sseval__jkeys *k) {
+  uint32_t i;
+  for (i = 0; i < k->n; i++) /* only the buckets in use: O(names) */
+    if (k->rec[i].len != SSEVAL__JKEY_MARK)
+      k->head[k->rec[i].hash & (k->cap - 1)] = 0;
+  k->n = 0;
+  k->frame = 0;
+  k->alen = 0;
+}
+
+void sseval__jkeys_free(sseval__jkeys *k) {
+  if (!k->mem) return;
+  if (k->rec) sseval__mem_free(k->mem, k->rec, KEYS_BYTES(k->cap));
+  if (k->arena) sseval__mem_free(k->mem, k->arena, k->acap);
+  memset(k, 0, sizeof *k);
+}
+
+static uint32_t key_hash(uint64_t seed, const unsigned char *p, size_t n) {
+  uint64_t h = seed ^ ((uint64_t)n * UINT64_C(0x9e3779b97f4a7c15)), w;
+  for (; n >= 8; p += 8, n -= 8) {
+    h = (h ^ load64le(p)) * UINT64_C(0xbf58476d1ce4e5b9);
+    h ^= h >> 31;
+  }
+  w = 0;
+  while (n--) w = w << 8 | p[n];
+  h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
+  h ^= h >> 29;
+  h *= UINT64_C(0xbf58476d1ce4e5b9);
+  return (uint32_t)(h >> 32);
+}
+
+/* Room for one more record: the stack and its buckets (one block: cap
+ * records then cap heads) double and the buckets are rebuilt in stack
+ * order, so every chain stays newest-first. */
+static int keys_grow(sseval__jkeys *k) {
+  uint32_t cap = k->cap ? k->cap * 2 : 16, i;
+  sseval__jkey *rec;
+  uint32_t *head;
+  if (k->cap >= (UINT32_C(1) << 28)) return 0;
+  rec = (sseval__jkey *)sseval__mem_realloc(k->mem, k->rec, KEYS_BYTES(k->cap),
+                                            KEYS_BYTES(cap));
+  if (!rec) return 0;
+  head = (uint32_t *)(void *)(rec + cap);
+  k->rec = rec;
+  k->head = head;
+  k->cap = cap;
+  memset(head, 0, (size_t)cap * sizeof *head);
+  for (i = 0; i < k->n; i++) {
+    sseval__jkey *r = &rec[i];
+    if (r->len == SSEVAL__JKEY_MARK) continue;
+    r->next = head[r->hash & (cap - 1)];
+    head[r->hash & (cap - 1)] = i + 1;
+  }
+  return 1;
+}
+
+/* An object opens. Returns 0 without memory. */
+static int keys_open(sseval__jkeys *k) {
+  sseval__jkey *r;
+  if (k->n == k->cap && !keys_grow(k)) return 0;
+  r = &k->rec[k->n++];
+  r->off = (uint32_t)k->alen;
+  r->len = SSEVAL__JKEY_MARK;
+  r->hash = 0;
+  r->next = k->frame;
+  k->frame = k->n;
+  return 1;
+}
+
+/* The innermost object closes: its names leave their chains (newest first,
+ * so each is the head of its bucket when removed). */
+static void keys_close(sseval__jkeys *k) {
+  uint32_t i = k->n;
+  const sseval__jkey *mark;
+  if (k->frame == 0) return; /* not opened through the key set */
+  while (i > k->frame) {
+    const sseval__jkey *r = &k->rec[--i];
+    k->head[r->hash & (k->cap - 1)] = r->next;
+  }
+  mark = &k->rec[k->frame - 1];
+  k->alen = mark->off;
+  k->n = k->frame - 1;
+  k->frame = mark->next;
+}
+
+/* Append bytes to the arena (the name being collected). */
+static int keys_put(sseval__jkeys *k, const void *p, size_t n) {
+  if (n == 0) return 1;
+  if (n > k->acap - k->alen) {
+    size_t cap = k->acap ? k->acap : 64;
+    char *a;
+    while (cap - k->alen < n) {
+      if (cap > ((size_t)UINT32_MAX >> 1)) return 0;
+      cap *= 2;
+    }
+    a = (char *)sseval__mem_realloc(k->mem, k->arena, k->acap, cap);
+    if (!a) return 0;
+    k->arena = a;
+    k->acap = cap;
+  }
+  memcpy(k->arena + k->alen, p, n);
+  k->alen += n;
+  return 1;
+}
+
+static size_t utf8_put(char *o, unsigned cp);
+
+/* The name in arena[start, alen) is complete: 1 when it is new in the
+ * innermost object (then recorded), 0 when repeated (arena cut back),
+ * -1 without memory. */
+static int keys_commit(sseval__jkeys *k, size_t start) {
+  const unsigned char *name =
+      (const unsigned char *)(k->arena ? k->arena + start : "");
+  uint32_t len = (uint32_t)(k->alen - start), h, i;
+  sseval__jkey *r;
+  if (k->frame == 0) return 1; /* no object opened through the key set */
+  h = key_hash(k->seed, name, len);
+  if (k->cap) {
+    for (i = k->head[h & (k->cap - 1)]; i > k->frame; i = r->next) {
+      r = &k->rec[i - 1];
+      if (r->hash == h && r->len == len &&
+          (len == 0 || memcmp(k->arena + r->off, name, len) == 0)) {
+        k->alen = start;
+        return 0;
+      }
+    }
+  }
+  if (k->n == k->cap && !keys_grow(k)) {
+    k->alen = start;
+    return -1;
+  }
+  r = &k->rec[k->n++];
+  r->off = (uint32_t)start;
+  r->len = len;
+  r->hash = h;
+  r->next = k->head[h & (k->cap - 1)];
+  k->head[h & (k->cap - 1)] = k->n;
+  return 1;
+}
+
+/* ======================================================================= */
 /* part 1: the cursor                                                       */
 /* ======================================================================= */
 
@@ -265,6 +453,7 @@ void sseval__jcur_init(sseval__jcur *c, const void *buf, size_t len,
   c->err = SSEVAL__J_OK;
   c->err_msg = "";
   c->err_pos = 0;
+  c->keys = NULL;
 }
 
 static int cur_fail(sseval__jcur *c, sseval__jerr e, const char *msg,
@@ -291,6 +480,23 @@ J_HOT const unsigned char *skip_ws(const unsigned char *p,
   return p;
 }
 
+/* After "\u" (p at the first digit): four digits, checked by uhex_msg;
+ * *cp gets their value. Returns the position after them, or NULL. */
+static const unsigned char *scan_uhex(sseval__jcur *c, const unsigned char *p,
+                                      const unsigned char *end, int low,
+                                      unsigned *cp) {
+  unsigned i, v = 0;
+  for (i = 0; i < 4; i++, p++) {
+    const char *bad;
+    if (p == end) return SYNTAX_P(E_END, end);
+    bad = uhex_msg(*p, i, v, low);
+    if (bad) return SYNTAX_P(bad, p);
+    v = v << 4 | (unsigned)hexval(*p);
+  }
+  *cp = v;
+  return p;
+}
+
 /*
  * The slow part of a string: an escape (p at the backslash) or a non-ASCII
  * sequence (p at its lead byte). Returns the position after it, or NULL
@@ -298,43 +504,18 @@ J_HOT const unsigned char *skip_ws(const unsigned char *p,
  */
 static const unsigned char *str_slow(sseval__jcur *c, const unsigned char *p,
                                      const unsigned char *end) {
-  unsigned b = *p, lo, hi, n, i;
-  int h;
+  unsigned b = *p, lo, hi, n, i, cp;
   if (b == '\\') {
-    unsigned cp = 0;
     if (++p == end) return SYNTAX_P(E_END, end);
-    switch (*p) {
-    case '"':
-    case '\\':
-    case '/':
-    case 'b':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't': return p + 1;
-    case 'u': break;
-    default: return SYNTAX_P(E_ESCAPE, p);
-    }
-    for (i = 0; i < 4; i++) {
-      if (++p == end) return SYNTAX_P(E_END, end);
-      if ((h = hexval(*p)) < 0) return SYNTAX_P(E_UESCAPE, p);
-      if (i == 1 && cp == 0xD && h >= 0xC) return SYNTAX_P(E_SURROGATE, p);
-      cp = cp << 4 | (unsigned)h;
-    }
-    p++;
-    if (cp < 0xD800 || cp > 0xDBFF) return p;
+    if (*p != 'u') return esc_char(*p) ? p + 1 : SYNTAX_P(E_ESCAPE, p);
+    p = scan_uhex(c, p + 1, end, 0, &cp);
+    if (!p || cp < 0xD800 || cp > 0xDBFF) return p;
     /* a high surrogate: exactly \u[dD][c-fC-F]XX must follow */
     if (p == end) return SYNTAX_P(E_END, end);
     if (*p != '\\') return SYNTAX_P(E_SURROGATE, p);
     if (++p == end) return SYNTAX_P(E_END, end);
     if (*p != 'u') return SYNTAX_P(E_SURROGATE, p);
-    for (i = 0; i < 4; i++) {
-      if (++p == end) return SYNTAX_P(E_END, end);
-      if ((h = hexval(*p)) < 0) return SYNTAX_P(E_UESCAPE, p);
-      if ((i == 0 && h != 0xD) || (i == 1 && h < 0xC))
-        return SYNTAX_P(E_SURROGATE, p);
-    }
-    return p + 1;
+    return scan_uhex(c, p + 1, end, 1, &cp);
   }
   if (b < 0x20) return SYNTAX_P(E_CTRL, p);
   /* b >= 0x80 */
@@ -361,6 +542,41 @@ J_HOT const unsigned char *scan_str(sseval__jcur *c, const unsigned char *p,
     p = str_slow(c, p, end);
     if (!p) return NULL;
   }
+}
+
+/* Duplicate names (c->keys set): an object opens at `at`. */
+static int cur_open(sseval__jcur *c, const unsigned char *at) {
+  if (keys_open(c->keys)) return 1;
+  return cur_fail(c, SSEVAL__J_NOMEM, E_NOMEM, at);
+}
+
+/* A member name k[0, len) (escaped when esc) was read: collect it decoded,
+ * then reject it if the innermost object already has it (J_DUPKEY at its
+ * closing quote). Returns 1, or 0 with the error set. */
+static int cur_name(sseval__jcur *c, const unsigned char *k, size_t len,
+                    int esc) {
+  sseval__jkeys *ks = c->keys;
+  size_t start = ks->alen;
+  int r;
+  if (!esc) {
+    if (!keys_put(ks, k, len)) goto nomem;
+  } else {
+    sseval__jstr name;
+    sseval__jdec d;
+    sseval_span piece;
+    name.ptr = (const char *)k;
+    name.len = len;
+    name.has_escapes = 1;
+    sseval__jdec_init(&d, &name);
+    while (sseval__jdec_next(&d, &piece))
+      if (!keys_put(ks, piece.ptr, piece.len)) goto nomem;
+  }
+  r = keys_commit(ks, start);
+  if (r > 0) return 1;
+  if (r == 0) return cur_fail(c, SSEVAL__J_DUPKEY, E_DUPKEY, k + len);
+nomem:
+  ks->alen = start;
+  return cur_fail(c, SSEVAL__J_NOMEM, E_NOMEM, k);
 }
 
 /* p at '-' or a digit. Validates the number and the byte after it. */
@@ -462,6 +678,7 @@ static int type_mismatch(sseval__jcur *c, const char *msg) {
 int sseval__j_obj_begin(sseval__jcur *c) {
   sseval__jkind k;
   if (!c->err && c->p < c->end && *c->p == '{' && c->depth < c->max_depth) {
+    if (c->keys && !cur_open(c, c->p)) return 0;
     c->p++; /* the byte before p is now '{': obj_next knows it is first */
     c->depth++;
     return 1;
@@ -471,6 +688,7 @@ int sseval__j_obj_begin(sseval__jcur *c) {
   if (k != SSEVAL__JK_OBJECT) return type_mismatch(c, E_NOT_OBJECT);
   if (c->depth >= c->max_depth)
     return cur_fail(c, SSEVAL__J_DEPTH, E_DEPTH, c->p);
+  if (c->keys && !cur_open(c, c->p)) return 0;
   c->depth++;
   c->p++; /* the byte before p is now '{': obj_next knows it is first */
   return 1;
@@ -518,7 +736,7 @@ close:
  * and a key with no escape or non-ASCII byte. Anything else is left to
  * obj_next_slow, which starts again from c->p.
  */
-int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key) {
+J_HOT int obj_next_plain(sseval__jcur *c, sseval__jstr *key) {
   const unsigned char *p = c->p, *end = c->end, *k, *q;
   if (c->err || c->depth == 0 || p == c->base || p == end)
     return obj_next_slow(c, key);
@@ -541,6 +759,19 @@ int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key) {
   key->has_escapes = 0;
   c->p = q + 2;
   return 1;
+}
+
+int sseval__j_obj_next(sseval__jcur *c, sseval__jstr *key) {
+  int r = obj_next_plain(c, key);
+  if (!c->keys || r < 0) return r;
+  if (r == 0) {
+    keys_close(c->keys);
+    return 0;
+  }
+  return cur_name(c, (const unsigned char *)key->ptr, key->len,
+                  key->has_escapes)
+             ? 1
+             : -1;
 }
 
 int sseval__j_arr_begin(sseval__jcur *c) {
@@ -658,6 +889,64 @@ int sseval__j_clear_type_error(sseval__jcur *c) {
   return 1;
 }
 
+/* A string, number or literal at p (not a container), validated: returns
+ * the position after it, or NULL. */
+J_HOT const unsigned char *skip_scalar(sseval__jcur *c, const unsigned char *p,
+                                       const unsigned char *end) {
+  unsigned b = *p;
+  int esc;
+  if (b == '"') return scan_str(c, p + 1, end, &esc);
+  if (IS_DIGIT(b) || b == '-') {
+    /* fast path: a plain integer ended by a structural byte */
+    const unsigned char *q = p + 1;
+    while (q < end && IS_DIGIT(*q)) q++;
+    if (q < end && !IS_TOKEN(*q) && (b != '0' || q == p + 1) && b != '-')
+      return q;
+    return scan_num(c, p, end);
+  }
+  if (b == 't' || b == 'f' || b == 'n') return scan_lit(c, p, end);
+  return SYNTAX_P(value_msg(b), p);
+}
+
+/* A member name at p (its opening quote; checked against the key set, if
+ * any), its ':' and the whitespace after: returns the position of the value
+ * (maybe end), or NULL. */
+J_HOT const unsigned char *skip_name(sseval__jcur *c, const unsigned char *p,
+                                     const unsigned char *end) {
+  const unsigned char *k = p + 1;
+  int esc = 0;
+  p = scan_str(c, k, end, &esc);
+  if (!p) return NULL;
+  if (c->keys && !cur_name(c, k, (size_t)(p - 1 - k), esc)) return NULL;
+  if (p == end || *p != ':') {
+    p = skip_ws(p, end);
+    if (p == end) return SYNTAX_P(E_END, end);
+    if (*p != ':') return SYNTAX_P(slash_or(*p, E_COLON), p);
+  }
+  p++;
+  if (p < end && *p > ' ') return p;
+  return skip_ws(p, end);
+}
+
+/* After a ',' in an object (close is '}') or an array: returns the position
+ * of the next name (its quote) or value, or NULL (a trailing comma...). */
+J_HOT const unsigned char *skip_comma(sseval__jcur *c, const unsigned char *p,
+                                      const unsigned char *end,
+                                      unsigned close) {
+  if (close == '}') {
+    if (p < end && *p == '"') return p;
+    p = skip_ws(p, end);
+    if (p == end) return SYNTAX_P(E_END, end);
+    if (*p == '"') return p;
+    return SYNTAX_P(*p == '}' ? E_TRAILING : key_msg(*p), p);
+  }
+  if (p < end && *p > ' ' && *p != ']') return p;
+  p = skip_ws(p, end);
+  if (p == end) return SYNTAX_P(E_END, end);
+  if (*p != ']') return p;
+  return SYNTAX_P(E_TRAILING, p);
+}
+
 /*
  * Validate and skip one value. Iterative: `lvl` containers are open inside
  * this call, their kinds in the bit stack `stk` (1 = object).
@@ -669,7 +958,6 @@ int sseval__j_skip(sseval__jcur *c, sseval__jstr *raw) {
   unsigned close = NO_CLOSE; /* '}' or ']': what closes the innermost level */
   uint64_t stk[SSEVAL__JSTREAM_MAX_DEPTH / 64] = { 0 }; /* 1 = object */
   unsigned b;
-  int esc;
 
   if (c->err) return 0;
   room = c->depth < c->max_depth ? c->max_depth - c->depth : 0;
@@ -678,73 +966,33 @@ int sseval__j_skip(sseval__jcur *c, sseval__jstr *raw) {
 value:
   if (p == end) goto e_end;
   b = *p;
-  if (b == '"') {
-    p = scan_str(c, p + 1, end, &esc);
-    if (!p) goto fail;
-    goto after;
-  }
-  if (b == '{') {
+  if (b == '{' || b == '[') {
+    uint64_t bit = (uint64_t)1 << (lvl & 63);
     if (lvl >= room) goto e_depth;
-    stk[lvl >> 6] |= (uint64_t)1 << (lvl & 63);
+    if (b == '{' && c->keys && !cur_open(c, p)) goto fail;
+    stk[lvl >> 6] = b == '{' ? stk[lvl >> 6] | bit : stk[lvl >> 6] & ~bit;
     lvl++;
-    close = '}';
-    if (++p < end && *p == '"') goto key;
+    close = b == '{' ? '}' : ']';
+    if (++p < end && *p == '"' && close == '}') goto key;
     p = skip_ws(p, end);
     if (p == end) goto e_end;
+    if (*p == close) goto pop;
+    if (close == ']') goto value;
     if (*p == '"') goto key;
-    if (*p == '}') goto pop;
     SYNTAX(key_msg(*p), p);
     goto fail;
   }
-  if (b == '[') {
-    if (lvl >= room) goto e_depth;
-    stk[lvl >> 6] &= ~((uint64_t)1 << (lvl & 63));
-    lvl++;
-    close = ']';
-    p = skip_ws(p + 1, end);
-    if (p == end) goto e_end;
-    if (*p == ']') goto pop;
-    goto value;
-  }
-  if (IS_DIGIT(b) || b == '-') {
-    /* fast path: a plain integer ended by a structural byte */
-    const unsigned char *q = p + 1;
-    while (q < end && IS_DIGIT(*q)) q++;
-    if (q < end && !IS_TOKEN(*q) && (b != '0' || q == p + 1) && b != '-') {
-      p = q;
-      goto after;
-    }
-    p = scan_num(c, p, end);
-    if (!p) goto fail;
-    goto after;
-  }
-  if (b == 't' || b == 'f' || b == 'n') {
-    p = scan_lit(c, p, end);
-    if (!p) goto fail;
-    goto after;
-  }
-  SYNTAX(value_msg(b), p);
-  goto fail;
-
-key: /* p at the key's opening quote */
-  p = scan_str(c, p + 1, end, &esc);
+  p = skip_scalar(c, p, end);
   if (!p) goto fail;
-  if (p < end && *p == ':') {
-    p++;
-  } else {
-    p = skip_ws(p, end);
-    if (p == end) goto e_end;
-    if (*p != ':') {
-      SYNTAX(slash_or(*p, E_COLON), p);
-      goto fail;
-    }
-    p++;
-  }
-  if (p<end && * p> ' ') goto value;
-  p = skip_ws(p, end);
+  goto after;
+
+key: /* p at the name's opening quote */
+  p = skip_name(c, p, end);
+  if (!p) goto fail;
   goto value;
 
 pop: /* p at the closing byte of the innermost level */
+  if (c->keys && close == '}') keys_close(c->keys);
   p++;
   lvl--;
   close = lvl == 0                                         ? NO_CLOSE
@@ -756,21 +1004,10 @@ after:
   if (p == end) goto e_end;
   b = *p;
   if (b == ',') {
-    p++;
-    if (close == '}') {
-      if (p < end && *p == '"') goto key;
-      p = skip_ws(p, end);
-      if (p == end) goto e_end;
-      if (*p == '"') goto key;
-      SYNTAX(*p == '}' ? E_TRAILING : key_msg(*p), p);
-      goto fail;
-    }
-    if (p<end && * p> ' ' && *p != ']') goto value;
-    p = skip_ws(p, end);
-    if (p == end) goto e_end;
-    if (*p != ']') goto value;
-    SYNTAX(E_TRAILING, p);
-    goto fail;
+    p = skip_comma(c, p + 1, end, close);
+    if (!p) goto fail;
+    if (close == '}') goto key;
+    goto value;
   }
   if (b == close) goto pop;
   if (IS_WS(b)) {
@@ -849,28 +1086,22 @@ static size_t utf8_put(char *o, unsigned cp) {
 static size_t dec_escape(const char *p, const char *end, char *o, size_t *n) {
   unsigned cp;
   if (end - p < 2) return 0;
-  switch (p[1]) {
-  case 'b': o[0] = '\b'; break;
-  case 'f': o[0] = '\f'; break;
-  case 'n': o[0] = '\n'; break;
-  case 'r': o[0] = '\r'; break;
-  case 't': o[0] = '\t'; break;
-  case 'u':
-    if (end - p < 6) return 0;
-    cp = hex4(p + 2);
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-      unsigned lo;
-      if (end - p < 12) return 0;
-      lo = hex4(p + 8);
-      *n = utf8_put(o, 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u));
-      return 12;
-    }
-    *n = utf8_put(o, cp);
-    return 6;
-  default: o[0] = p[1]; break; /* '"', '\\', '/' */
+  if (p[1] != 'u') {
+    o[0] = esc_char((unsigned char)p[1]);
+    *n = 1;
+    return 2;
   }
-  *n = 1;
-  return 2;
+  if (end - p < 6) return 0;
+  cp = hex4(p + 2);
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    unsigned lo;
+    if (end - p < 12) return 0;
+    lo = hex4(p + 8);
+    *n = utf8_put(o, 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u));
+    return 12;
+  }
+  *n = utf8_put(o, cp);
+  return 6;
 }
 
 void sseval__jdec_init(sseval__jdec *d, const sseval__jstr *s) {
@@ -1004,323 +1235,357 @@ void sseval__jstream_init(sseval__jstream *s, uint32_t max_depth) {
   s->err_msg = "";
 }
 
+void sseval__jstream_restart(sseval__jstream *s, uint32_t max_depth) {
+  sseval__jkeys keys = s->keys;
+  sseval__jstream_init(s, max_depth);
+  s->keys = keys;
+  if (keys.mem) sseval__jkeys_clear(&s->keys);
+}
+
 int sseval__jstream_empty(const sseval__jstream *s) {
   return s->state == ST_TOP; /* a bad first byte moves it to ST_ERR */
 }
 
-int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
-  const unsigned char *p, *end, *start;
-  uint32_t st, aux, aux2, aux3, depth;
+/*
+ * One feed call: the state lives in a local `jrun` while the piece is
+ * scanned (the helpers below are inlined, so it stays in registers); each
+ * helper handles one group of states at p and returns where to go on, or
+ * NULL with the failing byte and message recorded.
+ */
+typedef struct jrun {
+  sseval__jstream *s;
+  const unsigned char *start, *end;
+  const unsigned char *at; /* the failing byte */
   const char *msg;
-  sseval__jerr code = SSEVAL__J_SYNTAX;
+  sseval__jerr code;
+  uint32_t st, aux, aux2, aux3, depth;
+} jrun;
 
+static const unsigned char *jr_fail(jrun *r, const unsigned char *p,
+                                    const char *msg, sseval__jerr code) {
+  r->at = p;
+  r->msg = msg;
+  r->code = code;
+  return NULL;
+}
+#define JR_SYNTAX(p, m) jr_fail(r, (p), (m), SSEVAL__J_SYNTAX)
+#define JR_NOMEM(p) jr_fail(r, (p), E_NOMEM, SSEVAL__J_NOMEM)
+
+J_HOT void jr_value_done(jrun *r) { r->st = r->depth ? ST_AFTER : ST_DONE; }
+
+/* Bytes of a member name (aux3), collected for the duplicate check. */
+J_HOT int jr_name(jrun *r, const void *p, size_t n) {
+  return !r->aux3 || !r->s->keys.mem || keys_put(&r->s->keys, p, n);
+}
+
+/* '{' or '[' at p. */
+static const unsigned char *jr_open(jrun *r, const unsigned char *p) {
+  sseval__jstream *s = r->s;
+  uint32_t d = r->depth;
+  if (d >= s->max_depth) return jr_fail(r, p, E_DEPTH, SSEVAL__J_DEPTH);
+  if (*p == '{') {
+    if (s->keys.mem && !keys_open(&s->keys)) return JR_NOMEM(p);
+    s->stack[d >> 3] = (unsigned char)(s->stack[d >> 3] | (1u << (d & 7)));
+    r->st = ST_KEY_FIRST;
+  } else {
+    s->stack[d >> 3] = (unsigned char)(s->stack[d >> 3] & ~(1u << (d & 7)));
+    r->st = ST_VAL_AFIRST;
+  }
+  r->depth = d + 1;
+  return p + 1;
+}
+
+/* '}' or ']' at p closes the innermost container. */
+J_HOT const unsigned char *jr_close(jrun *r, const unsigned char *p) {
+  if (*p == '}' && r->s->keys.mem) keys_close(&r->s->keys);
+  r->depth--;
+  jr_value_done(r);
+  return p + 1;
+}
+
+/* ST_TOP, ST_VAL, ST_VAL_AFIRST, ST_VAL_ANEXT: a value starts. */
+J_HOT const unsigned char *jr_value(jrun *r, const unsigned char *p) {
+  unsigned b = *p;
+  if (IS_WS(b)) return p + 1;
+  if (r->st == ST_TOP) r->s->top_is_object = b == '{';
+  switch (b) {
+  case '"':
+    r->st = ST_STR;
+    r->aux3 = 0;
+    return p + 1;
+  case '{':
+  case '[': return jr_open(r, p);
+  case ']':
+    if (r->st == ST_VAL_AFIRST) return jr_close(r, p);
+    return JR_SYNTAX(p, r->st == ST_VAL_ANEXT ? E_TRAILING : E_VALUE);
+  case '-': r->st = ST_NUM_MINUS; return p + 1;
+  case '0': r->st = ST_NUM_ZERO; return p + 1;
+  case 't':
+  case 'f':
+  case 'n':
+    r->st = ST_LIT;
+    r->aux = b == 't' ? 0u : b == 'f' ? 1u : 2u;
+    r->aux2 = 1;
+    return p + 1;
+  default:
+    if (IS_DIGIT(b)) {
+      r->st = ST_NUM_INT;
+      return p + 1;
+    }
+    return JR_SYNTAX(p, value_msg(b));
+  }
+}
+
+/* ST_KEY_FIRST, ST_KEY_NEXT, ST_COLON, ST_AFTER, ST_DONE: structure. */
+J_HOT const unsigned char *jr_struct(jrun *r, const unsigned char *p) {
+  unsigned b = *p;
+  if (IS_WS(b)) return p + 1;
+  switch (r->st) {
+  case ST_KEY_FIRST:
+  case ST_KEY_NEXT:
+    if (b == '"') {
+      r->st = ST_STR;
+      r->aux3 = 1;
+      r->s->keys.key_start = (uint32_t)r->s->keys.alen;
+      return p + 1;
+    }
+    if (b != '}') return JR_SYNTAX(p, key_msg(b));
+    if (r->st == ST_KEY_NEXT) return JR_SYNTAX(p, E_TRAILING);
+    return jr_close(r, p);
+  case ST_COLON:
+    if (b != ':') return JR_SYNTAX(p, slash_or(b, E_COLON));
+    r->st = ST_VAL;
+    return p + 1;
+  case ST_AFTER: {
+    uint32_t d = r->depth - 1;
+    unsigned obj = (unsigned)(r->s->stack[d >> 3] >> (d & 7)) & 1u;
+    if (b == ',') {
+      r->st = obj ? ST_KEY_NEXT : ST_VAL_ANEXT;
+      return p + 1;
+    }
+    if (b == (obj ? '}' : ']')) return jr_close(r, p);
+    return JR_SYNTAX(p, slash_or(b, obj ? E_AFTER_OBJ : E_AFTER_ARR));
+  }
+  default: /* ST_DONE */
+    return JR_SYNTAX(p, slash_or(b, E_EXTRA));
+  }
+}
+
+/* The closing quote at p ends a member name: reject a repeat. */
+static const unsigned char *jr_name_end(jrun *r, const unsigned char *p) {
+  int k = keys_commit(&r->s->keys, r->s->keys.key_start);
+  if (k < 0) return JR_NOMEM(p);
+  if (k == 0) return jr_fail(r, p, E_DUPKEY, SSEVAL__J_DUPKEY);
+  return p + 1;
+}
+
+/* ST_STR: a run of plain bytes, then the byte that ends it. */
+J_HOT const unsigned char *jr_string(jrun *r, const unsigned char *p) {
+  const unsigned char *run = p;
+  unsigned b, lo, hi;
+  p = str_run(p, r->end, r->start);
+  if (p > run && !jr_name(r, run, (size_t)(p - run))) return JR_NOMEM(p);
+  if (p == r->end) return p;
+  b = *p;
+  if (b == '"') {
+    if (!r->aux3) {
+      jr_value_done(r);
+      return p + 1;
+    }
+    r->st = ST_COLON;
+    return r->s->keys.mem ? jr_name_end(r, p) : p + 1;
+  }
+  if (b == '\\') {
+    r->st = ST_ESC;
+    return p + 1;
+  }
+  if (b < 0x20) return JR_SYNTAX(p, E_CTRL);
+  r->aux = utf8_lead(b, &lo, &hi);
+  if (r->aux == 0) return JR_SYNTAX(p, E_UTF8);
+  r->aux2 = lo | hi << 8;
+  r->st = ST_UTF8;
+  if (!jr_name(r, p, 1)) return JR_NOMEM(p);
+  return p + 1;
+}
+
+/* ST_UTF8: one continuation byte. */
+J_HOT const unsigned char *jr_utf8(jrun *r, const unsigned char *p) {
+  if (*p < (r->aux2 & 0xFFu) || *p > (r->aux2 >> 8)) return JR_SYNTAX(p, E_UTF8);
+  if (!jr_name(r, p, 1)) return JR_NOMEM(p);
+  r->aux2 = 0x80u | 0xBFu << 8;
+  if (--r->aux == 0) r->st = ST_STR;
+  return p + 1;
+}
+
+/* A decoded escape of a member name, as UTF-8. */
+static int jr_name_cp(jrun *r, unsigned cp) {
+  char buf[4];
+  return jr_name(r, buf, utf8_put(buf, cp));
+}
+
+/* ST_ESC, ST_UHEX, ST_LOW_BS, ST_LOW_U, ST_LOW_HEX: one byte of an escape. */
+static const unsigned char *jr_escape(jrun *r, const unsigned char *p) {
+  unsigned b = *p;
+  const char *bad;
+  switch (r->st) {
+  case ST_ESC: {
+    char one = esc_char(b);
+    if (b == 'u') {
+      r->st = ST_UHEX;
+      r->aux = r->aux2 = 0;
+      return p + 1;
+    }
+    if (!one) return JR_SYNTAX(p, E_ESCAPE);
+    r->st = ST_STR;
+    if (!jr_name(r, &one, 1)) return JR_NOMEM(p);
+    return p + 1;
+  }
+  case ST_LOW_BS:
+  case ST_LOW_U:
+    if (b != (r->st == ST_LOW_BS ? '\\' : 'u')) return JR_SYNTAX(p, E_SURROGATE);
+    r->st = r->st == ST_LOW_BS ? ST_LOW_U : ST_LOW_HEX;
+    r->aux = 0;
+    r->s->aux4 = 0;
+    return p + 1;
+  case ST_UHEX:
+    bad = uhex_msg(b, r->aux, r->aux2, 0);
+    if (bad) return JR_SYNTAX(p, bad);
+    r->aux2 = r->aux2 << 4 | (unsigned)hexval(b);
+    if (++r->aux < 4) return p + 1;
+    if (r->aux2 >= 0xD800 && r->aux2 <= 0xDBFF) {
+      r->st = ST_LOW_BS;
+      return p + 1;
+    }
+    r->st = ST_STR;
+    return jr_name_cp(r, r->aux2) ? p + 1 : JR_NOMEM(p);
+  default: /* ST_LOW_HEX */
+    bad = uhex_msg(b, r->aux, r->s->aux4, 1);
+    if (bad) return JR_SYNTAX(p, bad);
+    r->s->aux4 = r->s->aux4 << 4 | (unsigned)hexval(b);
+    if (++r->aux < 4) return p + 1;
+    r->st = ST_STR;
+    return jr_name_cp(r, 0x10000u + ((r->aux2 - 0xD800u) << 10) +
+                             (r->s->aux4 - 0xDC00u))
+               ? p + 1
+               : JR_NOMEM(p);
+  }
+}
+
+/* The ST_NUM_* states: one byte, or a run of digits. A byte that ends the
+ * number is left for the next state to look at. */
+J_HOT const unsigned char *jr_number(jrun *r, const unsigned char *p) {
+  unsigned b = *p;
+  switch (r->st) {
+  case ST_NUM_MINUS:
+    if (!IS_DIGIT(b)) return JR_SYNTAX(p, E_NUMBER);
+    r->st = b == '0' ? ST_NUM_ZERO : ST_NUM_INT;
+    return p + 1;
+  case ST_NUM_DOT:
+  case ST_NUM_ESIGN:
+    if (!IS_DIGIT(b)) return JR_SYNTAX(p, E_NUMBER);
+    r->st = r->st == ST_NUM_DOT ? ST_NUM_FRAC : ST_NUM_EXP;
+    return p + 1;
+  case ST_NUM_E:
+    if (b == '+' || b == '-') {
+      r->st = ST_NUM_ESIGN;
+      return p + 1;
+    }
+    if (!IS_DIGIT(b)) return JR_SYNTAX(p, E_NUMBER);
+    r->st = ST_NUM_EXP;
+    return p + 1;
+  case ST_NUM_INT:
+  case ST_NUM_FRAC:
+  case ST_NUM_EXP:
+    if (IS_DIGIT(b)) {
+      do p++;
+      while (p < r->end && IS_DIGIT(*p));
+      return p;
+    }
+    break;
+  default: break; /* ST_NUM_ZERO */
+  }
+  if (b == '.' && (r->st == ST_NUM_ZERO || r->st == ST_NUM_INT)) {
+    r->st = ST_NUM_DOT;
+    return p + 1;
+  }
+  if ((b | 0x20) == 'e' && r->st != ST_NUM_EXP) {
+    r->st = ST_NUM_E;
+    return p + 1;
+  }
+  if (IS_TOKEN(b)) return JR_SYNTAX(p, IS_DIGIT(b) ? E_LEADING0 : E_NUMBER);
+  jr_value_done(r);
+  return p;
+}
+
+/* ST_LIT, ST_LIT_END. */
+J_HOT const unsigned char *jr_literal(jrun *r, const unsigned char *p) {
+  if (r->st == ST_LIT_END) {
+    if (IS_TOKEN(*p)) return JR_SYNTAX(p, E_LITERAL);
+    jr_value_done(r);
+    return p;
+  }
+  if (*p != (unsigned char)lits[r->aux][r->aux2]) return JR_SYNTAX(p, E_LITERAL);
+  if (lits[r->aux][++r->aux2] == '\0') r->st = ST_LIT_END;
+  return p + 1;
+}
+
+int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len) {
+  jrun r;
+  const unsigned char *p;
   if (s->err) return 0;
   if (len == 0) return 1;
-  start = p = (const unsigned char *)buf;
-  end = p + len;
-  st = s->state;
-  aux = s->aux;
-  aux2 = s->aux2;
-  aux3 = s->aux3;
-  depth = s->depth;
-
-#define TOP_IS_OBJ() (s->stack[(depth - 1) >> 3] & (1u << ((depth - 1) & 7)))
-#define VALUE_DONE() (st = depth ? ST_AFTER : ST_DONE)
-#define FAIL(m)                                                                \
-  do {                                                                         \
-    msg = (m);                                                                 \
-    goto fail;                                                                 \
-  } while (0)
-
-  while (p < end) {
-    unsigned b = *p;
-    switch (st) {
+  r.s = s;
+  r.start = p = (const unsigned char *)buf;
+  r.end = p + len;
+  r.at = p;
+  r.msg = "";
+  r.code = SSEVAL__J_SYNTAX;
+  r.st = s->state;
+  r.aux = s->aux;
+  r.aux2 = s->aux2;
+  r.aux3 = s->aux3;
+  r.depth = s->depth;
+  while (p < r.end) {
+    switch (r.st) {
     case ST_TOP:
     case ST_VAL:
     case ST_VAL_AFIRST:
-    case ST_VAL_ANEXT:
-      if (IS_WS(b)) {
-        p++;
-        continue;
-      }
-      if (st == ST_TOP) s->top_is_object = b == '{';
-      switch (b) {
-      case '"':
-        st = ST_STR;
-        aux3 = 0;
-        break;
-      case '{':
-      case '[':
-        if (depth >= s->max_depth) {
-          code = SSEVAL__J_DEPTH;
-          FAIL(E_DEPTH);
-        }
-        if (b == '{')
-          s->stack[depth >> 3] =
-              (unsigned char)(s->stack[depth >> 3] | (1u << (depth & 7)));
-        else
-          s->stack[depth >> 3] =
-              (unsigned char)(s->stack[depth >> 3] & ~(1u << (depth & 7)));
-        depth++;
-        st = b == '{' ? ST_KEY_FIRST : ST_VAL_AFIRST;
-        break;
-      case ']':
-        if (st == ST_VAL_AFIRST) {
-          depth--;
-          VALUE_DONE();
-          break;
-        }
-        FAIL(st == ST_VAL_ANEXT ? E_TRAILING : E_VALUE);
-      case '-': st = ST_NUM_MINUS; break;
-      case '0': st = ST_NUM_ZERO; break;
-      case '1':
-      case '2':
-      case '3':
-      case '4':
-      case '5':
-      case '6':
-      case '7':
-      case '8':
-      case '9': st = ST_NUM_INT; break;
-      case 't':
-      case 'f':
-      case 'n':
-        st = ST_LIT;
-        aux = b == 't' ? 0u : b == 'f' ? 1u : 2u;
-        aux2 = 1;
-        break;
-      default: FAIL(value_msg(b));
-      }
-      p++;
-      continue;
-
+    case ST_VAL_ANEXT: p = jr_value(&r, p); break;
     case ST_KEY_FIRST:
     case ST_KEY_NEXT:
-      if (IS_WS(b)) {
-        p++;
-        continue;
-      }
-      if (b == '"') {
-        st = ST_STR;
-        aux3 = 1;
-      } else if (b == '}') {
-        if (st == ST_KEY_NEXT) FAIL(E_TRAILING);
-        depth--;
-        VALUE_DONE();
-      } else {
-        FAIL(key_msg(b));
-      }
-      p++;
-      continue;
-
     case ST_COLON:
-      if (IS_WS(b)) {
-        p++;
-        continue;
-      }
-      if (b != ':') FAIL(slash_or(b, E_COLON));
-      st = ST_VAL;
-      p++;
-      continue;
-
     case ST_AFTER:
-      if (IS_WS(b)) {
-        p++;
-        continue;
-      }
-      if (TOP_IS_OBJ()) {
-        if (b == ',')
-          st = ST_KEY_NEXT;
-        else if (b == '}') {
-          depth--;
-          VALUE_DONE();
-        } else
-          FAIL(slash_or(b, E_AFTER_OBJ));
-      } else {
-        if (b == ',')
-          st = ST_VAL_ANEXT;
-        else if (b == ']') {
-          depth--;
-          VALUE_DONE();
-        } else
-          FAIL(slash_or(b, E_AFTER_ARR));
-      }
-      p++;
-      continue;
-
-    case ST_DONE:
-      if (!IS_WS(b)) FAIL(slash_or(b, E_EXTRA));
-      p++;
-      continue;
-
-    case ST_STR:
-      p = str_run(p, end, start);
-      if (p == end) continue;
-      b = *p;
-      if (b == '"') {
-        if (aux3)
-          st = ST_COLON;
-        else
-          VALUE_DONE();
-      } else if (b == '\\') {
-        st = ST_ESC;
-      } else if (b < 0x20) {
-        FAIL(E_CTRL);
-      } else {
-        unsigned lo, hi;
-        aux = utf8_lead(b, &lo, &hi);
-        if (aux == 0) FAIL(E_UTF8);
-        aux2 = lo | hi << 8;
-        st = ST_UTF8;
-      }
-      p++;
-      continue;
-
-    case ST_UTF8:
-      if (b < (aux2 & 0xFFu) || b > (aux2 >> 8)) FAIL(E_UTF8);
-      aux2 = 0x80u | 0xBFu << 8;
-      if (--aux == 0) st = ST_STR;
-      p++;
-      continue;
-
+    case ST_DONE: p = jr_struct(&r, p); break;
+    case ST_STR: p = jr_string(&r, p); break;
+    case ST_UTF8: p = jr_utf8(&r, p); break;
     case ST_ESC:
-      switch (b) {
-      case '"':
-      case '\\':
-      case '/':
-      case 'b':
-      case 'f':
-      case 'n':
-      case 'r':
-      case 't': st = ST_STR; break;
-      case 'u':
-        st = ST_UHEX;
-        aux = 0;
-        aux2 = 0;
-        break;
-      default: FAIL(E_ESCAPE);
-      }
-      p++;
-      continue;
-
-    case ST_UHEX: {
-      int h = hexval(b);
-      if (h < 0) FAIL(E_UESCAPE);
-      if (aux == 1 && aux2 == 0xD && h >= 0xC) FAIL(E_SURROGATE);
-      aux2 = aux2 << 4 | (unsigned)h;
-      if (++aux == 4)
-        st = (aux2 >= 0xD800 && aux2 <= 0xDBFF) ? ST_LOW_BS : ST_STR;
-      p++;
-      continue;
-    }
+    case ST_UHEX:
     case ST_LOW_BS:
-      if (b != '\\') FAIL(E_SURROGATE);
-      st = ST_LOW_U;
-      p++;
-      continue;
     case ST_LOW_U:
-      if (b != 'u') FAIL(E_SURROGATE);
-      st = ST_LOW_HEX;
-      aux = 0;
-      p++;
-      continue;
-    case ST_LOW_HEX: {
-      int h = hexval(b);
-      if (h < 0) FAIL(E_UESCAPE);
-      if ((aux == 0 && h != 0xD) || (aux == 1 && h < 0xC)) FAIL(E_SURROGATE);
-      if (++aux == 4) st = ST_STR;
-      p++;
-      continue;
-    }
-
-    case ST_NUM_MINUS:
-      if (b == '0')
-        st = ST_NUM_ZERO;
-      else if (IS_DIGIT(b))
-        st = ST_NUM_INT;
-      else
-        FAIL(E_NUMBER);
-      p++;
-      continue;
-    case ST_NUM_DOT:
-      if (!IS_DIGIT(b)) FAIL(E_NUMBER);
-      st = ST_NUM_FRAC;
-      p++;
-      continue;
-    case ST_NUM_E:
-      if (b == '+' || b == '-')
-        st = ST_NUM_ESIGN;
-      else if (IS_DIGIT(b))
-        st = ST_NUM_EXP;
-      else
-        FAIL(E_NUMBER);
-      p++;
-      continue;
-    case ST_NUM_ESIGN:
-      if (!IS_DIGIT(b)) FAIL(E_NUMBER);
-      st = ST_NUM_EXP;
-      p++;
-      continue;
-    case ST_NUM_INT:
-    case ST_NUM_FRAC:
-    case ST_NUM_EXP:
-      if (IS_DIGIT(b)) {
-        do p++;
-        while (p < end && IS_DIGIT(*p));
-        continue;
-      }
-      goto num_next;
-    case ST_NUM_ZERO:
-    num_next:
-      if (b == '.' && (st == ST_NUM_ZERO || st == ST_NUM_INT)) {
-        st = ST_NUM_DOT;
-        p++;
-        continue;
-      }
-      if ((b | 0x20) == 'e' && st != ST_NUM_EXP) {
-        st = ST_NUM_E;
-        p++;
-        continue;
-      }
-      if (IS_TOKEN(b)) FAIL(IS_DIGIT(b) ? E_LEADING0 : E_NUMBER);
-      VALUE_DONE(); /* the byte is looked at again in the new state */
-      continue;
-
+    case ST_LOW_HEX: p = jr_escape(&r, p); break;
     case ST_LIT:
-      if (b != (unsigned char)lits[aux][aux2]) FAIL(E_LITERAL);
-      p++;
-      if (lits[aux][++aux2] == '\0') st = ST_LIT_END;
-      continue;
-    case ST_LIT_END:
-      if (IS_TOKEN(b)) FAIL(E_LITERAL);
-      VALUE_DONE();
-      continue;
-
-    default: /* ST_ERR cannot be reached: err is checked on entry */
-      FAIL(E_VALUE);
+    case ST_LIT_END: p = jr_literal(&r, p); break;
+    case ST_ERR: /* cannot be reached: err is checked on entry */
+      p = jr_fail(&r, p, E_VALUE, SSEVAL__J_SYNTAX);
+      break;
+    default: p = jr_number(&r, p); break;
     }
+    if (!p) break;
   }
-
-  s->state = st;
-  s->aux = aux;
-  s->aux2 = aux2;
-  s->aux3 = aux3;
-  s->depth = depth;
+  s->state = p ? r.st : (uint32_t)ST_ERR;
+  s->aux = r.aux;
+  s->aux2 = r.aux2;
+  s->aux3 = r.aux3;
+  s->depth = r.depth;
   s->pos += len;
-  return 1;
-
-fail:
-  s->err = code;
-  s->err_msg = msg;
-  s->err_pos = s->pos + (uint64_t)(p - start);
-  s->state = ST_ERR;
-  s->depth = depth;
-  s->pos += len;
+  if (p) return 1;
+  s->err = r.code;
+  s->err_msg = r.msg;
+  s->err_pos = s->pos - len + (uint64_t)(r.at - r.start);
   return 0;
-#undef TOP_IS_OBJ
-#undef VALUE_DONE
-#undef FAIL
 }
+#undef JR_SYNTAX
+#undef JR_NOMEM
 
 int sseval__jstream_finish(sseval__jstream *s) {
   if (s->err) return 0;

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
 #include "sseval/common.h"
 
 /* ---- errors ---------------------------------------------------------- */
@@ -41,8 +42,59 @@ typedef enum sseval__jerr {
   SSEVAL__J_OK = 0,
   SSEVAL__J_SYNTAX, /* not JSON (message says what) */
   SSEVAL__J_DEPTH,  /* nesting deeper than max_depth */
-  SSEVAL__J_TYPE    /* valid JSON, but not the type the caller asked for */
+  SSEVAL__J_TYPE,   /* valid JSON, but not the type the caller asked for */
+  SSEVAL__J_DUPKEY, /* an object repeats a member name (checked only with a
+                       key set attached, see sseval__jkeys) */
+  SSEVAL__J_NOMEM   /* the key set could not grow */
 } sseval__jerr;
+
+/* ---- duplicate member names ----------------------------------------------
+ * RFC 8259 leaves an object with a repeated name to each parser: some keep
+ * the first value, most the last. A validator that lets such an object pass
+ * validates one meaning while a downstream parser may act on the other, so
+ * with a key set attached both parts below reject the second occurrence of a
+ * name within one object (names compared after unescaping: "type" and
+ * "\u0074ype" are the same name), in the same single pass.
+ *
+ * A key set holds the names of the objects currently open: a stack of
+ * records (one per name, plus one mark per open object) and a hash table over
+ * it whose chains are pushed and popped in stack order, so closing an object
+ * removes exactly its names. Memory: 16 bytes per name or open object plus
+ * the names' decoded bytes plus 4 bytes per record slot for the table, for the
+ * objects open at one time; so it is bounded by the size of the text checked
+ * (an event's data: max_event_bytes; a tool input: max_tool_input_bytes). It
+ * grows through the caller's allocator and keeps its capacity across uses.
+ * The hash is seeded per key set (from its address), so a sender cannot
+ * precompute colliding names. */
+typedef struct sseval__jkey {
+  uint32_t off;  /* name: offset of its decoded bytes in the arena;
+                    object mark: the arena length when the object opened */
+  uint32_t len;  /* name: length; object mark: SSEVAL__JKEY_MARK */
+  uint32_t hash; /* name: its hash */
+  uint32_t next; /* name: previous head of its bucket (index + 1, 0 = none);
+                    object mark: the enclosing object's first record */
+} sseval__jkey;
+#define SSEVAL__JKEY_MARK UINT32_MAX
+
+typedef struct sseval__jkeys {
+  sseval__mem *mem;   /* NULL: no checking (the key set is off) */
+  sseval__jkey *rec;  /* the stack */
+  uint32_t n, cap;
+  uint32_t *head;     /* cap buckets (cap is a power of two) */
+  char *arena;        /* decoded names of the open objects */
+  size_t alen, acap;
+  uint32_t frame;     /* first record of the innermost open object */
+  uint32_t key_start; /* incremental validator: arena offset of the name
+                         being read */
+  uint64_t seed;
+} sseval__jkeys;
+
+/* Attach an allocator (turns checking on) with empty storage. */
+void sseval__jkeys_init(sseval__jkeys *k, sseval__mem *mem);
+/* Forget every name; keep the capacity. */
+void sseval__jkeys_clear(sseval__jkeys *k);
+/* Release the storage (the key set is then off). */
+void sseval__jkeys_free(sseval__jkeys *k);
 
 /* ---- part 1: the cursor ------------------------------------------------ */
 typedef struct sseval__jcur {
@@ -55,6 +107,12 @@ typedef struct sseval__jcur {
   sseval__jerr err;          /* first error; sticky: every call fails after */
   const char *err_msg;       /* static string */
   size_t err_pos;            /* offset from base of the offending byte */
+  sseval__jkeys *keys;       /* NULL (the default): names are not checked;
+                                else every object entered or skipped is
+                                checked for a repeated name (J_DUPKEY at the
+                                repeated name's closing quote; J_NOMEM when
+                                the key set cannot grow). Clear it before a
+                                walk that may follow a failed one. */
 } sseval__jcur;
 
 /* A string value as it sits in the buffer (between the quotes, still escaped). */
@@ -165,11 +223,19 @@ typedef struct sseval__jstream {
   sseval__jerr err;
   const char *err_msg;
   uint64_t err_pos;        /* offset in the concatenation */
+  uint32_t aux4;           /* internal: the low surrogate of a name */
   int top_is_object;       /* the first non-ws byte was '{' */
   unsigned char stack[SSEVAL__JSTREAM_MAX_DEPTH / 8]; /* 1 = object, 0 = array */
+  sseval__jkeys keys;      /* off after init; sseval__jkeys_init turns the
+                              duplicate-name check on (J_DUPKEY at the
+                              repeated name's closing quote, J_NOMEM) */
 } sseval__jstream;
 
+/* Start a validator with the key set off. */
 void sseval__jstream_init(sseval__jstream *s, uint32_t max_depth);
+/* Start again on a validator that was initialised before: like init, but the
+ * key set (on or off, and its capacity) is kept, cleared. */
+void sseval__jstream_restart(sseval__jstream *s, uint32_t max_depth);
 /* Feed the next piece. Returns 1, or 0 on the first invalid byte (sticky). */
 int sseval__jstream_feed(sseval__jstream *s, const void *buf, size_t len);
 /* End of text: returns 1 if exactly one complete value (plus whitespace) was

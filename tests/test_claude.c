@@ -2555,6 +2555,7 @@ TEST(verdict_and_rule_tables) {
        SSEVAL_VERDICT_LIMIT_EXCEEDED},
       {SSEVAL_RULE_TOO_MANY_FIELDS, "too_many_fields",
        SSEVAL_VERDICT_LIMIT_EXCEEDED},
+      {SSEVAL_RULE_DUPLICATE_KEY, "duplicate_key", SSEVAL_VERDICT_INVALID_JSON},
   };
   static const struct {
     sseval_verdict v;

@@ -27,15 +27,34 @@ typedef struct res {
   uint64_t pos;
 } res;
 
+/* 1: every reader runs with a key set attached (duplicate names checked). */
+static int with_keys;
+static sseval__mem keys_mem;
+
 static res run_cursor(const void *s, size_t n, uint32_t maxd) {
   sseval__jcur c;
+  sseval__jkeys keys;
   res r;
   sseval__jcur_init(&c, s, n, maxd);
+  if (with_keys) {
+    sseval__mem_init(&keys_mem, NULL);
+    sseval__jkeys_init(&keys, &keys_mem);
+    c.keys = &keys;
+  }
   r.ok = sseval__j_skip(&c, NULL) && sseval__j_end(&c);
   r.err = c.err;
   r.msg = c.err_msg;
   r.pos = c.err_pos;
+  if (with_keys) sseval__jkeys_free(&keys);
   return r;
+}
+
+static void stream_start(sseval__jstream *js, uint32_t maxd) {
+  sseval__jstream_init(js, maxd);
+  if (with_keys) {
+    sseval__mem_init(&keys_mem, NULL);
+    sseval__jkeys_init(&js->keys, &keys_mem);
+  }
 }
 
 /* Feed [0,a) [a,b) [b,n) (empty pieces included), then finish. */
@@ -45,7 +64,7 @@ static res run_stream3(const void *sv, size_t n, uint32_t maxd, size_t a,
   sseval__jstream js;
   res r;
   int ok;
-  sseval__jstream_init(&js, maxd);
+  stream_start(&js, maxd);
   ok = sseval__jstream_feed(&js, s, a);
   ok = sseval__jstream_feed(&js, s + a, b - a) && ok;
   ok = sseval__jstream_feed(&js, s + b, n - b) && ok;
@@ -53,6 +72,7 @@ static res run_stream3(const void *sv, size_t n, uint32_t maxd, size_t a,
   r.err = js.err;
   r.msg = js.err_msg;
   r.pos = js.err_pos;
+  sseval__jkeys_free(&js.keys);
   return r;
 }
 
@@ -62,12 +82,13 @@ static res run_stream_bytes(const void *sv, size_t n, uint32_t maxd) {
   size_t i;
   res r;
   int ok = 1;
-  sseval__jstream_init(&js, maxd);
+  stream_start(&js, maxd);
   for (i = 0; i < n; i++) ok = sseval__jstream_feed(&js, s + i, 1) && ok;
   r.ok = sseval__jstream_finish(&js) && ok;
   r.err = js.err;
   r.msg = js.err_msg;
   r.pos = js.err_pos;
+  sseval__jkeys_free(&js.keys);
   return r;
 }
 
@@ -88,8 +109,8 @@ static void report(const char *file, int line, const char *how, const void *s,
           (int)want.err, want.pos, want.ok ? "" : want.msg);
 }
 
-static void check_all(const char *file, int line, const void *s, size_t n,
-                      uint32_t maxd, res want) {
+static void check_all_once(const char *file, int line, const void *s,
+                           size_t n, uint32_t maxd, res want) {
   res got;
   size_t a, b;
   char how[64];
@@ -120,6 +141,38 @@ static void check_all(const char *file, int line, const void *s, size_t n,
       }
   }
 }
+
+/* Every case runs without and with the duplicate-name check: a text
+ * without repeated names gives the same result both ways. */
+static void check_all(const char *file, int line, const void *s, size_t n,
+                      uint32_t maxd, res want) {
+  with_keys = 0;
+  check_all_once(file, line, s, n, maxd, want);
+  with_keys = 1;
+  check_all_once(file, line, s, n, maxd, want);
+  with_keys = 0;
+}
+
+/* A text whose only fault is a repeated name: valid without the check,
+ * J_DUPKEY at the repeated name's closing quote with it. */
+static void dup_(const char *file, int line, const char *s, size_t n,
+                 uint64_t pos) {
+  res want;
+  want.ok = 1;
+  want.err = SSEVAL__J_OK;
+  want.msg = "";
+  want.pos = 0;
+  with_keys = 0;
+  check_all_once(file, line, s, n, 64, want);
+  want.ok = 0;
+  want.err = SSEVAL__J_DUPKEY;
+  want.msg = "duplicate member name";
+  want.pos = pos;
+  with_keys = 1;
+  check_all_once(file, line, s, n, 64, want);
+  with_keys = 0;
+}
+#define DUP(lit, pos) dup_(__FILE__, __LINE__, lit, sizeof(lit) - 1, pos)
 
 static void accept_(const char *file, int line, const char *s, size_t n,
                     uint32_t maxd) {
@@ -265,7 +318,8 @@ TEST(structure) {
   ACCEPT("[{},[],\"\",0,true]");
   ACCEPT("{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}");
   ACCEPT("{\"\":0}");
-  ACCEPT("{\"a\":1,\"a\":2}"); /* duplicate names: RFC 8259 SHOULD, not MUST */
+  /* duplicate names: RFC 8259 SHOULD, not MUST: valid without a key set */
+  DUP("{\"a\":1,\"a\":2}", 9);
   ACCEPT(" \t\n\r[ 1 , 2 ] \t\n\r");
   ACCEPT("{ \"a\" : 1 , \"b\" : 2 }");
   ACCEPT("{\"type\":\"ping\"                    }"); /* padded, as recorded */
@@ -1169,7 +1223,73 @@ TEST(preview_every_prefix) {
   }
 }
 
+/* ---- duplicate member names (with a key set) ----------------------------- */
+
+TEST(duplicate_names) {
+  /* the position is the repeated name's closing quote */
+  DUP("{\"a\":1,\"a\":2}", 9);
+  DUP("{\"type\":\"tool_use\",\"type\":\"text\"}", 24);
+  DUP("{\"cmd\":\"ls\",\"cmd\":\"rm -rf /\"}", 16);
+  /* names are compared after unescaping */
+  DUP("{\"type\":1,\"\\u0074ype\":2}", 20);
+  DUP("{\"\\u0074ype\":1,\"type\":2}", 20);
+  DUP("{\"a\\/b\":1,\"a/b\":2}", 14);
+  DUP("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 23);
+  DUP("{\"\xc3\xa9\":1,\"\\u00e9\":2}", 15);
+  DUP("{\"\\n\":1,\"\\u000a\":2}", 15);
+  DUP("{\"\":1,\"\":2}", 7);
+  /* in nested objects, at any depth, inside arrays, with spaces */
+  DUP("{\"a\":{\"b\":1,\"b\":2}}", 14);
+  DUP("[1,{\"x\":[{\"y\":0,\"y\":0}]}]", 18);
+  DUP("{ \"a\" : 1 , \"b\" : 2 , \"a\" : 3 }", 24);
+  /* the outer object's repeat after an inner object closed */
+  DUP("{\"a\":{\"a\":1,\"b\":2},\"b\":3,\"a\":4}", 27);
+  /* the same name in sibling or nested objects is no repeat */
+  ACCEPT("{\"a\":{\"a\":{\"a\":1}},\"b\":{\"a\":2}}");
+  ACCEPT("[{\"a\":1},{\"a\":1}]");
+  ACCEPT("{\"a\":1,\"A\":2,\"a \":3,\"ab\":4,\"b\":5}");
+  ACCEPT("{\"\\u0074ype\":1,\"typ\":2,\"types\":3}");
+  /* a syntax error before the repeat wins; a repeat before one wins */
+  REJECT("{\"a\":1 \"a\":2}", M_AOBJ, 7);
+  {
+    static const char t[] = "{\"a\":1,\"a\":2,}";
+    res want;
+    want.ok = 0;
+    want.err = SSEVAL__J_DUPKEY;
+    want.msg = "duplicate member name";
+    want.pos = 9;
+    with_keys = 1;
+    check_all_once(__FILE__, __LINE__, t, sizeof t - 1, 64, want);
+    with_keys = 0;
+  }
+}
+
+/* Many names: the table grows and rebuilds; repeats are found far apart. */
+TEST(duplicate_names_many) {
+  static char buf[400000];
+  size_t n = 0, i;
+  buf[n++] = '{';
+  for (i = 0; i < 10000; i++)
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"k%zu\":{\"k%zu\":0}",
+                          i ? "," : "", i, i);
+  buf[n++] = '}';
+  with_keys = 1;
+  CHECK(run_cursor(buf, n, 64).ok);
+  CHECK(run_stream3(buf, n, 64, n / 3, n / 2).ok);
+  n--; /* repeat the first name at the end */
+  n += (size_t)snprintf(buf + n, sizeof buf - n, ",\"k0\":1}");
+  {
+    res r = run_cursor(buf, n, 64);
+    CHECK(!r.ok && r.err == SSEVAL__J_DUPKEY && r.pos == n - 4);
+    r = run_stream3(buf, n, 64, 1, n / 2);
+    CHECK(!r.ok && r.err == SSEVAL__J_DUPKEY && r.pos == n - 4);
+  }
+  with_keys = 0;
+}
+
 int main(void) {
+  RUN(duplicate_names);
+  RUN(duplicate_names_many);
   RUN(literals);
   RUN(numbers);
   RUN(structure);

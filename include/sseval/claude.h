@@ -124,7 +124,10 @@ SSEVAL_API int sseval_verdict_exit_code(sseval_verdict v);
   XX(TOOL_INPUT_TOO_LARGE, "tool_input_too_large", LIMIT_EXCEEDED,             \
      "sseval: a tool block's input exceeds max_tool_input_bytes")              \
   XX(TOO_MANY_FIELDS, "too_many_fields", LIMIT_EXCEEDED,                       \
-     "sseval: more unknown fields than max_unknown_fields")
+     "sseval: more unknown fields than max_unknown_fields")                    \
+  XX(DUPLICATE_KEY, "duplicate_key", INVALID_JSON,                             \
+     "sseval: an object in an event's data or a tool input repeats a member "  \
+     "name")
 
 typedef enum sseval_rule {
 #define SSEVAL_XX_(name, id, verdict, desc) SSEVAL_RULE_##name,
