@@ -424,6 +424,16 @@ enum {
   E_MESSAGE_DELTA, E_MESSAGE_STOP, E_PING, E_ERROR
 };
 
+/* What the body is (see "what the body is" below). */
+enum {
+  SNIFF_BOM = 0, /* at the start: maybe a BOM (sniff_len bytes of it seen) */
+  SNIFF_LINE,    /* skipping blank lines */
+  SNIFF_NAME,    /* the first line's first bytes (sniff_buf, sniff_len) */
+  SNIFF_SSE,     /* an event stream */
+  SNIFF_JSON,    /* a JSON body, collected in `body` */
+  SNIFF_OTHER    /* not an event stream (verdict given) */
+};
+
 struct sseval_claude {
   sseval_claude_callbacks cb;
   void *user;
@@ -439,6 +449,13 @@ struct sseval_claude {
   unsigned char external;
   unsigned char busy; /* an event is being processed (callbacks may run) */
   unsigned char last_stop_reason_cut; /* max_tokens / context window */
+  unsigned char scanning; /* after a violation: looking for an error event */
+  unsigned char sniff, sniff_len; /* what the body is (SNIFF_*), from its
+                                     first bytes (feed only) */
+  char sniff_buf[8];              /* the first line's first bytes */
+  sseval__buf body;               /* SNIFF_JSON: the body, to classify */
+  uint64_t enough_at; /* input bytes after which nothing more could be
+                         learned (0: not yet known) */
   sseval_status status;               /* sticky status error */
   block_state *blocks;
   uint32_t nblocks, cap_blocks;
@@ -498,6 +515,11 @@ static int problem_v(sseval_claude *c, sseval_rule rule, uint64_t off,
   c->res.has_offset = 1;
   c->res.offset = off;
   c->res.line = line;
+  /* a violation may hide a later error event (a proxy that dropped part of
+   * the stream, then relayed the API's error): keep looking for one */
+  c->scanning = (c->res.verdict == SSEVAL_VERDICT_PROTOCOL_VIOLATION ||
+                 c->res.verdict == SSEVAL_VERDICT_INVALID_JSON) &&
+                !c->res.has_error;
   set_detail_v(c, rule, fmt, ap);
   return 0;
 }
@@ -1049,11 +1071,14 @@ static int on_message_stop(sseval_claude *c) {
   return 0;
 }
 
-/* An `error` event: terminal. */
-static int on_error(sseval_claude *c, sseval_span data) {
+/* Read an `error` event's data into c->err_type / c->err_msg and the
+ * result's error (has_error). Data that is not the documented shape gives
+ * an empty type and the raw data as the message. Returns 0 or -1 (no
+ * memory). */
+static int read_error(sseval_claude *c, sseval_span data) {
   sseval__jcur cur;
   parsed ev;
-  sseval_api_error e;
+  sseval_api_error *e = &c->res.error;
   int ok;
   sseval__jcur_init(&cur, data.ptr, data.len, c->max_depth);
   sseval__jkeys_clear(&c->keys); /* a repeated name: not the documented shape */
@@ -1074,31 +1099,58 @@ static int on_error(sseval_claude *c, sseval_span data) {
   } else if (!sseval__buf_append(&c->err_msg, &c->mem, data.ptr, data.len)) {
     return nomem(c);
   }
-  memset(&e, 0, sizeof e);
-  e.type.ptr = c->err_type.ptr;
-  e.type.len = c->err_type.len;
-  e.message.ptr = c->err_msg.ptr;
-  e.message.len = c->err_msg.len;
-  e.retryable = sseval_error_type_classify(e.type, &e.http_status);
+  memset(e, 0, sizeof *e);
+  e->type.ptr = c->err_type.ptr;
+  e->type.len = c->err_type.len;
+  e->message.ptr = c->err_msg.ptr;
+  e->message.len = c->err_msg.len;
+  e->retryable = sseval_error_type_classify(e->type, &e->http_status);
   c->res.has_error = 1;
-  c->res.error = e;
+  return 0;
+}
+
+/* " (TYPE)" for a detail sentence, or "" when the type is unknown. */
+static const char *error_type_note(const sseval_api_error *e, char *buf,
+                                   size_t cap) {
+  snprintf(buf, cap, "%s%.*s%s", e->type.len ? " (" : "",
+           (int)(e->type.len > 64 ? 64 : e->type.len),
+           e->type.ptr ? e->type.ptr : "", e->type.len ? ")" : "");
+  return buf;
+}
+
+/* An `error` event: terminal. */
+static int on_error(sseval_claude *c, sseval_span data) {
+  const sseval_api_error *e = &c->res.error;
+  char tb[80];
+  if (read_error(c, data) < 0) return -1;
   c->done = 1;
   c->res.verdict = SSEVAL_VERDICT_ERROR_EVENT;
   c->res.rule = SSEVAL_RULE_NONE;
   c->res.has_offset = 1;
   c->res.offset = c->ev_offset;
   c->res.line = c->ev_line;
-  {
-    char tb[80];
-    snprintf(tb, sizeof tb, "%s%.*s%s", e.type.len ? " (" : "",
-             (int)(e.type.len > 64 ? 64 : e.type.len),
-             e.type.ptr ? e.type.ptr : "", e.type.len ? ")" : "");
-    set_detail(c, SSEVAL_RULE_NONE,
-               "The server sent an error event%s mid-stream; %s", tb,
-               e.retryable ? "retrying the request can succeed."
-                           : "retrying the same request will not help.");
-  }
-  if (c->cb.on_error_event) return cb_rc(c, c->cb.on_error_event(c->user, &e));
+  set_detail(c, SSEVAL_RULE_NONE,
+             "The server sent an error event%s mid-stream; %s",
+             error_type_note(e, tb, sizeof tb),
+             e->retryable ? "retrying the request can succeed."
+                          : "retrying the same request will not help.");
+  if (c->cb.on_error_event) return cb_rc(c, c->cb.on_error_event(c->user, e));
+  return 0;
+}
+
+/* An `error` event after message_stop: the message was already whole, so
+ * the event is what it is for any other known event (a violation of the
+ * stream's end), not an error verdict that would make a caller retry a
+ * request that succeeded. The error is still reported. */
+static int on_error_after_stop(sseval_claude *c, sseval_span data) {
+  char tb[80];
+  if (read_error(c, data) < 0) return -1;
+  problemf(c, SSEVAL_RULE_EVENT_AFTER_MESSAGE_STOP,
+           "An error event%s arrived after message_stop; the message was "
+           "already complete, so do not retry it.",
+           error_type_note(&c->res.error, tb, sizeof tb));
+  if (c->cb.on_error_event)
+    return cb_rc(c, c->cb.on_error_event(c->user, &c->res.error));
   return 0;
 }
 
@@ -1186,7 +1238,9 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
                ? cb_rc(c, c->cb.on_unknown_event(c->user, name, sev->data))
                : 0;
   }
-  if (kind == E_ERROR) return on_error(c, sev->data);
+  if (kind == E_ERROR)
+    return c->seen_stop ? on_error_after_stop(c, sev->data)
+                        : on_error(c, sev->data);
 
   fast = kind == E_BLOCK_DELTA && fast_delta(c->max_depth, sev->data, &ev);
   if (!fast) { /* (the fast shape cannot repeat a name) */
@@ -1255,7 +1309,14 @@ static int reentered(sseval_claude *c) {
 int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
   if (reentered(c)) return SSEVAL_CB_ABORT;
   if (c->status != SSEVAL_OK) return SSEVAL_CB_ABORT;
-  if (c->done) return SSEVAL_CB_OK; /* after the verdict: ignored */
+  if (c->done) { /* after the verdict: only a later error event is read */
+    if (!c->scanning || !(sev->flags & SSEVAL_SSE_TYPE_SET) ||
+        event_kind(sev->type.ptr, sev->type.len) != E_ERROR)
+      return SSEVAL_CB_OK;
+    c->scanning = 0;
+    if (read_error(c, sev->data) < 0) return SSEVAL_CB_ABORT;
+    return SSEVAL_CB_PAUSE; /* nothing more to learn */
+  }
   c->st.events++;
   c->res.events++;
   c->busy = 1;
@@ -1311,6 +1372,11 @@ static void init_state(sseval_claude *c) {
   c->seen_start = c->seen_delta = c->seen_stop = 0;
   c->done = c->finished = c->pause_req = c->busy = 0;
   c->last_stop_reason_cut = 0;
+  c->scanning = 0;
+  c->enough_at = 0;
+  c->sniff = SNIFF_BOM;
+  c->sniff_len = 0;
+  c->body.len = 0;
   c->status = SSEVAL_OK;
   memset(&c->res, 0, sizeof c->res);
   c->res.verdict = SSEVAL_VERDICT_COMPLETE;
@@ -1413,6 +1479,7 @@ void sseval_claude_free(sseval_claude *c) {
   sseval__buf_free(&c->scratch, &c->mem);
   sseval__buf_free(&c->detail, &c->mem);
   sseval__buf_free(&c->scratch2, &c->mem);
+  sseval__buf_free(&c->body, &c->mem);
   if (c->acc) sseval__acc_free(c->acc);
   sseval_sse_free(c->tok);
   mem = c->mem;
@@ -1451,6 +1518,192 @@ static void tok_error(sseval_claude *c) {
   }
 }
 
+/* ---- what the body is ------------------------------------------------------------- */
+/*
+ * The first line of an event stream (after an optional BOM and blank lines)
+ * is a comment or a field the API sends: `event`, `data`, `id`, `retry`,
+ * followed by ':' or the end of the line. Anything else (an HTML page, a
+ * JSON body, binary, a plain-text error) is not an event stream. The
+ * decision needs at most the first 7 bytes of that line, so it is the same
+ * whatever the chunking.
+ */
+static int is_field_prefix(const char *p, size_t n, int whole) {
+  static const char *const names[] = {"event", "data", "id", "retry"};
+  size_t i;
+  for (i = 0; i < 4; i++) {
+    size_t l = strlen(names[i]);
+    if (whole ? n == l && memcmp(p, names[i], l) == 0
+              : n <= l && memcmp(p, names[i], n) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static void not_event_stream(sseval_claude *c, sseval_rule rule,
+                             const char *detail) {
+  c->sniff = SNIFF_OTHER;
+  c->done = 1;
+  c->scanning = 0;
+  c->res.rule = rule;
+  c->res.verdict = SSEVAL_VERDICT_NOT_EVENT_STREAM;
+  c->res.has_offset = 1;
+  c->res.offset = 0;
+  c->res.line = 1;
+  c->res.detail = detail; /* fixed sentences: nothing to allocate */
+}
+
+/* Look at buf until the body's kind is known. Returns how many bytes come
+ * before a JSON body's first byte (len when there is none). */
+static size_t sniff(sseval_claude *c, const char *buf, size_t len) {
+  static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+  size_t i;
+  for (i = 0; i < len && c->sniff < SNIFF_SSE; i++) {
+    unsigned char b = (unsigned char)buf[i];
+    if (c->sniff == SNIFF_BOM) {
+      if (b == bom[c->sniff_len]) {
+        if (++c->sniff_len == 3) {
+          c->sniff = SNIFF_LINE;
+          c->sniff_len = 0;
+        }
+        continue;
+      }
+      if (c->sniff_len) break; /* a cut BOM: binary */
+      c->sniff = SNIFF_LINE;
+    }
+    if (c->sniff == SNIFF_LINE) {
+      if (b == '\n' || b == '\r') continue;
+      if (b == '{' || b == '[') {
+        c->sniff = SNIFF_JSON;
+        return i;
+      }
+      c->sniff = SNIFF_NAME;
+    }
+    /* SNIFF_NAME */
+    if (b == ':' || b == '\n' || b == '\r') {
+      c->sniff = c->sniff_len == 0 || is_field_prefix(c->sniff_buf,
+                                                      c->sniff_len, 1)
+                     ? SNIFF_SSE
+                     : SNIFF_NAME; /* an unknown field first: see below */
+      if (c->sniff == SNIFF_SSE) return len;
+      break;
+    }
+    c->sniff_buf[c->sniff_len++] = (char)b;
+    if (!is_field_prefix(c->sniff_buf, c->sniff_len, 0)) break;
+  }
+  if (i < len && c->sniff < SNIFF_SSE) {
+    c->enough_at = c->res.bytes + i + 1;
+    not_event_stream(c, SSEVAL_RULE_NOT_EVENT_STREAM,
+                     "The body is not an event stream: its first line is not "
+                     "an event-stream field (an HTML page, a plain-text or "
+                     "binary body?); do not retry it as a cut stream.");
+  }
+  return len;
+}
+
+/* A JSON body: collect it (up to max_event_bytes) for finish; `base` is
+ * the input offset of buf. */
+static sseval_status collect_body(sseval_claude *c, const char *buf,
+                                  size_t len, uint64_t base) {
+  if (len > c->max_event - c->body.len) {
+    c->enough_at = base + (c->max_event - c->body.len) + 1;
+    not_event_stream(c, SSEVAL_RULE_NOT_EVENT_STREAM,
+                     "The body is JSON larger than max_event_bytes, not an "
+                     "event stream; do not retry it as a cut stream.");
+    return SSEVAL_OK;
+  }
+  if (!sseval__buf_append(&c->body, &c->mem, buf, len)) {
+    c->status = SSEVAL_E_NOMEM;
+    problem_at(c, SSEVAL_RULE_OUT_OF_MEMORY, 0, 1,
+               "Memory allocation failed.");
+    return SSEVAL_E_NOMEM;
+  }
+  return SSEVAL_OK;
+}
+
+/* At finish: what the collected JSON body is. */
+static void classify_body(sseval_claude *c) {
+  sseval__jcur cur;
+  parsed ev;
+  sseval_api_error e;
+  char scratch[1];
+  if (sseval_parse_error_body(c->body.ptr, c->body.len, scratch, 0, &e) ==
+      SSEVAL_OK) {
+    /* parse again into owned buffers (the result's strings live here) */
+    sseval__jcur_init(&cur, c->body.ptr, c->body.len, c->max_depth);
+    if (walk_event(&cur, T_ERROR, &ev)) {
+      sseval_span t, m;
+      c->err_type.len = c->err_msg.len = 0;
+      memset(&t, 0, sizeof t);
+      m = t;
+      if ((decoded(c, &ev.sub[S_TYPE].v, &t) &&
+           sseval__buf_append(&c->err_type, &c->mem, t.ptr, t.len)) &&
+          (!ev.sub[S_MESSAGE].present || ev.sub[S_MESSAGE].bad ||
+           (decoded(c, &ev.sub[S_MESSAGE].v, &m) &&
+            sseval__buf_append(&c->err_msg, &c->mem, m.ptr, m.len)))) {
+        memset(&c->res.error, 0, sizeof c->res.error);
+        c->res.error.type.ptr = c->err_type.ptr;
+        c->res.error.type.len = c->err_type.len;
+        c->res.error.message.ptr = c->err_msg.ptr;
+        c->res.error.message.len = c->err_msg.len;
+        c->res.error.retryable =
+            sseval_error_type_classify(c->res.error.type,
+                                       &c->res.error.http_status);
+        c->res.has_error = 1;
+      }
+    }
+    not_event_stream(c, SSEVAL_RULE_ERROR_BODY,
+                     "The body is a JSON error (the response of a failed "
+                     "request), not an event stream; see error.");
+    return;
+  }
+  sseval__jcur_init(&cur, c->body.ptr, c->body.len, c->max_depth);
+  if (walk_event(&cur, T_N, &ev) && ev.top[T_TYPE].present &&
+      !ev.top[T_TYPE].bad && sseval__jstr_eq(&ev.top[T_TYPE].v, "message", 7)) {
+    not_event_stream(c, SSEVAL_RULE_MESSAGE_BODY,
+                     "The body is a whole message as the non-streaming API "
+                     "returns it, not an event stream (was stream: true "
+                     "sent?).");
+    return;
+  }
+  not_event_stream(c, SSEVAL_RULE_NOT_EVENT_STREAM,
+                   "The body starts like JSON but is not an error or a "
+                   "message, and not an event stream; do not retry it as a "
+                   "cut stream.");
+}
+
+int sseval_claude_wants_more(const sseval_claude *c, uint64_t *enough_at) {
+  int more = !c->finished && c->status == SSEVAL_OK && (!c->done || c->scanning);
+  if (enough_at)
+    *enough_at = more ? 0 : c->enough_at ? c->enough_at : c->res.bytes;
+  return more;
+}
+
+/* After the verdict: read the rest of buf (at input offset `base`) for a
+ * later error event (names only). Returns SSEVAL_OK, or E_NOMEM. */
+static sseval_status scan_rest(sseval_claude *c, const void *buf, size_t len,
+                               uint64_t base) {
+  size_t used = 0;
+  sseval_status st;
+  if (!c->scanning) {
+    if (!c->enough_at) c->enough_at = base; /* the verdict's event ended here */
+    return SSEVAL_OK;
+  }
+  if (len == 0) return SSEVAL_OK;
+  st = sseval_sse_feed(c->tok, buf, len, &used);
+  if (st == SSEVAL_OK) return SSEVAL_OK;
+  if (st == SSEVAL_PAUSED) { /* the error event was found */
+    c->enough_at = base + used;
+    return SSEVAL_OK;
+  }
+  c->scanning = 0; /* a limit (or no memory) ends the scan; verdict kept */
+  c->enough_at = sseval_sse_error(c->tok)->offset;
+  if (st == SSEVAL_E_NOMEM || c->status != SSEVAL_OK) {
+    if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM;
+    return c->status;
+  }
+  return SSEVAL_OK;
+}
+
 sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
                                  size_t *consumed) {
   sseval_status st;
@@ -1459,16 +1712,28 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
   if (reentered(c)) return SSEVAL_E_MISUSE;
   if (c->status != SSEVAL_OK) return c->status;
   if (c->finished) return SSEVAL_E_MISUSE;
-  if (c->done) { /* the verdict is in: drain without reading */
+  if (!buf) len = 0;
+  if (c->sniff != SNIFF_SSE && !c->done) {
+    size_t k = c->sniff == SNIFF_JSON ? 0 : sniff(c, (const char *)buf, len);
+    if (c->sniff == SNIFF_JSON && !c->done) {
+      st = collect_body(c, (const char *)buf + k, len - k, c->res.bytes + k);
+      c->res.bytes += len;
+      if (consumed) *consumed = len;
+      return st;
+    }
+  }
+  if (c->done) { /* the verdict is in: drain (looking for an error event) */
+    st = scan_rest(c, buf, len, c->res.bytes);
     c->res.bytes += len;
     if (consumed) *consumed = len;
-    return SSEVAL_OK;
+    return st;
   }
   st = sseval_sse_feed(c->tok, buf, len, &used);
   c->res.bytes += used;
   if (consumed) *consumed = used;
   if (st == SSEVAL_E_CALLBACK) return c->status != SSEVAL_OK ? c->status : st;
   if (st == SSEVAL_E_LIMIT || st == SSEVAL_E_NOMEM) {
+    if (!c->done) c->enough_at = sseval_sse_error(c->tok)->offset;
     tok_error(c);
     c->res.bytes += len - used;
     if (consumed) *consumed = len;
@@ -1477,9 +1742,10 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
   }
   if ((st == SSEVAL_OK || st == SSEVAL_PAUSED) && c->done) {
     /* the verdict is in: count the rest as drained */
+    st = scan_rest(c, (const char *)buf + used, len - used, c->res.bytes);
     c->res.bytes += len - used;
     if (consumed) *consumed = len;
-    return SSEVAL_OK;
+    return st;
   }
   return st;
 }
@@ -1493,6 +1759,8 @@ static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
     return c->status != SSEVAL_OK ? c->status : SSEVAL_E_MISUSE;
   }
   c->finished = 1;
+  c->scanning = 0;
+  if (!c->done && c->sniff == SNIFF_JSON) classify_body(c);
   /* no message_stop: truncated, also when a callback aborted the reading
    * (the message did not arrive whole; the status says why it stopped) */
   if (!c->done && !c->seen_stop) {
@@ -1505,7 +1773,10 @@ static sseval_status finish_common(sseval_claude *c, const sseval_sse_tail *t,
     c->res.offset = end_off;
     c->res.line = end_line;
     c->res.detail =
-        t->discarded
+        end_off == 0
+            ? "The body was empty: no event arrived (the connection closed "
+              "before the response body); retry the request."
+        : t->discarded
             ? "The body ended inside an unfinished event (no blank line "
               "after it) before message_stop: the stream was cut."
             : "The body ended before message_stop: the stream was cut; "

@@ -1118,10 +1118,12 @@ static int run_all_ways(const char *where, const unsigned char *in, size_t len,
                   &k, &w, base, 1, NULL);
   free(ch.sizes);
   /* through an external tokenizer (its own limit errors never reach the
-   * machine, so the tokenizer-limit cases are skipped) */
+   * machine, so the tokenizer-limit cases are skipped; nor does the body's
+   * first line: not_event_stream is feed's) */
   w.kind = W_EXTERNAL;
   if (base->res.rule != SSEVAL_RULE_LINE_TOO_LONG &&
-      base->res.rule != SSEVAL_RULE_EVENT_TOO_LARGE)
+      base->res.rule != SSEVAL_RULE_EVENT_TOO_LARGE &&
+      base->res.verdict != SSEVAL_VERDICT_NOT_EVENT_STREAM)
     ok &= check_way(where, "run through sseval_claude_on_sse_event", in, len,
                     &k, &w, base, 0, NULL);
   for (at = 1; at < len && ok; at += (stride ? stride : 1)) {
@@ -2556,6 +2558,10 @@ TEST(verdict_and_rule_tables) {
       {SSEVAL_RULE_TOO_MANY_FIELDS, "too_many_fields",
        SSEVAL_VERDICT_LIMIT_EXCEEDED},
       {SSEVAL_RULE_DUPLICATE_KEY, "duplicate_key", SSEVAL_VERDICT_INVALID_JSON},
+      {SSEVAL_RULE_ERROR_BODY, "error_body", SSEVAL_VERDICT_NOT_EVENT_STREAM},
+      {SSEVAL_RULE_MESSAGE_BODY, "message_body", SSEVAL_VERDICT_NOT_EVENT_STREAM},
+      {SSEVAL_RULE_NOT_EVENT_STREAM, "not_event_stream",
+       SSEVAL_VERDICT_NOT_EVENT_STREAM},
   };
   static const struct {
     sseval_verdict v;
@@ -2568,6 +2574,7 @@ TEST(verdict_and_rule_tables) {
       {SSEVAL_VERDICT_PROTOCOL_VIOLATION, "protocol_violation", 4},
       {SSEVAL_VERDICT_INVALID_JSON, "invalid_json", 5},
       {SSEVAL_VERDICT_LIMIT_EXCEEDED, "limit_exceeded", 6},
+      {SSEVAL_VERDICT_NOT_EVENT_STREAM, "not_event_stream", 7},
   };
   size_t i, j;
   CHECK_EQ_U64(sizeof rules / sizeof rules[0], SSEVAL_RULE_COUNT_);

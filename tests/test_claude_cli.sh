@@ -5,7 +5,8 @@
 # Every case writes its input with printf and runs `sseval check` (human and
 # --json) whole, --chunk 1, --chunk 7 and --chunk random:SEED: the exit
 # status must be the verdict's (0 complete, 2 truncated, 3 error_event,
-# 4 protocol_violation, 5 invalid_json, 6 limit_exceeded) and stdout must be
+# 4 protocol_violation, 5 invalid_json, 6 limit_exceeded, 7 not_event_stream)
+# and stdout must be
 # byte-identical across chunkings. The JSON report must have exactly the
 # contract's keys in the contract's order, and the values written by hand
 # here (offsets counted from the printf literals, by hand or with wc -c on
@@ -197,7 +198,7 @@ fi
 # empty input
 : >"$T/empty.sse"
 if check_case empty 2 "$T/empty.sse"; then
-  expect_json empty '{"verdict":"truncated","rule":"eof_before_message_stop","offset":0,"line":1,"detail":"The body ended before message_stop: the stream was cut; retry the request or keep the partial message.","error":null,"message":{"id":null,"type":"message","role":"assistant","model":null,"content":[],"stop_reason":null,"stop_sequence":null,"usage":{}},"events":0,"bytes":0}'
+  expect_json empty '{"verdict":"truncated","rule":"eof_before_message_stop","offset":0,"line":1,"detail":"The body was empty: no event arrived (the connection closed before the response body); retry the request.","error":null,"message":{"id":null,"type":"message","role":"assistant","model":null,"content":[],"stop_reason":null,"stop_sequence":null,"usage":{}},"events":0,"bytes":0}'
 fi
 
 # ---- exit 3: error_event ------------------------------------------------------------
@@ -309,6 +310,77 @@ if check_case event_too_large 6 "$T/complete.sse" --max-event-bytes 150; then
     bad "event_too_large: JSON"
     cat "$T/json" >&2
   fi
+fi
+
+# ---- hostile and foreign bodies (issue 10) ---------------------------------------------
+# expect_in NAME STRING...: each string occurs in the last --json report.
+expect_in() {
+  local name="$1" w
+  shift
+  for w in "$@"; do
+    if grep -qF -- "$w" "$T/json"; then ok; else
+      bad "$name: JSON lacks '$w'"
+      cat "$T/json" >&2
+    fi
+  done
+}
+# an error event after message_stop: the answer is whole (4, not 3: nothing
+# to retry), the error is still reported
+# shellcheck disable=SC2059
+printf "$MS$TS0$TD0$BS0$MD$MST"'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"late"}}\n\n' >"$T/late_error.sse"
+if check_case error_after_stop 4 "$T/late_error.sse"; then
+  expect_in error_after_stop '"verdict":"protocol_violation","rule":"event_after_message_stop"' \
+    '"error":{"type":"overloaded_error","message":"late","retryable":true}' \
+    '"content":[{"type":"text","text":"Hi é"}'
+  expect_keys error_after_stop
+  expect_human error_after_stop event_after_message_stop overloaded_error late
+fi
+# a proxy dropped message_start, then relayed an error: the violation stays
+# the verdict, the later error event is reported
+# shellcheck disable=SC2059
+printf "$TS0$TD0"'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"boom"}}\n\n' >"$T/hidden_error.sse"
+if check_case hidden_error 4 "$T/hidden_error.sse"; then
+  expect_in hidden_error '"rule":"event_before_message_start","offset":0,' \
+    '"error":{"type":"api_error","message":"boom","retryable":true}'
+  expect_human hidden_error event_before_message_start api_error boom
+fi
+# not event streams: exit 7
+printf '{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: field required"}}' >"$T/error_body.json"
+if check_case error_body 7 "$T/error_body.json"; then
+  expect_in error_body '"verdict":"not_event_stream","rule":"error_body","offset":0,"line":1,' \
+    '"error":{"type":"invalid_request_error","message":"max_tokens: field required","retryable":false}' \
+    '"events":0,"bytes":96}'
+  expect_keys error_body
+  expect_human error_body not_event_stream error_body invalid_request_error
+fi
+printf '{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}' >"$T/message.json"
+if check_case message_body 7 "$T/message.json"; then
+  expect_in message_body '"rule":"message_body"' '"error":null'
+fi
+printf '<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n' >"$T/page.html"
+if check_case html 7 "$T/page.html"; then
+  expect_in html '"rule":"not_event_stream","offset":0,"line":1,' '"bytes":1}'
+  expect_human html not_event_stream
+fi
+printf '\x00\x01\x02binary' >"$T/binary.bin"
+check_case binary 7 "$T/binary.bin"
+# reading stops once nothing more can be learned: /dev/zero is not an event
+# stream at its first byte; an endless line is line_too_long at 1 MiB
+if [ -r /dev/zero ]; then
+  timeout 20 "$BIN" check --json /dev/zero >"$T/json" 2>"$T/err"
+  rc=$?
+  if [ "$rc" = 7 ]; then ok; else bad "check /dev/zero: exit $rc, expected 7 at once"; fi
+  for ch in "" "--chunk 4096" "--chunk random:5"; do
+    # shellcheck disable=SC2086
+    { printf 'data: '; head -c 67108864 /dev/zero | tr '\0' a; } |
+      timeout 20 "$BIN" check --json $ch - >"$T/json" 2>"$T/err"
+    rc=$?
+    if [ "$rc" = 6 ] && grep -qF '"rule":"line_too_long"' "$T/json" &&
+       grep -qF '"events":0,"bytes":1048576}' "$T/json"; then ok; else
+      bad "endless line [${ch:-whole}]: exit $rc, expected 6 with bytes 1048576"
+      cut -c1-100 "$T/json" >&2
+    fi
+  done
 fi
 
 # ---- exit 1: usage and I/O errors ---------------------------------------------------

@@ -149,7 +149,8 @@ void cli_report_human(FILE *out, const sseval_claude *c,
   cli_text_end(&usage);
   putc('\n', out);
   if (r->has_error) {
-    fputs("  error event  ", out);
+    fputs(r->rule == SSEVAL_RULE_ERROR_BODY ? "  error body   "
+                                            : "  error event  ", out);
     cli_error_line(out, &r->error);
   }
   if (r->verdict != SSEVAL_VERDICT_COMPLETE)
@@ -181,7 +182,9 @@ static void check_usage(FILE *out) {
       "  --max-unknown-fields N    most unknown fields per event (default 1024)\n"
       "  --lenient-unnamed    accept events without an event: name (relays)\n\n"
       "Exit: 0 complete, 1 usage or I/O error, 2 truncated, 3 error_event,\n"
-      "4 protocol_violation, 5 invalid_json, 6 limit_exceeded.\n",
+      "4 protocol_violation, 5 invalid_json, 6 limit_exceeded,\n"
+      "7 not_event_stream (a JSON error body, a non-streaming message, HTML,\n"
+      "binary). Reading stops once nothing more can be learned.\n",
       out);
 }
 
@@ -197,7 +200,9 @@ static int check_feed(void *ctx, const char *buf, size_t len) {
     k->failed = 1;
     return 1;
   }
-  return 0;
+  /* stop reading once nothing more can be learned (a limit, an error
+   * event, not an event stream; after a violation, a later error event) */
+  return !sseval_claude_wants_more(k->c, NULL);
 }
 
 int cli_check(int argc, char **argv) {
@@ -265,6 +270,9 @@ int cli_check(int argc, char **argv) {
     return 1;
   }
   sseval_claude_finish(k.c, &r);
+  /* the bytes that decided: the same whatever the chunking, also when the
+   * reading stopped early */
+  sseval_claude_wants_more(k.c, &r.bytes);
   if (json)
     cli_report_json(stdout, k.c, &r);
   else

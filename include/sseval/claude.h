@@ -12,9 +12,22 @@
  * Verdicts and rules. The first problem met is sticky: it fixes the verdict,
  * the stable rule id (SSEVAL_RULE_MAP below), the absolute byte offset of the
  * offending event's first byte, its line, and a one-sentence detail. Nothing
- * after it changes the verdict; the state machine stops reading the stream.
+ * after it changes the verdict; the state machine stops interpreting the
+ * stream. Only after a protocol_violation or invalid_json verdict does it
+ * keep looking at event names, for a later `error` event, which it reports
+ * in result.error (sseval_claude_wants_more says when reading can stop).
  * End of input is the explicit sseval_claude_finish call: that is where a
  * stream without message_stop becomes `truncated`.
+ *
+ * Not an event stream. sseval_claude_feed looks at the first line of the
+ * body: it must be an event-stream line (a comment, or an `event`, `data`,
+ * `id` or `retry` field; blank lines and a BOM may come first). Anything
+ * else is the `not_event_stream` verdict at once; a body that starts with
+ * `{` or `[` is collected (up to max_event_bytes) and classified at finish:
+ * a JSON error body (rule error_body, result.error filled as
+ * sseval_parse_error_body reads it), a non-streaming message (message_body),
+ * or other (not_event_stream). sseval_claude_on_sse_event never sees raw
+ * bytes, so it does not make this check.
  *
  * Zero copy. Text, thinking, signature and tool-input pieces are the JSON
  * strings of the deltas, unescaped. A run without escapes is a span into the
@@ -48,7 +61,8 @@ extern "C" {
   XX(ERROR_EVENT, "error_event", 3)                                            \
   XX(PROTOCOL_VIOLATION, "protocol_violation", 4)                              \
   XX(INVALID_JSON, "invalid_json", 5)                                          \
-  XX(LIMIT_EXCEEDED, "limit_exceeded", 6)
+  XX(LIMIT_EXCEEDED, "limit_exceeded", 6)                                      \
+  XX(NOT_EVENT_STREAM, "not_event_stream", 7)
 
 typedef enum sseval_verdict {
 #define SSEVAL_XX_(name, str, code) SSEVAL_VERDICT_##name,
@@ -59,7 +73,7 @@ typedef enum sseval_verdict {
 
 /** "complete", "truncated", ...; "unknown" for out-of-range values. */
 SSEVAL_API const char *sseval_verdict_name(sseval_verdict v);
-/** The `sseval check` exit code of a verdict (0, 2..6). */
+/** The `sseval check` exit code of a verdict (0, 2..7). */
 SSEVAL_API int sseval_verdict_exit_code(sseval_verdict v);
 
 /* ---- rules ----------------------------------------------------------------- */
@@ -127,7 +141,16 @@ SSEVAL_API int sseval_verdict_exit_code(sseval_verdict v);
      "sseval: more unknown fields than max_unknown_fields")                    \
   XX(DUPLICATE_KEY, "duplicate_key", INVALID_JSON,                             \
      "sseval: an object in an event's data or a tool input repeats a member "  \
-     "name")
+     "name")                                                                   \
+  XX(ERROR_BODY, "error_body", NOT_EVENT_STREAM,                               \
+     "sseval: the body is a JSON error object (a non-2xx response), not an "   \
+     "event stream")                                                           \
+  XX(MESSAGE_BODY, "message_body", NOT_EVENT_STREAM,                           \
+     "sseval: the body is a non-streaming message (JSON), not an event "       \
+     "stream")                                                                 \
+  XX(NOT_EVENT_STREAM, "not_event_stream", NOT_EVENT_STREAM,                   \
+     "sseval: the body is not an event stream (HTML, other JSON, binary, "     \
+     "plain text)")
 
 typedef enum sseval_rule {
 #define SSEVAL_XX_(name, id, verdict, desc) SSEVAL_RULE_##name,
@@ -352,6 +375,31 @@ SSEVAL_API sseval_status sseval_claude_feed(sseval_claude *c, const void *buf,
 SSEVAL_API int sseval_claude_on_sse_event(sseval_claude *c,
                                           const sseval_sse_event *ev);
 
+/**
+ * 1 while more input can still change the result (the verdict, rule, offset,
+ * detail or the reported error), 0 once nothing more can be learned, so a
+ * reader that is not obliged to drain the connection may stop reading:
+ *  - 0 at once after a `limit_exceeded` (including out_of_memory),
+ *    `error_event` or `not_event_stream` verdict, after finish, and after a
+ *    status error (E_CALLBACK, E_NOMEM);
+ *  - after a `protocol_violation` or `invalid_json` verdict, 1 until a later
+ *    `error` event has been found (its type and message are then in
+ *    result.error; the verdict stays) or the scan for one stopped at a
+ *    tokenizer limit: that scan reads event names only, within the limits;
+ *  - 1 before any verdict, including after message_stop (an event after it
+ *    is still a violation), and while a JSON body is collected to be
+ *    classified at finish (see `not_event_stream` in docs/ERRORS.md).
+ * When it returns 0, *enough_at (if not NULL) gets the number of input bytes
+ * that sufficed: the end of the event that decided, the byte where a limit
+ * was crossed or where the body showed it is not an event stream (feed
+ * only; through sseval_claude_on_sse_event, or after a status error: the
+ * bytes counted so far). It does not depend on how the input was chunked,
+ * so a reader that stops early can report it. While it returns 1,
+ * *enough_at is 0. End of input is still sseval_claude_finish.
+ */
+SSEVAL_API int sseval_claude_wants_more(const sseval_claude *c,
+                                        uint64_t *enough_at);
+
 /** The report. Strings are owned by the instance: valid until reset/free. */
 typedef struct sseval_claude_result {
   sseval_verdict verdict;
@@ -361,7 +409,9 @@ typedef struct sseval_claude_result {
                            for truncated */
   uint64_t line;      /**< 1-based line of that offset */
   const char *detail; /**< one sentence a person can act on; "" if none */
-  int has_error;      /**< an error event arrived */
+  int has_error;      /**< an error event arrived (also one after
+                           message_stop, or after a violation), or the
+                           body was a JSON error (rule error_body) */
   sseval_api_error error;
   uint64_t events;    /**< SSE events dispatched */
   uint64_t bytes;     /**< bytes consumed */
