@@ -450,6 +450,7 @@ struct sseval_claude {
   unsigned char busy; /* an event is being processed (callbacks may run) */
   unsigned char last_stop_reason_cut; /* max_tokens / context window */
   unsigned char scanning; /* after a violation: looking for an error event */
+  unsigned char in_feed;  /* inside sseval_claude_feed's tokenizer call */
   unsigned char sniff, sniff_len; /* what the body is (SNIFF_*), from its
                                      first bytes (feed only) */
   char sniff_buf[8];              /* the first line's first bytes */
@@ -1315,7 +1316,9 @@ int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
       return SSEVAL_CB_OK;
     c->scanning = 0;
     if (read_error(c, sev->data) < 0) return SSEVAL_CB_ABORT;
-    return SSEVAL_CB_PAUSE; /* nothing more to learn */
+    /* nothing more to learn: feed stops its scan here (and knows where);
+     * an outside tokenizer is not paused by events it was not told of */
+    return c->in_feed ? SSEVAL_CB_PAUSE : SSEVAL_CB_OK;
   }
   c->st.events++;
   c->res.events++;
@@ -1689,7 +1692,9 @@ static sseval_status scan_rest(sseval_claude *c, const void *buf, size_t len,
     return SSEVAL_OK;
   }
   if (len == 0) return SSEVAL_OK;
+  c->in_feed = 1;
   st = sseval_sse_feed(c->tok, buf, len, &used);
+  c->in_feed = 0;
   if (st == SSEVAL_OK) return SSEVAL_OK;
   if (st == SSEVAL_PAUSED) { /* the error event was found */
     c->enough_at = base + used;
