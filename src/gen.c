@@ -928,6 +928,16 @@ static void make_delta(sg *g, uint32_t index, const char *delta) {
   gb_byte(&g->js, '}');
 }
 
+/* An input_json_delta of block `index` carrying raw[0, n), into g->js. */
+static void input_delta(sg *g, uint32_t index, const char *raw, size_t n) {
+  g->js.len = 0;
+  gb_str(&g->js, "{\"type\":\"content_block_delta\",\"index\":");
+  gb_u64(&g->js, index);
+  gb_str(&g->js, ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"");
+  json_escape(&g->js, (const unsigned char *)raw, n, 1, 0);
+  gb_str(&g->js, "\"}}");
+}
+
 static void make_stop(sg *g, uint32_t index) {
   g->js.len = 0;
   gb_str(&g->js, "{\"type\":\"content_block_stop\",\"index\":");
@@ -1334,6 +1344,141 @@ static int apply_breakage(sg *g, const char *which, expect *x) {
     x->rule = SSEVAL_RULE_TOO_MANY_FIELDS;
     x->mutation = "unknown_fields_over_1024";
     x->verdict = SSEVAL_VERDICT_LIMIT_EXCEEDED;
+  } else if (strcmp(which, "duplicate_key") == 0) {
+    /* a member name repeated in one object: in an event's data (at the top,
+     * written with an escape, or in a nested object) or in a tool input */
+    static const char *const inputs[] = {
+        "{\"path\": \"/tmp/a.c\", \"line\": 7, \"path\": \"/etc/passwd\"}",
+        "{\"query\": \"weather\", \"query\": \"news\"}",
+        "{\"opts\": {\"depth\": 1, \"nested\": {}, \"depth\": 2}}",
+        "{\"path\": \"a\", \"p\\u0061th\": \"b\"}"};
+    unsigned v = below(g, 4);
+    b = v == 3 ? pick_block(g, 1u << BK_TOOL) : -1;
+    if (b >= 0) {
+      const char *t = inputs[below(g, 4)];
+      size_t n = strlen(t), q = 0, k, at, len1;
+      /* the repeat is found at the closing quote of the last member name */
+      for (k = 0; k + 1 < n; k++)
+        if (t[k] == '"' && t[k + 1] == ':') q = k;
+      i = find_ev(g, EK_BSTART, b);
+      j = find_ev(g, EK_BSTOP, b);
+      /* the block's input pieces (after its first, empty one) replaced by
+       * this input, in two pieces cut at any byte */
+      while (j-- > i + 2)
+        if (g_ev(g, j)->kind == EK_DELTA) delete_event(g, j);
+      at = g_ev(g, i + 1)->end;
+      k = 1 + below(g, (uint32_t)(n - 1));
+      input_delta(g, (uint32_t)b, t, k);
+      len1 = g->out->len;
+      insert_event(g, at, "content_block_delta", g->js.p, g->js.len);
+      len1 = g->out->len - len1;
+      input_delta(g, (uint32_t)b, t + k, n - k);
+      insert_event(g, at + len1, "content_block_delta", g->js.p, g->js.len);
+      x->offset = k > q ? at : at + len1;
+      x->mutation = "tool_input_duplicate_name";
+    } else {
+      static const char *const extra[] = {",\"type\":\"", ",\"\\u0074ype\":\"",
+                                          ",\"meta\":{\"k\":1,\"n\":[],\"k\":2}"};
+      i = pick_data(g, 0, nev);
+      if (v == 3) v = 0; /* no tool block */
+      g->tool.len = 0;
+      gb_str(&g->tool, extra[v]);
+      if (v < 2) { /* "type" again, with the same value */
+        gb_str(&g->tool, kind_name(g_ev(g, i)->kind));
+        gb_byte(&g->tool, '"');
+      }
+      json_with_member(g, i, g->tool.p, g->tool.len);
+      replace_event(g, i, kind_name(g_ev(g, i)->kind), g->js.p, g->js.len);
+      x->offset = g_ev(g, i)->start;
+      x->mutation = v == 0   ? "data_duplicate_name"
+                    : v == 1 ? "data_duplicate_escaped_name"
+                             : "data_duplicate_nested_name";
+    }
+    x->rule = SSEVAL_RULE_DUPLICATE_KEY;
+    x->verdict = SSEVAL_VERDICT_INVALID_JSON;
+  } else if (strcmp(which, "error_body") == 0) {
+    /* the JSON error body of a failed request instead of a stream */
+    static const char *const errs[] = {
+        "overloaded_error\",\"message\":\"Overloaded",
+        "api_error\",\"message\":\"Internal server error",
+        "rate_limit_error\",\"message\":\"This request would exceed your "
+        "organization\u2019s rate limit of 450,000 input tokens per minute.",
+        "invalid_request_error\",\"message\":\"max_tokens: Field required",
+        "authentication_error\",\"message\":\"invalid x-api-key",
+        "permission_error\",\"message\":\"Your API key does not have "
+        "permission to use the specified resource.",
+        "not_found_error\",\"message\":\"model: claude-x",
+        "request_too_large\",\"message\":\"Request exceeds the maximum "
+        "allowed number of bytes."};
+    unsigned v = below(g, 4);
+    g->out->len = 0;
+    if (v == 1) gb_str(g->out, "\xef\xbb\xbf"); /* a BOM */
+    if (v == 2) gb_str(g->out, g->eol);         /* a blank line */
+    gb_str(g->out, "{\"type\":\"error\",\"error\":{\"type\":\"");
+    gb_str(g->out, errs[below(g, 8)]);
+    gb_str(g->out, "\"}");
+    if (v != 3) {
+      gb_str(g->out, ",\"request_id\":\"req_011C");
+      rand_chars(g, g->out, 62, 21);
+      gb_byte(g->out, '"');
+    }
+    gb_byte(g->out, '}');
+    if (v == 0) gb_str(g->out, g->eol);
+    x->offset = 0;
+    x->rule = SSEVAL_RULE_ERROR_BODY;
+    x->mutation = "error_body";
+    x->verdict = SSEVAL_VERDICT_NOT_EVENT_STREAM;
+  } else if (strcmp(which, "message_body") == 0) {
+    /* the body of a non-streaming request: one message object */
+    unsigned v = below(g, 3), k;
+    g->out->len = 0;
+    if (v == 1) gb_str(g->out, "\xef\xbb\xbf");
+    gb_str(g->out, "{\"model\":\"");
+    gb_str(g->out, models[below(g, 4)]);
+    gb_str(g->out, "\",\"id\":\"msg_01");
+    rand_chars(g, g->out, 62, 22);
+    gb_str(g->out, "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":"
+                   "[{\"type\":\"text\",\"text\":\"");
+    g->piece.len = 0;
+    for (k = range(g, 1, 200); k > 0; k--) piece_raw(g, &g->piece);
+    json_escape(g->out, (const unsigned char *)g->piece.p, g->piece.len, 1, 0);
+    gb_str(g->out, "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                   "\"usage\":{\"input_tokens\":");
+    gb_u64(g->out, range(g, 10, 90000));
+    gb_str(g->out, ",\"output_tokens\":");
+    gb_u64(g->out, range(g, 1, 20000));
+    gb_str(g->out, "}}");
+    if (v == 2) gb_str(g->out, g->eol);
+    x->offset = 0;
+    x->rule = SSEVAL_RULE_MESSAGE_BODY;
+    x->mutation = "message_body";
+    x->verdict = SSEVAL_VERDICT_NOT_EVENT_STREAM;
+  } else if (strcmp(which, "not_event_stream") == 0) {
+    /* a body whose first line is no event-stream line, or other JSON */
+    unsigned v = below(g, 5);
+    static const char *const head[] = {
+        "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n"
+        "<body>\n<center><h1>502 Bad Gateway</h1></center>\n</body>\n</html>\n",
+        "upstream connect error or disconnect/reset before headers. reset "
+        "reason: connection termination",
+        "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", /* gzip, not decoded */
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+        "cache-control: no-cache\r\n\r\n", /* headers saved with the body */
+        "{\"detail\":\"Not Found\"}"};
+    static const char *const names[] = {"html_body", "text_body", "gzip_body",
+                                        "headers_before_stream", "other_json_body"};
+    if (v == 0 || v == 3) { /* before the stream */
+      gb_splice(g->out, 0, 0, head[v], strlen(head[v]));
+    } else {
+      g->out->len = 0;
+      if (v == 4 && below(g, 2)) gb_str(g->out, g->eol); /* a blank line first */
+      gb_str(g->out, head[v]);
+      if (v == 2) rand_chars(g, g->out, 64, range(g, 20, 400));
+    }
+    x->offset = 0;
+    x->rule = SSEVAL_RULE_NOT_EVENT_STREAM;
+    x->mutation = names[v];
+    x->verdict = SSEVAL_VERDICT_NOT_EVENT_STREAM;
   } else if (strcmp(which, "error_event") == 0) {
     static const char *const errs[] = {
         "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",
@@ -1368,7 +1513,9 @@ static const char *const breakages[] = {
     "duplicate_block_stop", "tool_input_invalid", "missing_message_delta",
     "block_open_at_message_stop", "eof_inside_event", "eof_before_message_stop",
     "line_too_long", "event_too_large", "json_too_deep", "too_many_blocks",
-    "block_too_large", "tool_input_too_large", "too_many_fields", "error_event"};
+    "block_too_large", "tool_input_too_large", "too_many_fields",
+    "duplicate_key", "error_body", "message_body", "not_event_stream",
+    "error_event"};
 #define NBREAKAGES (sizeof breakages / sizeof breakages[0])
 
 const char *sseval_gen_breakage(size_t i) {

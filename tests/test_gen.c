@@ -155,6 +155,63 @@ TEST(every_rule_id_is_generated) {
   }
 }
 
+/* The breakages of whole bodies and repeated names, each variant of them
+ * under every chunking (byte by byte too): a body is classified from its
+ * first line or, when it starts like JSON, at finish; a repeated name is
+ * found at the closing quote of the repeat, whichever delta brings it. */
+TEST(body_and_duplicate_breakages_every_variant) {
+  static const char *const brk[] = {"duplicate_key", "error_body", "message_body",
+                                    "not_event_stream"};
+  static const char *const variants[] = {
+      "data_duplicate_name", "data_duplicate_escaped_name",
+      "data_duplicate_nested_name", "tool_input_duplicate_name", "error_body",
+      "message_body", "html_body", "text_body", "gzip_body",
+      "headers_before_stream", "other_json_body"};
+  int seen[sizeof variants / sizeof variants[0]] = {0};
+  sseval_gen_stream s;
+  sink m0 = {0}, m1 = {0};
+  size_t b, v, failed = 0;
+  uint64_t seed;
+  sseval_gen_stream_init(&s);
+  for (b = 0; b < 4; b++)
+    for (seed = 1; seed <= 40; seed++) {
+      sseval_gen_options o;
+      sseval_claude_result r0, r1;
+      int k;
+      sseval_gen_options_init(&o);
+      o.seed = seed * 7919 + b;
+      o.shape = (sseval_gen_shape)(seed % (SSEVAL_GEN_SHAPE_COUNT_ - 1));
+      if (o.shape != SSEVAL_GEN_REALISTIC && o.shape != SSEVAL_GEN_CR &&
+          o.shape != SSEVAL_GEN_CRLF && o.shape != SSEVAL_GEN_MULTILINE)
+        o.size = 12000;
+      o.broken = brk[b];
+      CHECK(sseval_gen_generate(&o, &s) == SSEVAL_OK);
+      for (v = 0; v < sizeof variants / sizeof variants[0]; v++)
+        if (strcmp(s.mutation, variants[v]) == 0) seen[v] = 1;
+      CHECK(strcmp(sseval_rule_id(s.rule), brk[b]) == 0);
+      CHECK(s.verdict == (b ? SSEVAL_VERDICT_NOT_EVENT_STREAM
+                            : SSEVAL_VERDICT_INVALID_JSON));
+      CHECK(b == 0 || s.offset == 0); /* a body's problem is its first byte */
+      CHECK(run(&s, 0, 0, &r0, &m0));
+      if (!agrees(&s, &r0, "whole", o.seed)) failed++;
+      for (k = 1; k <= 2; k++) {
+        CHECK(run(&s, k, o.seed, &r1, &m1));
+        if (!agrees(&s, &r1, k == 1 ? "byte by byte" : "random chunks", o.seed) ||
+            m0.len != m1.len || memcmp(m0.p, m1.p, m0.len) != 0)
+          failed++;
+      }
+    }
+  CHECK_EQ_U64(failed, 0);
+  for (v = 0; v < sizeof variants / sizeof variants[0]; v++)
+    if (!seen[v]) {
+      fprintf(stderr, "no generated stream has the mutation %s\n", variants[v]);
+      CHECK(seen[v]);
+    }
+  sseval_gen_stream_free(&s);
+  free(m0.p);
+  free(m1.p);
+}
+
 TEST(valid_streams_cover_the_protocol) {
   static const char *const reasons[] = {
       "end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn",
@@ -219,7 +276,7 @@ static uint64_t fnv1a(const char *p, size_t n) {
   return h;
 }
 
-/* The format is stable (SSEVAL_GEN_FORMAT 1): these bytes must never change
+/* The format is stable (SSEVAL_GEN_FORMAT 2): these bytes must never change
  * for these options, on any platform. A deliberate change bumps the format
  * number and these values together. */
 TEST(bytes_are_pinned) {
@@ -251,7 +308,7 @@ TEST(bytes_are_pinned) {
     CHECK_EQ_U64(s.len, pins[i].len);
     CHECK_EQ_U64(fnv1a(s.bytes, s.len), pins[i].hash);
   }
-  CHECK_EQ_U64(SSEVAL_GEN_FORMAT, 1);
+  CHECK_EQ_U64(SSEVAL_GEN_FORMAT, 2);
   sseval_gen_stream_free(&s);
 }
 
@@ -354,6 +411,7 @@ TEST(fuzzkit) {
 int main(void) {
   RUN(corpus_agrees_under_every_chunking);
   RUN(every_rule_id_is_generated);
+  RUN(body_and_duplicate_breakages_every_variant);
   RUN(valid_streams_cover_the_protocol);
   RUN(bytes_are_pinned);
   RUN(api_misuse_and_reuse);

@@ -27,7 +27,7 @@ static void gen_usage(FILE *out) {
   fputs(
       "usage: sseval gen [OPTIONS] [--out DIR]\n"
       "Generate Claude Messages streams, valid or broken, deterministically\n"
-      "from seeds (generator format 1). With --out, write NAME.sse and\n"
+      "from seeds (generator format 2). With --out, write NAME.sse and\n"
       "NAME.expected.json (the JSON report `sseval check` must give for it, plus\n"
       "\"check_options\": the check arguments it assumes); without --out, write\n"
       "one stream to standard output.\n\n"
