@@ -657,6 +657,134 @@ static int deliver_pieces(sseval_claude *c, uint32_t index,
   return deliver_pieces_to(c, index, s, cb, sseval__acc_append);
 }
 
+/* ---- usage counters ---------------------------------------------------------------- */
+/* The API sends every usage counter as a non-negative integer. In
+ * message_start's message.usage and message_delta's usage, every member whose
+ * (unescaped) name ends in "_tokens" or "_requests", at any depth (the
+ * top-level counters, cache_creation.ephemeral_*_input_tokens,
+ * output_tokens_details.thinking_tokens, server_tool_use.*_requests, each
+ * iterations entry), must be a JSON integer without sign, fraction or
+ * exponent that fits in 64 bits, or null ("not reported": the API's schemas
+ * declare input_tokens and the cache counters number|null), except the
+ * top-level output_tokens, which both schemas declare a number. The usage
+ * value has been validated as JSON, so this scan only tells tokens apart. */
+
+/* The decoded length of a member name and its last (up to 16) bytes. */
+static size_t name_tail(const sseval__jstr *k, char tail[16], size_t *tn) {
+  sseval__jdec d;
+  sseval_span piece;
+  size_t total = 0, i;
+  if (!k->has_escapes) {
+    *tn = k->len < 16 ? k->len : 16;
+    memcpy(tail, k->ptr + k->len - *tn, *tn);
+    return k->len;
+  }
+  *tn = 0;
+  sseval__jdec_init(&d, k);
+  while (sseval__jdec_next(&d, &piece))
+    for (i = 0; i < piece.len; i++, total++) { /* a rolling window */
+      if (*tn == 16) {
+        memmove(tail, tail + 1, 15);
+        *tn = 15;
+      }
+      tail[(*tn)++] = piece.ptr[i];
+    }
+  return total;
+}
+
+static int tail_is(const char *tail, size_t tn, const char *suffix) {
+  size_t n = strlen(suffix);
+  return tn >= n && memcmp(tail + tn - n, suffix, n) == 0;
+}
+
+/* Why the raw value v (valid JSON, n bytes) is not a counter; NULL if it is. */
+static const char *counter_fault(const char *v, size_t n, int null_ok) {
+  size_t i;
+  if (v[0] == 'n') return null_ok ? NULL : "null";
+  if (v[0] == '"') return "a string";
+  if (v[0] == '-') return "a negative number";
+  if (v[0] < '0' || v[0] > '9') return "not a number";
+  for (i = 0; i < n; i++)
+    if (v[i] < '0' || v[i] > '9') return "not an integer";
+  if (n > 20 || (n == 20 && memcmp(v, "18446744073709551615", 20) > 0))
+    return "larger than 2^64-1";
+  return NULL;
+}
+
+static const char *skip_ws_to(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+/* Check a usage value (the raw span; absent when its length is 0). Returns
+ * 1 when it is fine, else records event_field_invalid and returns 0. */
+static int check_usage(sseval_claude *c, const char *event,
+                       const sseval__jstr *u) {
+  const char *p = u->ptr, *end = u->ptr + u->len;
+  int depth = 0;
+  if (u->len == 0) return 1;
+  if (*p != '{')
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                    "%s: usage must be an object.", event);
+  while (p < end) {
+    const char *ks, *ke, *q, *v;
+    sseval__jstr key;
+    char tail[16], shown[41];
+    size_t tn, len, i;
+    const char *why;
+    if (*p == '{' || *p == '[') depth++;
+    else if (*p == '}' || *p == ']') depth--;
+    if (*p != '"') {
+      p++;
+      continue;
+    }
+    ks = ++p;
+    key.has_escapes = 0;
+    while (*p != '"') { /* valid JSON: a string always closes */
+      if (*p == '\\') {
+        key.has_escapes = 1;
+        p++;
+      }
+      p++;
+    }
+    ke = p++;
+    q = skip_ws_to(p, end);
+    if (q == end || *q != ':') continue; /* a string value */
+    key.ptr = ks;
+    key.len = (size_t)(ke - ks);
+    key.dlen = 0;
+    len = name_tail(&key, tail, &tn);
+    if (!tail_is(tail, tn, "_tokens") && !tail_is(tail, tn, "_requests")) {
+      p = q + 1;
+      continue;
+    }
+    v = skip_ws_to(q + 1, end);
+    for (p = v; p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' &&
+                *p != '\t' && *p != '\n' && *p != '\r';
+         p++)
+      if (*p == '"' || *p == '{' || *p == '[') break;
+    why = counter_fault(v, (size_t)(p - v),
+                        !(depth == 1 && len == 13 && tail_is(tail, tn, "output_tokens")));
+    if (!why) continue;
+    /* the name, when it is plain and short, else a generic one */
+    for (i = 0; i < key.len && i < sizeof shown - 1 && !key.has_escapes; i++) {
+      char ch = ks[i];
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || ch == '_'))
+        break;
+      shown[i] = ch;
+    }
+    if (i != key.len) memcpy(shown, "a counter", (i = 9));
+    shown[i] = '\0';
+    return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
+                    "%s: usage counter %s is %s; every *_tokens and "
+                    "*_requests counter must be a non-negative integer "
+                    "below 2^64 (null where not reported).",
+                    event, shown, why);
+  }
+  return 1;
+}
+
 /* ---- per-event handlers ----------------------------------------------------------- */
 
 static int on_message_start(sseval_claude *c, parsed *ev) {
@@ -669,6 +797,7 @@ static int on_message_start(sseval_claude *c, parsed *ev) {
     return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "message_start: message.id and message.model must be "
                       "strings.");
+  if (!check_usage(c, "message_start", &s[S_USAGE].v)) return 0;
   c->seen_start = 1;
   if (c->acc && acc_rc(c, sseval__acc_message_start(c->acc, &s[S_ID].v,
                                                      &s[S_MODEL].v,
@@ -995,6 +1124,7 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
     return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                       "message_delta needs a \"delta\" object whose "
                       "stop_reason and stop_sequence are strings or null.");
+  if (!check_usage(c, "message_delta", &ev->top[T_USAGE].v)) return 0;
   c->seen_delta = 1;
   if (s[S_STOP_REASON].present && s[S_STOP_REASON].is_null) {
     c->last_stop_reason_cut = 0; /* overwritten by null, as in the message */

@@ -8,7 +8,9 @@
  *  - every chunking of the stream gives the same answers (whole, byte by
  *    byte, every two-piece split);
  *  - out_size smaller than the struct fills only that much;
- *  - the buffer form: length query, exact fit, one byte short.
+ *  - the buffer form: length query, exact fit, one byte short;
+ *  - a counter that is not a non-negative integer below 2^64 is
+ *    event_field_invalid and never reaches the typed usage.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -130,10 +132,89 @@ TEST(message_json_to_buffer) {
   sseval_claude_free(c);
 }
 
+/* A counter that is not a non-negative integer below 2^64 is
+ * event_field_invalid and its event is not taken in: the typed usage keeps
+ * reporting the validated values of message_start (input 3, output 1), at
+ * every chunking, and never the bad one. */
+TEST(typed_usage_only_validated) {
+  static const char *const bad[] = {
+      "\"7\"", "-5", "1.5", "1e400", "5.0", "1E2", "-0", "18446744073709551616",
+      "99999999999999999999999", "null", "true", "{\"n\":5}", "[5]"};
+  static const char head[] =
+      "event: message_start\n"
+      "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"type\":"
+      "\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
+      "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{"
+      "\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+      "event: message_delta\n"
+      "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+      "\"end_turn\",\"stop_sequence\":null},\"usage\":{\"input_tokens\":9,"
+      "\"output_tokens\":";
+  static const char tail[] =
+      "}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  size_t b;
+  for (b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+    char s[1024];
+    size_t n, split;
+    n = (size_t)snprintf(s, sizeof s, "%s%s%s", head, bad[b], tail);
+    for (split = 0; split <= n; split += (split < 300 ? 97 : 1)) {
+      sseval_usage u;
+      sseval_claude_result r;
+      char msg[1024];
+      size_t len = 0;
+      sseval_claude *c = run(s, n, split, SSEVAL_CLAUDE_ACCUMULATE);
+      CHECK(c != NULL);
+      if (!c) return;
+      sseval_claude_get_result(c, &r);
+      CHECK(r.verdict == SSEVAL_VERDICT_PROTOCOL_VIOLATION &&
+            r.rule == SSEVAL_RULE_EVENT_FIELD_INVALID);
+      memset(&u, 0x5A, sizeof u);
+      CHECK(sseval_claude_usage(c, &u, sizeof u) == SSEVAL_OK);
+      CHECK(u.has_input_tokens && u.input_tokens == 3);
+      CHECK(u.has_output_tokens && u.output_tokens == 1);
+      CHECK(!u.has_cache_read_input_tokens && !u.has_cache_creation_input_tokens);
+      CHECK(sseval_claude_message_json(c, msg, sizeof msg, &len) == SSEVAL_OK);
+      CHECK(strstr(msg, "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}") != NULL);
+      sseval_claude_free(c);
+    }
+  }
+}
+
+/* message_start's own counters: 2^64 does not fit; 2^64-1 does. */
+TEST(typed_usage_bounds) {
+  static const char fmt[] =
+      "event: message_start\n"
+      "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"type\":"
+      "\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
+      "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{"
+      "\"input_tokens\":%s,\"output_tokens\":1}}}\n\n";
+  char s[1024];
+  sseval_usage u;
+  sseval_claude_result r;
+  size_t n = (size_t)snprintf(s, sizeof s, fmt, "18446744073709551616");
+  sseval_claude *c = run(s, n, 5, SSEVAL_CLAUDE_ACCUMULATE);
+  if (!c) { CHECK(0); return; }
+  sseval_claude_get_result(c, &r);
+  CHECK(r.rule == SSEVAL_RULE_EVENT_FIELD_INVALID && r.has_offset && r.offset == 0);
+  CHECK(sseval_claude_usage(c, &u, sizeof u) == SSEVAL_OK);
+  CHECK(!u.has_input_tokens && !u.has_output_tokens);
+  sseval_claude_free(c);
+  n = (size_t)snprintf(s, sizeof s, fmt, "18446744073709551615");
+  c = run(s, n, 5, SSEVAL_CLAUDE_ACCUMULATE);
+  if (!c) { CHECK(0); return; }
+  sseval_claude_get_result(c, &r);
+  CHECK(r.rule != SSEVAL_RULE_EVENT_FIELD_INVALID);
+  CHECK(sseval_claude_usage(c, &u, sizeof u) == SSEVAL_OK);
+  CHECK(u.has_input_tokens && u.input_tokens == UINT64_MAX);
+  sseval_claude_free(c);
+}
+
 int main(void) {
   RUN(typed_usage_every_chunking);
   RUN(raw_usage_stays);
   RUN(usage_size_and_misuse);
   RUN(message_json_to_buffer);
+  RUN(typed_usage_only_validated);
+  RUN(typed_usage_bounds);
   return test_summary();
 }
