@@ -11,6 +11,12 @@
 #   make fuzz          clang libFuzzer build (build/fuzz) + a short run of each target
 #   make bench         release build, then bench/run.sh
 #   make install       installs the release build into $(DESTDIR)$(PREFIX)
+#   make package       Debian packages (debian/): `cmake/deps.sh package`, then
+#                      tests/package.sh: dpkg-buildpackage -us -uc -b in a copy
+#                      of the tree ($(B)/package/*.deb), consumers built against
+#                      the unpacked packages, as root also dpkg -i then purge
+#                      (PACKAGE_INSTALL=0: not), lintian; CI runs it after
+#                      `make test`
 #   make clean         removes build/
 #   make fuzz-long | fuzz-coverage | amalgamation | docs
 #                      run fuzz/long.sh, fuzz/coverage.sh, tools/amalgamate.sh,
@@ -28,6 +34,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 10
+PACKAGE_INSTALL ?= 1
 CLANG        ?= clang
 CLANGXX      ?= clang++
 
@@ -67,7 +74,7 @@ define run_script
 	else echo "make $@: $(1) does not exist yet"; exit 1; fi
 endef
 
-.PHONY: all release demo test fuzz fuzz-build bench install clean deps deps-build have-cmake \
+.PHONY: all release demo test fuzz fuzz-build bench install package clean deps deps-build have-cmake \
         fuzz-long fuzz-coverage amalgamation docs help
 
 all: release
@@ -135,6 +142,13 @@ bench: release
 install: release
 	@DESTDIR="$(DESTDIR)" $(CMAKE) --install $(B)/release >/dev/null
 	@echo "installed into $(DESTDIR)$(PREFIX)"
+
+package:
+	@sh cmake/deps.sh package
+	@echo "==> Debian packages: dpkg-buildpackage -us -uc -b in $(B)/package, then tests/package.sh"
+	@SSEVAL_SRC="$(SRC)" SSEVAL_BUILD="$(SRC)/$(B)" SSEVAL_PACKAGE_INSTALL="$(PACKAGE_INSTALL)" \
+	  JOBS="$(JOBS)" bash tests/package.sh
+	@echo "==> the packages: $$(cd $(B)/package && ls *.deb | tr '\n' ' ')(in $(B)/package)"
 
 fuzz-long: fuzz-build
 	$(call run_script,fuzz/long.sh,$(B)/fuzz)

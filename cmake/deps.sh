@@ -6,6 +6,9 @@
 #                            pkg-config, the libcurl headers
 #   sh cmake/deps.sh [test]  everything `make test` and the other development
 #                            targets need (tools for the tests, clang's runtimes)
+#   sh cmake/deps.sh package what `make package` needs: the build packages, the
+#                            Build-Depends of debian/control (debhelper,
+#                            libmicrohttpd-dev), dpkg-dev, fakeroot, lintian
 # Plain `make`, `make install` and a CMake build never run it: they need only a
 # C compiler and CMake (libcurl headers for the optional binding).
 #
@@ -17,15 +20,19 @@
 set -u
 
 # clang-tidy, cppcheck: tests/static_analysis.sh; time (/usr/bin/time): tests/hostile_rss.sh
-PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev libmicrohttpd-dev valgrind python3 clang-tidy cppcheck time ${SSEVAL_EXTRA_DEPS:-}"
+PKGS="cmake make gcc g++ clang pkg-config libcurl4-openssl-dev libsimdjson-dev libmicrohttpd-dev valgrind python3 clang-tidy cppcheck time"
 
 BUILD_PKGS="cmake make gcc pkg-config libcurl4-openssl-dev"
+# debian/control's Build-Depends, and what builds, checks and unpacks the .debs
+PACKAGE_PKGS="$BUILD_PKGS debhelper dpkg-dev fakeroot libmicrohttpd-dev lintian"
 mode=${1:-test}
 case $mode in
-  build) PKGS="$BUILD_PKGS ${SSEVAL_EXTRA_DEPS:-}" ;;
+  build) PKGS="$BUILD_PKGS" ;;
+  package) PKGS="$PACKAGE_PKGS" ;;
   test) ;;
-  *) echo "usage: sh cmake/deps.sh [build|test]" >&2; exit 2 ;;
+  *) echo "usage: sh cmake/deps.sh [build|test|package]" >&2; exit 2 ;;
 esac
+PKGS="$PKGS ${SSEVAL_EXTRA_DEPS:-}"
 
 command -v dpkg >/dev/null 2>&1 || exit 0
 
