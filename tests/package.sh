@@ -73,7 +73,7 @@ for p in libsseval0 libsseval-dev libsseval-curl-dev sseval; do
   deb[$p]=$work/${p}_${version}_${arch}.deb
   [ -f "${deb[$p]}" ] || { bad "no ${deb[$p]##*/}"; echo "$pass passed, $fail failed"; exit 1; }
 done
-ok "built: $(cd "$work" && ls ./*.deb | tr '\n' ' ')"
+ok "built: $(cd "$work" && printf '%s ' ./*.deb)"
 
 # ---- 2. contents and dependencies --------------------------------------------------------
 L=/usr/lib/$multiarch
@@ -168,8 +168,9 @@ ldd_uses() { # binary libdir (compared resolved: /lib is /usr/lib on merged-/usr
   local got
   command -v ldd >/dev/null 2>&1 || return 0
   got=$(ldd "$1" | sed -n 's/^[[:space:]]*libsseval\.so\.0 => \([^ ]*\) .*/\1/p')
-  [ -n "$got" ] && [ "$(readlink -f "$got")" = "$(readlink -f "$2/libsseval.so.0")" ] ||
+  if [ -z "$got" ] || [ "$(readlink -f "$got")" != "$(readlink -f "$2/libsseval.so.0")" ]; then
     bad "$1 does not load $2/libsseval.so.0: $(ldd "$1" | grep sseval)"
+  fi
 }
 
 root=$work/root
