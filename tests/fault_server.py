@@ -51,6 +51,13 @@ Hostile steps (issue 10):
               request-id header with an escape sequence
   stoperror   200, the whole recording, then an `error` event after
               message_stop
+  echo        200 text/plain whose body is the request body as received
+  errorstall  200, half the stream, `event: error` overloaded_error, then
+              silence for STALL_MAX seconds (or until the client hangs up):
+              a reader that stops once the verdict is final returns at once
+  violerror   200, the recording without its first content_block_start, cut
+              after half its events, an `event: error` api_error, then
+              silence as errorstall
 Every response carries `request-id: req_<tag>_<n>` (evil: an escape
 sequence follows it).
 
@@ -279,6 +286,10 @@ class Handler(BaseHTTPRequestHandler):
         self.server.record(dict(t=time.monotonic(), tag=tag, step=step, n=n, path=self.path,
                                 headers={k.lower(): v for k, v in self.headers.items()},
                                 body=body))
+        if name == "echo":
+            self._head(200, "text/plain", rid, chunked=False, length=len(body))
+            self.wfile.write(body)
+            return
         self.serve_step(name, fix or "text", rid)
 
     def serve_step(self, name, fix, rid):
@@ -349,6 +360,17 @@ class Handler(BaseHTTPRequestHandler):
                 self._chunk(ev)
             self._chunk(b"event: error\ndata: " + error_json("overloaded_error", "Overloaded")
                         + b"\n\n")
+        elif name in ("errorstall", "violerror"):
+            evs = half(events)
+            if name == "violerror":
+                evs = [ev for ev in evs if not ev.startswith(b"event: content_block_start")]
+            for ev in evs:
+                self._chunk(ev)
+            self._chunk(b"event: error\ndata: "
+                        + error_json("overloaded_error" if name == "errorstall" else "api_error",
+                                     "Overloaded" if name == "errorstall" else "relayed")
+                        + b"\n\n")
+            self._stall()
         elif name in ("reset", "stall"):
             for ev in half(events):
                 self._chunk(ev)

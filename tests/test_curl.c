@@ -5,11 +5,13 @@
  * every kind of ending, error bodies and retry hints, the idle timeout,
  * pausing from a validator callback (CURL_WRITEFUNC_PAUSE and the
  * consumed-prefix skip on redelivery) under curl_multi with several
- * concurrent streams and under curl_easy_perform, reuse of a handle, and
- * misuse. Exits 77 (skipped) when python3 or the server is not available.
+ * concurrent streams and under curl_easy_perform, reuse of a handle,
+ * stopping once nothing more can be learned, the request body rewrite, and
+ * misuse (struct sizes as the core judges them). Exits 77 (skipped) when python3 or the server is not available.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,8 +426,43 @@ TEST(misuse) {
   sseval_curl_result r;
   CHECK(sseval_curl_new(NULL, NULL, NULL, NULL) == SSEVAL_E_MISUSE);
   sseval_curl_options_init(&o);
+  /* struct sizes, as the core library judges them (SSEVAL_E_STRUCT_SIZE) */
   o.struct_size = 1;
-  CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_E_MISUSE && s == NULL);
+  CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_E_STRUCT_SIZE && s == NULL);
+  o.struct_size = 0; /* filled without sseval_curl_options_init */
+  CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_E_STRUCT_SIZE && s == NULL);
+  /* the 0.1.0 layout ended at on_progress: still accepted */
+  o.struct_size = offsetof(sseval_curl_options, on_progress) + sizeof o.on_progress;
+  CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_OK && s != NULL);
+  sseval_curl_free(s);
+  s = NULL;
+  o.struct_size = sizeof o - 1;
+  CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_OK && s != NULL);
+  sseval_curl_free(s);
+  s = NULL;
+  sseval_curl_options_init(&o);
+  {
+    sseval_claude_callbacks cbs;
+    sseval_claude_options co;
+    sseval_claude_callbacks_init(&cbs);
+    cbs.struct_size = sizeof(size_t) + sizeof(void (*)(void)); /* one field */
+    CHECK(sseval_curl_new(&s, &cbs, NULL, &o) == SSEVAL_E_STRUCT_SIZE && s == NULL);
+    cbs.struct_size = 0;
+    CHECK(sseval_curl_new(&s, &cbs, NULL, &o) == SSEVAL_E_STRUCT_SIZE && s == NULL);
+    sseval_claude_callbacks_init(&cbs);
+    CHECK(sseval_curl_new(&s, &cbs, NULL, &o) == SSEVAL_OK && s != NULL);
+    sseval_curl_free(s);
+    s = NULL;
+    sseval_claude_options_init(&co);
+    co.struct_size = 0; /* the validator's options are judged by the core */
+    o.claude = &co;
+    CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_E_STRUCT_SIZE && s == NULL);
+    sseval_claude_options_init(&co);
+    CHECK(sseval_curl_new(&s, NULL, NULL, &o) == SSEVAL_OK && s != NULL);
+    sseval_curl_free(s);
+    s = NULL;
+    o.claude = NULL;
+  }
   CHECK(sseval_curl_new(&s, NULL, NULL, NULL) == SSEVAL_OK && s != NULL);
   CHECK(sseval_curl_attach(s, NULL) == SSEVAL_E_MISUSE);
   memset(&req, 0, sizeof req);
@@ -485,6 +522,100 @@ TEST(request_values) {
   curl_easy_cleanup(easy);
 }
 
+/* The binding stops reading where `sseval check` stops
+ * (sseval_claude_wants_more): at once after an error event, and after a
+ * violation once a later error event is found, even though the server keeps
+ * the connection open (STALL_MAX, 4 s). */
+TEST(stops_when_nothing_more_can_be_learned) {
+  uint64_t t0 = mono_ms();
+  tctx *t = easy_run("f1", "errorstall", 0);
+  CHECK(t->r.end == SSEVAL_CURL_END_STREAM && t->r.exit_code == 3);
+  CHECK(t->r.stream.verdict == SSEVAL_VERDICT_ERROR_EVENT);
+  CHECK(t->r.has_error && span_is(t->r.error.type, "overloaded_error"));
+  CHECK(t->r.outcome.kind == SSEVAL_RETRY_ERROR_EVENT);
+  CHECK(strstr(t->r.reason, "verdict was final") != NULL);
+  CHECK(mono_ms() - t0 < 2500);
+  destroy(t);
+  t0 = mono_ms();
+  t = easy_run("f2", "violerror", 0);
+  CHECK(t->r.end == SSEVAL_CURL_END_STREAM && t->r.exit_code == 4);
+  CHECK(t->r.stream.verdict == SSEVAL_VERDICT_PROTOCOL_VIOLATION);
+  CHECK(t->r.has_error && span_is(t->r.error.type, "api_error"));
+  CHECK(span_is(t->r.error.message, "relayed"));
+  CHECK(t->r.outcome.kind == SSEVAL_RETRY_INVALID);
+  CHECK(strstr(t->r.reason, "verdict was final") != NULL);
+  CHECK(mono_ms() - t0 < 2500);
+  destroy(t);
+}
+
+/* set_stream: the body the server receives (the echo step sends it back as
+ * a text/plain body), checked byte for byte against hand-written rewrites:
+ * "stream": true first, every "stream" member of the top object dropped
+ * (also one spelled with an escape), every other member as written. */
+static void check_rewrite(const char *in, const char *want) {
+  char base[256];
+  tctx *t;
+  sseval_curl_request req;
+  url_for(base, sizeof base, "rw", "echo");
+  t = make(base, 0, 0);
+  memset(&req, 0, sizeof req);
+  req.base_url = base;
+  req.api_key = "k";
+  req.body = in;
+  req.body_len = strlen(in);
+  req.set_stream = 1;
+  if (want) {
+    CHECK(sseval_curl_set_request(t->s, &req) == SSEVAL_OK);
+    perform(t);
+    CHECK(t->r.end == SSEVAL_CURL_END_NOT_SSE);
+    CHECK_STR(t->r.body.ptr, t->r.body.len, want);
+  } else {
+    CHECK(sseval_curl_set_request(t->s, &req) == SSEVAL_E_INVALID);
+  }
+  destroy(t);
+}
+
+TEST(request_body_rewrite) {
+  char *deep;
+  size_t i;
+  check_rewrite("{ \"model\" : \"m\", \"stream\":false,\"n\":[1,{\"stream\":0}]}",
+                "{\"stream\":true,\"model\" : \"m\",\"n\":[1,{\"stream\":0}]}");
+  check_rewrite("{\"str\\u0065am\":false,\"a\":1}", "{\"stream\":true,\"a\":1}");
+  check_rewrite("{\"streams\":1,\"strea\":2,\"stream\":3,\"stream\":4}",
+                "{\"stream\":true,\"streams\":1,\"strea\":2}");
+  check_rewrite(" {} ", "{\"stream\":true}");
+  check_rewrite("{\"a\":[{\"b\":{\"c\":[true,false,null,-1.5e+3,0,\"\\u00e9\\ud83d\\ude00\\\"\"]}},[]],\"s\":\"\xc3\xa9\"}",
+                "{\"stream\":true,\"a\":[{\"b\":{\"c\":[true,false,null,-1.5e+3,0,\"\\u00e9\\ud83d\\ude00\\\"\"]}},[]],\"s\":\"\xc3\xa9\"}");
+  /* not one valid JSON object */
+  check_rewrite("", NULL);
+  check_rewrite("[1]", NULL);
+  check_rewrite("{\"a\":1} x", NULL);
+  check_rewrite("{\"a\":01}", NULL);
+  check_rewrite("{\"a\":[1,]}", NULL);
+  check_rewrite("{\"a\":1,}", NULL);
+  check_rewrite("{\"a\" 1}", NULL);
+  check_rewrite("{\"a\":tru}", NULL);
+  check_rewrite("{\"a\":1.}", NULL);
+  check_rewrite("{\"a\":-}", NULL);
+  check_rewrite("{\"a\":\"\\ud800\"}", NULL);
+  check_rewrite("{\"a\":\"\\udc00\\ud800\"}", NULL);
+  check_rewrite("{\"a\":\"\\x\"}", NULL);
+  check_rewrite("{\"a\":\"x\x01\"}", NULL);
+  check_rewrite("{\"a\":\"\xff\"}", NULL);
+  check_rewrite("{\"a\":\"\xc0\xaf\"}", NULL);
+  check_rewrite("{\"a\":{\"b\"}}", NULL);
+  check_rewrite("{\"a\":\"open}", NULL);
+  /* nesting past 512 is refused (no recursion, no overflow) */
+  deep = (char *)malloc(20000);
+  if (!deep) abort();
+  strcpy(deep, "{\"a\":");
+  for (i = 0; i < 9000; i++) deep[5 + i] = '[';
+  for (i = 0; i < 9000; i++) deep[9005 + i] = ']';
+  strcpy(deep + 18005, "}");
+  check_rewrite(deep, NULL);
+  free(deep);
+}
+
 static int start_server(void) {
   char cmd[2048];
   snprintf(cmd, sizeof cmd,
@@ -541,6 +672,8 @@ int main(void) {
   RUN(multi_pause_every_event);
   RUN(misuse);
   RUN(request_values);
+  RUN(stops_when_nothing_more_can_be_learned);
+  RUN(request_body_rewrite);
   rc = test_summary();
   stop_server();
   curl_global_cleanup();

@@ -26,8 +26,11 @@
  *    x-should-retry (into the retry outcome);
  *  - content-encoding: see sseval_curl_request.accept_encoding;
  *  - it stops the transfer itself once reading more cannot change the
- *    result: a body that is not validated past max_body_bytes, a verdict
- *    that is final (limit_exceeded, or a body that is not an event stream).
+ *    result: a body that is not validated past max_body_bytes, or once the
+ *    validator says nothing more can be learned (sseval_claude_wants_more
+ *    returns 0, exactly where `sseval check` stops reading: a limit,
+ *    error_event or not_event_stream verdict at once; a violation once a
+ *    later `error` event was found).
  *
  * A stream that reached message_stop is never retryable: whatever came
  * after it (an `error` event, a cut), its outcome is SSEVAL_RETRY_INVALID,
@@ -136,7 +139,11 @@ SSEVAL_CURL_API void sseval_curl_options_init(sseval_curl_options *opts);
 /**
  * Create a binding. `cbs` (copied; NULL = none) are the validator's
  * callbacks, `user` is passed to them and to the hooks in `opts` (NULL =
- * defaults). Returns SSEVAL_OK, SSEVAL_E_NOMEM or SSEVAL_E_MISUSE.
+ * defaults). Returns SSEVAL_OK, SSEVAL_E_NOMEM, SSEVAL_E_MISUSE (out is
+ * NULL), or SSEVAL_E_STRUCT_SIZE as sseval_claude_new judges sizes: `opts`,
+ * `cbs` or `opts->claude` with an unset struct_size or one smaller than its
+ * first released (0.1.0) layout; a size from an older, shorter layout is
+ * accepted and the later fields keep their defaults.
  */
 SSEVAL_CURL_API sseval_status sseval_curl_new(sseval_curl **out,
                                               const sseval_claude_callbacks *cbs,

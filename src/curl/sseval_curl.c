@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,6 @@
 
 #include <curl/curl.h>
 
-#include "../json.h" /* the request helper (set_stream) reuses the library's JSON reader */
 #include "sseval/curl.h"
 
 #define MAX_HEADER_VALUE 256u
@@ -245,32 +245,44 @@ static void wrap_callbacks(const sseval_claude_callbacks *in, sseval_claude_call
   out->on_sse_event = tap_event;
 }
 
+/* The sizes of the structs as first released (0.1.0), the end of their
+ * last 0.1.0 field, as the core library counts them (src/claude.c): a
+ * program built against 0.1.0 passes these; later fields take their
+ * defaults. A smaller size (0 included: a struct filled without its _init
+ * call) is SSEVAL_E_STRUCT_SIZE, as sseval_claude_new says. Never change. */
+#define CURL_OPTIONS_V1_SIZE                                                   \
+  (offsetof(sseval_curl_options, on_progress) +                                \
+   sizeof(((sseval_curl_options *)0)->on_progress))
+#define CALLBACKS_V1_SIZE                                                      \
+  (offsetof(sseval_claude_callbacks, on_sse_event) +                           \
+   sizeof(((sseval_claude_callbacks *)0)->on_sse_event))
+
 sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *cbs,
                               void *user, const sseval_curl_options *opts) {
   sseval_curl *s;
   sseval_claude_options copts;
+  const sseval_claude_options *claude_opts;
   sseval_claude_callbacks mine;
   sseval_status st;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
-  if (opts && opts->struct_size < sizeof *opts) return SSEVAL_E_MISUSE;
+  if (opts && opts->struct_size < CURL_OPTIONS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
+  if (cbs && cbs->struct_size < CALLBACKS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
   s = (sseval_curl *)calloc(1, sizeof *s);
   if (!s) return SSEVAL_E_NOMEM;
-  if (opts)
-    s->opts = *opts;
-  else
-    sseval_curl_options_init(&s->opts);
-  if (s->opts.claude) {
-    copts = *s->opts.claude;
-  } else {
+  sseval_curl_options_init(&s->opts);
+  if (opts) /* an older, shorter struct: the rest keeps its default */
+    memcpy(&s->opts, opts, opts->struct_size < sizeof s->opts ? opts->struct_size : sizeof s->opts);
+  s->opts.struct_size = sizeof s->opts;
+  /* the caller's validator options go to sseval_claude_new as they are (it
+   * reads only their struct_size bytes and reports a bad size) */
+  claude_opts = s->opts.claude;
+  if (!claude_opts) {
     sseval_claude_options_init(&copts);
     copts.flags |= SSEVAL_CLAUDE_ACCUMULATE;
+    claude_opts = &copts;
   }
-  s->opts.claude = NULL; /* copied; do not keep the caller's pointer */
-  if (cbs && cbs->struct_size < sizeof(size_t) + sizeof(void (*)(void))) {
-    free(s);
-    return SSEVAL_E_MISUSE;
-  }
+  s->opts.claude = NULL; /* do not keep the caller's pointer */
   /* a caller built against an older, shorter struct: the rest stays NULL */
   sseval_claude_callbacks_init(&s->cbs);
   if (cbs)
@@ -278,7 +290,7 @@ sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *
   s->cbs.struct_size = sizeof s->cbs;
   s->decoding = s->opts.content_decoding != 0;
   wrap_callbacks(&s->cbs, &mine);
-  st = sseval_claude_new(&s->claude, &mine, s, &copts);
+  st = sseval_claude_new(&s->claude, &mine, s, claude_opts);
   if (st != SSEVAL_OK) {
     free(s);
     return st;
@@ -289,15 +301,19 @@ sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *
   return SSEVAL_OK;
 }
 
-static void free_headers(sseval_curl *s) {
+/* A header list holds the API key: wipe it before it goes back to the heap. */
+static void free_list(struct curl_slist *list) {
   struct curl_slist *h;
-  /* the list holds the API key: wipe it before it goes back to the heap */
-  for (h = s->headers; h; h = h->next)
+  for (h = list; h; h = h->next)
     if (h->data) {
       volatile char *p = h->data;
       while (*p) *p++ = '\0';
     }
-  curl_slist_free_all(s->headers);
+  curl_slist_free_all(list);
+}
+
+static void free_headers(sseval_curl *s) {
+  free_list(s->headers);
   s->headers = NULL;
 }
 
@@ -401,14 +417,6 @@ static int encoded_raw(const sseval_curl *s) {
          !ieq(span(s->content_encoding, s->content_encoding_len), "identity");
 }
 
-/* Can more input change the verdict? Not after a limit verdict, nor after
- * one whose exit code says the body is not an event stream at all. */
-static int verdict_final(const sseval_curl *s) {
-  sseval_claude_result r;
-  sseval_claude_get_result(s->claude, &r);
-  return r.verdict == SSEVAL_VERDICT_LIMIT_EXCEEDED || sseval_verdict_exit_code(r.verdict) == 7;
-}
-
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
   sseval_curl *s = (sseval_curl *)ud;
   size_t len = size * nmemb, skip, consumed = 0;
@@ -464,7 +472,9 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
     if (s->feed_status == SSEVAL_OK) s->feed_status = st;
     return 0;
   }
-  if (verdict_final(s)) {
+  /* stop where `sseval check` stops: once nothing more can be learned
+   * (a final verdict, or a violation whose later error event was found) */
+  if (!sseval_claude_wants_more(s->claude, NULL)) {
     s->stopped = STOP_FINAL;
     return 0;
   }
@@ -539,21 +549,196 @@ static int http_url(const char *u) {
   return 0;
 }
 
-static void free_list(struct curl_slist *list) {
-  sseval_curl tmp;
-  tmp.headers = list;
-  free_headers(&tmp);
+
+/* ---- the request body ------------------------------------------------------------------ */
+/* A small strict JSON scanner (RFC 8259: no trailing commas, leading zeros,
+ * bare words, lone surrogate escapes or raw control characters; UTF-8
+ * checked by the public sseval_utf8_next_invalid), enough to rewrite one
+ * request body. Self-contained: the binding uses only libsseval's public
+ * API, so it links against a shared libsseval, whose internals are hidden.
+ * No recursion: nesting is a bit stack, at most BODY_MAX_DEPTH deep. */
+enum { BODY_MAX_DEPTH = 512 };
+
+typedef struct jscan {
+  const unsigned char *p, *end;
+} jscan;
+
+static void js_ws(jscan *j) {
+  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+    j->p++;
 }
 
-/* The body with "stream": true first and any "stream" member dropped;
- * every other member byte for byte. Returns a malloc'd copy (*out_len set),
- * or NULL with *st set (E_INVALID: not a JSON object). */
+static int js_hex4(jscan *j, unsigned *v) {
+  int i;
+  *v = 0;
+  if (j->end - j->p < 4) return 0;
+  for (i = 0; i < 4; i++) {
+    unsigned char c = *j->p++;
+    unsigned d;
+    if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
+    else return 0;
+    *v = *v * 16 + d;
+  }
+  return 1;
+}
+
+/* A string starting at j->p (a '"'). *is_stream (if not NULL) is set when
+ * its unescaped value is exactly "stream". Returns 0 when it is not valid. */
+static int js_string(jscan *j, int *is_stream) {
+  static const char want[] = "stream";
+  size_t k = 0;
+  int same = 1;
+  j->p++;
+  for (;;) {
+    unsigned c;
+    if (j->p == j->end) return 0;
+    c = *j->p++;
+    if (c == '"') break;
+    if (c < 0x20) return 0;
+    if (c == '\\') {
+      if (j->p == j->end) return 0;
+      c = *j->p++;
+      switch (c) {
+      case '"': case '\\': case '/': break;
+      case 'b': c = '\b'; break;
+      case 'f': c = '\f'; break;
+      case 'n': c = '\n'; break;
+      case 'r': c = '\r'; break;
+      case 't': c = '\t'; break;
+      case 'u': {
+        unsigned lo;
+        if (!js_hex4(j, &c) || (c >= 0xDC00 && c <= 0xDFFF)) return 0;
+        if (c >= 0xD800 && c <= 0xDBFF) { /* a pair, or invalid */
+          if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
+          j->p += 2;
+          if (!js_hex4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
+          c = 0x10000;
+        }
+        break;
+      }
+      default: return 0;
+      }
+    }
+    /* raw bytes >= 0x80 and escapes >= 0x80 never match the ASCII name */
+    same = same && k < sizeof want - 1 && c == (unsigned char)want[k];
+    k++;
+  }
+  if (is_stream) *is_stream = same && k == sizeof want - 1;
+  return 1;
+}
+
+static int js_digits(jscan *j) {
+  const unsigned char *s = j->p;
+  while (j->p < j->end && *j->p >= '0' && *j->p <= '9') j->p++;
+  return j->p > s;
+}
+
+static int js_number(jscan *j) {
+  if (j->p < j->end && *j->p == '-') j->p++;
+  if (j->p < j->end && *j->p == '0') {
+    j->p++;
+  } else if (!js_digits(j)) {
+    return 0;
+  }
+  if (j->p < j->end && *j->p == '.') {
+    j->p++;
+    if (!js_digits(j)) return 0;
+  }
+  if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+    j->p++;
+    if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
+    if (!js_digits(j)) return 0;
+  }
+  return 1;
+}
+
+static int js_word(jscan *j, const char *w) {
+  size_t n = strlen(w);
+  if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0) return 0;
+  j->p += n;
+  return 1;
+}
+
+/* One whole value (any type, nested), whitespace before it skipped. */
+static int js_value(jscan *j) {
+  unsigned char stack[BODY_MAX_DEPTH / 8] = {0}; /* bit set: an object */
+  size_t depth = 0;
+  int want_key = 0; /* next: a member name (after '{' or ',' in an object) */
+  for (;;) {
+    js_ws(j);
+    if (j->p == j->end) return 0;
+    if (want_key) { /* "name" : then the value */
+      if (*j->p != '"' || !js_string(j, NULL)) return 0;
+      js_ws(j);
+      if (j->p == j->end || *j->p != ':') return 0;
+      j->p++;
+      want_key = 0;
+      continue;
+    }
+    switch (*j->p) {
+    case '{':
+    case '[': {
+      int obj = *j->p == '{';
+      if (depth == BODY_MAX_DEPTH) return 0;
+      if (obj) stack[depth / 8] = (unsigned char)(stack[depth / 8] | (1u << (depth % 8)));
+      else stack[depth / 8] = (unsigned char)(stack[depth / 8] & ~(1u << (depth % 8)));
+      depth++;
+      j->p++;
+      js_ws(j);
+      if (j->p == j->end || *j->p != (obj ? '}' : ']')) {
+        want_key = obj;
+        continue;
+      }
+      j->p++; /* empty */
+      depth--;
+      break;
+    }
+    case '"':
+      if (!js_string(j, NULL)) return 0;
+      break;
+    case 't':
+      if (!js_word(j, "true")) return 0;
+      break;
+    case 'f':
+      if (!js_word(j, "false")) return 0;
+      break;
+    case 'n':
+      if (!js_word(j, "null")) return 0;
+      break;
+    default:
+      if (!js_number(j)) return 0;
+    }
+    /* after a value: close what ends here, or go on to the next element */
+    for (;;) {
+      int obj;
+      if (depth == 0) return 1;
+      obj = (stack[(depth - 1) / 8] >> ((depth - 1) % 8)) & 1;
+      js_ws(j);
+      if (j->p == j->end) return 0;
+      if (*j->p == ',') {
+        j->p++;
+        want_key = obj;
+        break;
+      }
+      if (*j->p != (obj ? '}' : ']')) return 0;
+      j->p++;
+      depth--;
+    }
+  }
+}
+
+/* The body with "stream": true first and any "stream" member dropped
+ * (names compared unescaped); every other member byte for byte. Returns a
+ * malloc'd copy (*out_len set), or NULL with *st set (E_INVALID: not one
+ * valid JSON object). */
 static char *stream_body(const char *in, size_t len, size_t *out_len, sseval_status *st) {
-  sseval__jcur cur;
-  sseval__jstr key, raw;
+  jscan j;
   char *out, *w;
-  int r;
+  size_t bad_len;
   *st = SSEVAL_E_INVALID;
+  if (sseval_utf8_next_invalid(in, len, &bad_len) != len) return NULL;
   /* the result is never longer than the input plus the new member */
   out = (char *)malloc(len + sizeof "{\"stream\":true}");
   if (!out) {
@@ -563,19 +748,42 @@ static char *stream_body(const char *in, size_t len, size_t *out_len, sseval_sta
   w = out;
   memcpy(w, "{\"stream\":true", 14);
   w += 14;
-  sseval__jcur_init(&cur, in ? in : "", len, 512);
-  if (!sseval__j_obj_begin(&cur)) goto bad;
-  while ((r = sseval__j_obj_next(&cur, &key)) == 1) {
-    const char *kstart;
-    if (!sseval__j_skip(&cur, &raw)) goto bad;
-    if (sseval__jstr_eq(&key, "stream", 6)) continue;
-    /* the member as written: from the key's opening quote to the value's end */
-    kstart = key.ptr - 1;
-    *w++ = ',';
-    memcpy(w, kstart, (size_t)(raw.ptr + raw.len - kstart));
-    w += raw.ptr + raw.len - kstart;
+  j.p = (const unsigned char *)in;
+  j.end = j.p + len;
+  js_ws(&j);
+  if (j.p == j.end || *j.p != '{') goto bad;
+  j.p++;
+  js_ws(&j);
+  if (j.p < j.end && *j.p == '}') {
+    j.p++;
+  } else {
+    for (;;) {
+      const unsigned char *kstart;
+      int is_stream = 0;
+      js_ws(&j);
+      kstart = j.p;
+      if (j.p == j.end || *j.p != '"' || !js_string(&j, &is_stream)) goto bad;
+      js_ws(&j);
+      if (j.p == j.end || *j.p != ':') goto bad;
+      j.p++;
+      if (!js_value(&j)) goto bad;
+      if (!is_stream) { /* the member as written, key to value end */
+        *w++ = ',';
+        memcpy(w, kstart, (size_t)(j.p - kstart));
+        w += j.p - kstart;
+      }
+      js_ws(&j);
+      if (j.p == j.end) goto bad;
+      if (*j.p == '}') {
+        j.p++;
+        break;
+      }
+      if (*j.p != ',') goto bad;
+      j.p++;
+    }
   }
-  if (r < 0 || !sseval__j_end(&cur)) goto bad;
+  js_ws(&j);
+  if (j.p != j.end) goto bad;
   *w++ = '}';
   *out_len = (size_t)(w - out);
   *st = SSEVAL_OK;
