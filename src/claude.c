@@ -249,7 +249,7 @@ static const keyspec sub_keys[S_N] = {
     {"stop_details", 12, K_RAW},
     {"message", 7, K_STR},
 #define SSEVAL__X(k, wire, field, fk, fam, dl, cb, fast)                       \
-  {field, sizeof field - 1, fk},
+  {field, sizeof(field) - 1, fk},
     SSEVAL__DELTA_TYPES(SSEVAL__X)
 #undef SSEVAL__X
 };
@@ -363,10 +363,11 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   /* the rows of src/types.h marked fast, tried in order: two letters, then
    * one compare of constant size (inlined) from the delta type to the value */
   if (end - p < 2) return 0;
-#define TAIL(wire, field) wire "\",\"" field "\":"
+/* string literals pasted: no parentheses possible */
+#define TAIL(wire, field) wire "\",\"" field "\":" /* NOLINT(bugprone-macro-parentheses) */
 #define FAST_ROW_0(k, wire, field)
 #define FAST_ROW_1(k, wire, field)                                             \
-  if (p[0] == wire[0] && p[1] == wire[1] &&                                    \
+  if (p[0] == (wire)[0] && p[1] == (wire)[1] &&                                \
       (size_t)(end - p) > sizeof TAIL(wire, field) - 1 &&                      \
       memcmp(p, TAIL(wire, field), sizeof TAIL(wire, field) - 1) == 0) {       \
     dk = D_##k;                                                                \
@@ -972,27 +973,35 @@ static int deliver_tool_input(sseval_claude *c, block_state *b, uint32_t index,
 static int deliver_delta(sseval_claude *c, const parsed *ev, block_state *b,
                          uint32_t index, int dk) {
   const sseval__delta_spec *spec = &sseval__delta_specs[dk];
-  const slot *val = spec->field_len ? &ev->sub[DELTA_SLOT(dk)] : NULL;
   const sseval__jstr *whole = &ev->top[T_DELTA].v;
   piece_cb cb = callback_of(c, (unsigned)dk);
-  if (val && (!val->present || val->bad))
+  const slot *val;
+  size_t n;
+  if (!spec->field_len) { /* no field of its own: its members merge */
+    if (spec->delivery != DL_MERGE) return 0;
+    if (c->acc &&
+        acc_rc(c, sseval__acc_merge_fields(c->acc, index, whole)) < 0)
+      return -1;
+    return cb ? cb_rc(c, cb(c->user, index, span_of(whole))) : 0;
+  }
+  val = &ev->sub[DELTA_SLOT(dk)];
+  if (!val->present || val->bad)
     return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                     "This delta needs its \"%s\" field (index %lu).",
                     spec->field, (unsigned long)index);
-  if (val) { /* content bytes: decoded strings, raw citation objects */
-    size_t n = val->v.has_escapes && spec->delivery != DL_CITATION
-                   ? sseval__jstr_decoded_len(&val->v)
-                   : val->v.len;
-    if (n > c->max_block_bytes - b->bytes)
-      return problemf(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
-                      "Block %lu grew past max_block_bytes.",
-                      (unsigned long)index);
-    if (spec->delivery == DL_TOOL_INPUT && n > c->max_tool_input - b->bytes)
-      return problemf(c, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE,
-                      "The tool input of block %lu grew past "
-                      "max_tool_input_bytes.", (unsigned long)index);
-    b->bytes += n;
-  }
+  /* content bytes: decoded strings, raw citation objects */
+  n = val->v.has_escapes && spec->delivery != DL_CITATION
+          ? sseval__jstr_decoded_len(&val->v)
+          : val->v.len;
+  if (n > c->max_block_bytes - b->bytes)
+    return problemf(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
+                    "Block %lu grew past max_block_bytes.",
+                    (unsigned long)index);
+  if (spec->delivery == DL_TOOL_INPUT && n > c->max_tool_input - b->bytes)
+    return problemf(c, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE,
+                    "The tool input of block %lu grew past "
+                    "max_tool_input_bytes.", (unsigned long)index);
+  b->bytes += n;
   if (spec->delivery == DL_PIECES) /* nearly every delta: no jump table */
     return deliver_pieces(c, index, &val->v, cb);
   switch (spec->delivery) {
@@ -1006,11 +1015,6 @@ static int deliver_delta(sseval_claude *c, const parsed *ev, block_state *b,
     if (c->acc && !sseval__acc_citation(c->acc, index, &val->v))
       return nomem(c);
     return cb ? cb_rc(c, cb(c->user, index, span_of(&val->v))) : 0;
-  case DL_MERGE:
-    if (c->acc &&
-        acc_rc(c, sseval__acc_merge_fields(c->acc, index, whole)) < 0)
-      return -1;
-    return cb ? cb_rc(c, cb(c->user, index, span_of(whole))) : 0;
   default:
     return 0;
   }
@@ -1847,7 +1851,10 @@ sseval_status sseval_claude_feed(sseval_claude *c, const void *buf, size_t len,
   if (reentered(c)) return SSEVAL_E_MISUSE;
   if (c->status != SSEVAL_OK) return c->status;
   if (c->finished) return SSEVAL_E_MISUSE;
-  if (!buf) len = 0;
+  if (!buf) { /* no bytes; and no arithmetic on a null pointer below */
+    buf = "";
+    len = 0;
+  }
   if (c->sniff != SNIFF_SSE && !c->done) {
     size_t k = c->sniff == SNIFF_JSON ? 0 : sniff(c, (const char *)buf, len);
     if (c->sniff == SNIFF_JSON && !c->done) {

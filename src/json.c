@@ -26,6 +26,8 @@
  */
 #include "json.h"
 
+#include "sseval/claude.h"
+
 #include "bits.h"
 
 #include <string.h>
@@ -413,7 +415,7 @@ static int keys_commit(sseval__jkeys *k, size_t start) {
     for (i = k->head[h & (k->cap - 1)]; i > k->frame; i = r->next) {
       r = &k->rec[i - 1];
       if (r->hash == h && r->len == len &&
-          (len == 0 || memcmp(k->arena + r->off, name, len) == 0)) {
+          (len == 0 || (k->arena && memcmp(k->arena + r->off, name, len) == 0))) {
         k->alen = start;
         return 0;
       }
@@ -1608,4 +1610,39 @@ int sseval__jstream_finish(sseval__jstream *s) {
   s->err_msg = E_END;
   s->err_pos = s->pos;
   return 0;
+}
+
+/* ---- public: the members of one JSON object (sseval/claude.h) ---------- */
+
+sseval_status sseval_json_object_members(const void *json, size_t len,
+                                         sseval_json_member_fn fn,
+                                         void *user) {
+  sseval__jcur cur;
+  sseval__jstr key, raw;
+  sseval_json_member m;
+  int r;
+  if (!fn || (!json && len)) return SSEVAL_E_MISUSE;
+  sseval__jcur_init(&cur, json ? json : "", len, SSEVAL__JSTREAM_MAX_DEPTH);
+  if (!sseval__j_obj_begin(&cur)) return SSEVAL_E_INVALID;
+  while ((r = sseval__j_obj_next(&cur, &key)) == 1) {
+    if (!sseval__j_skip(&cur, &raw)) return SSEVAL_E_INVALID;
+    m.name.ptr = key.ptr;
+    m.name.len = key.len;
+    m.value.ptr = raw.ptr;
+    m.value.len = raw.len;
+    m.member.ptr = key.ptr - 1; /* the name's opening quote */
+    m.member.len = (size_t)(raw.ptr + raw.len - m.member.ptr);
+    if (fn(user, &m) != 0) return SSEVAL_E_CALLBACK;
+  }
+  return r == 0 && sseval__j_end(&cur) ? SSEVAL_OK : SSEVAL_E_INVALID;
+}
+
+int sseval_json_name_is(const sseval_json_member *m, const char *name) {
+  sseval__jstr s;
+  if (!m || !name || (!m->name.ptr && m->name.len)) return 0;
+  s.ptr = m->name.ptr ? m->name.ptr : "";
+  s.len = m->name.len;
+  s.has_escapes = s.len && memchr(s.ptr, '\\', s.len) != NULL;
+  s.dlen = 0;
+  return sseval__jstr_eq(&s, name, strlen(name));
 }

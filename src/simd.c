@@ -607,12 +607,13 @@ out:
 int sseval__simd_available(sseval__simd_impl impl) {
   switch (impl) {
   case SSEVAL__SIMD_BEST:
-  case SSEVAL__SIMD_PORTABLE: return 1;
+  case SSEVAL__SIMD_PORTABLE:
 #ifdef SSEVAL__X86
-  case SSEVAL__SIMD_SSE2: return 1;
-#ifdef SSEVAL__AVX2
-  case SSEVAL__SIMD_AVX2: return __builtin_cpu_supports("avx2") ? 1 : 0;
+  case SSEVAL__SIMD_SSE2:
 #endif
+    return 1;
+#if defined(SSEVAL__X86) && defined(SSEVAL__AVX2)
+  case SSEVAL__SIMD_AVX2: return __builtin_cpu_supports("avx2") ? 1 : 0;
 #endif
   default: return 0;
   }

@@ -119,7 +119,7 @@ typedef struct sseval__block_spec {
 
 static const sseval__block_spec sseval__block_specs[] = {
 #define SSEVAL__X(t, name, wire, fam)                                          \
-  [SSEVAL_BLOCK_##t] = {name, wire, sizeof wire - 1, D_##fam},
+  [SSEVAL_BLOCK_##t] = {name, wire, sizeof(wire) - 1, D_##fam},
     SSEVAL__BLOCK_TYPES(SSEVAL__X)
 #undef SSEVAL__X
 };
@@ -138,7 +138,7 @@ typedef struct sseval__delta_spec {
 static const sseval__delta_spec sseval__delta_specs[D_COUNT_] = {
     [D_NONE] = {"", "type", 0, 4, D_NONE, DL_NONE, 0},
 #define SSEVAL__X(k, wire, field, fk, fam, dl, cb, fast)                       \
-  [D_##k] = {wire,    field, sizeof wire - 1, sizeof field - 1,                \
+  [D_##k] = {wire,    field, sizeof(wire) - 1, sizeof(field) - 1,                \
              D_##fam, dl,    offsetof(sseval_claude_callbacks, cb)},
     SSEVAL__DELTA_TYPES(SSEVAL__X)
 #undef SSEVAL__X

@@ -60,7 +60,11 @@ events() { # bytes event-text
 PAD400=$(repeat 400 x)
 DEEP58="$(repeat 58 '[')$(repeat 58 ']')"
 
+# 96 MiB of one letter: the first line is no event-stream field, so it is
+# named as a body that is not an event stream as soon as that is known.
 gen_no_newline() { repeat "$(mib 96)" a; }
+# the same line after a field name: an event stream whose line never ends
+gen_no_newline_field() { printf 'data: '; repeat "$(mib 96)" a; }
 gen_endless_data_line() {
   printf '%s\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"' "$MSG_START"
   repeat "$(mib 64)" x
@@ -224,7 +228,8 @@ echo "CLI: $BIN; baseline peak RSS $baseline KiB; bound baseline + $BOUND_KIB Ki
 start=$(date +%s)
 
 #     name                 expected rule            limit flag (skip if absent)
-shape no_newline           line_too_long
+shape no_newline           not_event_stream
+shape no_newline_field     line_too_long
 shape endless_data_line    line_too_long
 shape endless_comment_line line_too_long
 shape endless_comments     eof_inside_event

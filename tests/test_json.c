@@ -1287,6 +1287,92 @@ TEST(duplicate_names_many) {
   with_keys = 0;
 }
 
+/* ---- sseval_json_object_members (public) ---------------------------------- */
+
+typedef struct members_seen {
+  int n, stop_at;
+  char log[512]; /* "name=value|" per member, names as written */
+  int stream_named;
+} members_seen;
+
+static int collect_member(void *user, const sseval_json_member *m) {
+  members_seen *s = (members_seen *)user;
+  size_t at = strlen(s->log);
+  snprintf(s->log + at, sizeof s->log - at, "%.*s=%.*s|", (int)m->name.len,
+           m->name.ptr, (int)m->value.len, m->value.ptr);
+  /* the member runs from the name's quote to the value's last byte */
+  CHECK(m->member.ptr + 1 == m->name.ptr && m->member.ptr[0] == '"');
+  CHECK(m->member.ptr + m->member.len == m->value.ptr + m->value.len);
+  if (sseval_json_name_is(m, "stream")) s->stream_named++;
+  return ++s->n == s->stop_at;
+}
+
+static sseval_status members_of(const char *text, members_seen *s, int stop_at) {
+  memset(s, 0, sizeof *s);
+  s->stop_at = stop_at;
+  return sseval_json_object_members(text, strlen(text), collect_member, s);
+}
+
+TEST(object_members) {
+  members_seen s;
+  /* values as written, whitespace around values not part of them */
+  CHECK(members_of(" {\"model\" : \"m\\u00e9\", \"stream\":true,\n"
+                   "\"messages\":[{\"a\":1}],\"n\":-1.5e3 } ",
+                   &s, 0) == SSEVAL_OK);
+  CHECK(strcmp(s.log, "model=\"m\\u00e9\"|stream=true|messages=[{\"a\":1}]|"
+                      "n=-1.5e3|") == 0);
+  CHECK(s.n == 4 && s.stream_named == 1);
+  /* a name written with escapes compares by its characters; repeats are
+   * handed out as they come */
+  CHECK(members_of("{\"\\u0073tream\":false,\"stream\":1,\"streams\":0}", &s,
+                   0) == SSEVAL_OK);
+  CHECK(s.n == 3 && s.stream_named == 2);
+  CHECK(members_of("{}", &s, 0) == SSEVAL_OK && s.n == 0);
+  /* the callback stops the walk */
+  CHECK(members_of("{\"a\":1,\"b\":2,\"c\":3}", &s, 2) == SSEVAL_E_CALLBACK);
+  CHECK(s.n == 2 && strcmp(s.log, "a=1|b=2|") == 0);
+}
+
+TEST(object_members_invalid) {
+  static const char *const bad[] = {
+      "",           "   ",         "[]",          "\"s\"",       "1",
+      "{",          "{\"a\":1",    "{\"a\":1,}",  "{\"a\"}",     "{\"a\":}",
+      "{} {}",      "{}x",         "{'a':1}",     "{\"a\":01}",  "{\"a\":tru}",
+      "{\"a\":\"\x01\"}", "{\"a\":\"\xc3\"}", "{\"a\":[1,]}",
+  };
+  size_t i;
+  members_seen s;
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    sseval_status st = members_of(bad[i], &s, 0);
+    if (st != SSEVAL_E_INVALID) fprintf(stderr, "case %zu: %s\n", i, bad[i]);
+    CHECK(st == SSEVAL_E_INVALID);
+  }
+  /* members before the fault were handed out, as documented */
+  CHECK(members_of("{\"a\":1,\"b\":}", &s, 0) == SSEVAL_E_INVALID && s.n == 1);
+  /* nesting: 512 levels inside the object are too deep, 511 are fine */
+  {
+    static char deep[2 * 520 + 16];
+    size_t k, n = 0;
+    for (int depth = 511; depth <= 512; depth++) {
+      n = 0;
+      memcpy(deep, "{\"a\":", 5);
+      n = 5;
+      for (k = 0; k < (size_t)depth; k++) deep[n++] = '[';
+      for (k = 0; k < (size_t)depth; k++) deep[n++] = ']';
+      deep[n++] = '}';
+      deep[n] = '\0';
+      CHECK(members_of(deep, &s, 0) ==
+            (depth == 511 ? SSEVAL_OK : SSEVAL_E_INVALID));
+    }
+  }
+  CHECK(sseval_json_object_members(NULL, 1, collect_member, &s) ==
+        SSEVAL_E_MISUSE);
+  CHECK(sseval_json_object_members("{}", 2, NULL, NULL) == SSEVAL_E_MISUSE);
+  CHECK(sseval_json_object_members(NULL, 0, collect_member, &s) ==
+        SSEVAL_E_INVALID);
+  CHECK(sseval_json_name_is(NULL, "a") == 0);
+}
+
 int main(void) {
   RUN(duplicate_names);
   RUN(duplicate_names_many);
@@ -1317,5 +1403,7 @@ int main(void) {
   RUN(preview_cases);
   RUN(preview_errors_and_limits);
   RUN(preview_every_prefix);
+  RUN(object_members);
+  RUN(object_members_invalid);
   return test_summary();
 }

@@ -29,7 +29,6 @@
 #include <microhttpd.h>
 
 #include "cli.h"
-#include "json.h"
 #include "serve.h"
 
 #if MHD_VERSION < 0x00097002
@@ -443,12 +442,30 @@ static int choose_step(sv_req *r, sv_step *st, char *err, size_t errcap) {
   return 0;
 }
 
+/* What check_request needs of a request body's top level. */
+typedef struct req_fields {
+  int streaming, has_model, has_max, has_messages;
+} req_fields;
+
+static int on_request_member(void *user, const sseval_json_member *m) {
+  req_fields *f = (req_fields *)user;
+  char first = m->value.len ? m->value.ptr[0] : '\0';
+  if (sseval_json_name_is(m, "stream"))
+    f->streaming = first == 't'; /* validated: only `true` starts with t */
+  else if (sseval_json_name_is(m, "model"))
+    f->has_model = first == '"';
+  else if (sseval_json_name_is(m, "max_tokens"))
+    f->has_max = first == '-' || (first >= '0' && first <= '9');
+  else if (sseval_json_name_is(m, "messages"))
+    f->has_messages = first == '[';
+  return 0;
+}
+
 /* Checks the request a real client sends; 0 when fine, else a response
  * was queued (*ret). */
 static int check_request(sv_req *r, sv_mhd_result *ret) {
-  sseval__jcur cur;
-  sseval__jstr key, raw;
-  int rc, has_model = 0, has_max = 0, has_messages = 0;
+  req_fields f = {0, 0, 0, 0};
+  int has_model, has_max, has_messages;
   if (!r->has_key) {
     *ret = queue_error(r, 401, "authentication_error", "x-api-key header is required");
     return 1;
@@ -468,22 +485,13 @@ static int check_request(sv_req *r, sv_mhd_result *ret) {
                        "Request exceeds the maximum allowed number of bytes.");
     return 1;
   }
-  sseval__jcur_init(&cur, r->upload.p ? r->upload.p : "", r->upload.len, 64);
-  if (!sseval__j_obj_begin(&cur)) goto bad_json;
-  while ((rc = sseval__j_obj_next(&cur, &key)) == 1) {
-    if (sseval__jstr_eq(&key, "stream", 6)) {
-      sseval__jkind k = sseval__j_peek(&cur);
-      r->streaming = k == SSEVAL__JK_TRUE;
-    } else if (sseval__jstr_eq(&key, "model", 5)) {
-      has_model = sseval__j_peek(&cur) == SSEVAL__JK_STRING;
-    } else if (sseval__jstr_eq(&key, "max_tokens", 10)) {
-      has_max = sseval__j_peek(&cur) == SSEVAL__JK_NUMBER;
-    } else if (sseval__jstr_eq(&key, "messages", 8)) {
-      has_messages = sseval__j_peek(&cur) == SSEVAL__JK_ARRAY;
-    }
-    if (!sseval__j_skip(&cur, &raw)) goto bad_json;
-  }
-  if (rc < 0 || !sseval__j_end(&cur)) goto bad_json;
+  if (sseval_json_object_members(r->upload.p, r->upload.p ? r->upload.len : 0,
+                                 on_request_member, &f) != SSEVAL_OK)
+    goto bad_json;
+  r->streaming = f.streaming;
+  has_model = f.has_model;
+  has_max = f.has_max;
+  has_messages = f.has_messages;
   if (!has_model) {
     *ret = queue_error(r, 400, "invalid_request_error", "model: Field required");
     return 1;
@@ -926,16 +934,15 @@ int cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--recording") == 0) {
       recording = val;
       i++;
-    } else if (strcmp(a, "--deltas") == 0 && parse_u64(val, &deltas) && deltas >= 1 &&
-               deltas <= 1000000) {
-      i++;
     } else if (strcmp(a, "--builtin") == 0) {
       builtin = val;
       i++;
     } else if (strcmp(a, "--gen") == 0 && parse_u64(val, &cfg.gen_seed)) {
       cfg.gen = 1;
       i++;
-    } else if ((strcmp(a, "--pace") == 0 && parse_u64(val, &cfg.pace_ms)) ||
+    } else if ((strcmp(a, "--deltas") == 0 && parse_u64(val, &deltas) && deltas >= 1 &&
+                deltas <= 1000000) ||
+               (strcmp(a, "--pace") == 0 && parse_u64(val, &cfg.pace_ms)) ||
                (strcmp(a, "--stall-max") == 0 && parse_u64(val, &stall_max)) ||
                (strcmp(a, "--lifetime") == 0 && parse_u64(val, &lifetime))) {
       i++;

@@ -164,8 +164,8 @@ static int parse_args(int argc, char **argv, stream_opts *o) {
   memset(o, 0, sizeof *o);
   o->base_url = SSEVAL_ANTHROPIC_BASE_URL;
   o->max_retries = 2;
-  o->timeout_ms = DEFAULT_TIMEOUT_S * 1000u;
-  o->max_time_ms = DEFAULT_MAX_TIME_S * 1000u;
+  o->timeout_ms = (uint64_t)DEFAULT_TIMEOUT_S * 1000u;
+  o->max_time_ms = (uint64_t)DEFAULT_MAX_TIME_S * 1000u;
   o->retry_scale = 1.0;
   for (i = 0; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

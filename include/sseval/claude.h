@@ -539,6 +539,46 @@ SSEVAL_API sseval_status sseval_partial_json_preview(const void *prefix,
                                                      size_t out_cap,
                                                      size_t *out_len);
 
+/* ---- request bodies: the members of a JSON object ------------------------------------ */
+/** One member of a JSON object, as sseval_json_object_members hands it out.
+ *  Every span points into the caller's buffer and lives as long as it. */
+typedef struct sseval_json_member {
+  sseval_span name;   /**< the name as written between its quotes (escapes
+                           not decoded: compare with sseval_json_name_is) */
+  sseval_span value;  /**< the value's JSON text exactly as written */
+  sseval_span member; /**< the whole member as written: from the name's
+                           opening quote to the value's last byte */
+} sseval_json_member;
+
+/** Called once per member, in order. Return 0 to go on; anything else stops
+ *  the walk (sseval_json_object_members then returns SSEVAL_E_CALLBACK). */
+typedef int (*sseval_json_member_fn)(void *user, const sseval_json_member *m);
+
+/**
+ * Walk the members of a JSON text that must be exactly one object
+ * (whitespace around it allowed): for a program that reads or edits the
+ * top level of a request body (`"stream"`, `"model"`, ...) without a JSON
+ * library. Every value is validated (RFC 8259, UTF-8, nesting up to 512)
+ * but handed out as written; repeated names are handed out as they come.
+ * Nothing is allocated or copied.
+ *
+ * Returns SSEVAL_OK when the whole text is one valid object;
+ * SSEVAL_E_INVALID otherwise (the members before the fault have already
+ * been handed out: a caller that acts on them should discard what it did);
+ * SSEVAL_E_CALLBACK when `fn` stopped the walk; SSEVAL_E_MISUSE for a NULL
+ * fn, or a NULL json with a non-zero len.
+ */
+SSEVAL_API sseval_status sseval_json_object_members(const void *json,
+                                                    size_t len,
+                                                    sseval_json_member_fn fn,
+                                                    void *user);
+
+/** 1 when the member's name equals the NUL-terminated `name`, comparing
+ *  decoded characters ("\u0073tream" equals "stream"); 0 otherwise. `m`
+ *  must be one sseval_json_object_members handed out (its name validated). */
+SSEVAL_API int sseval_json_name_is(const sseval_json_member *m,
+                                   const char *name);
+
 /** Counters and memory. */
 typedef struct sseval_claude_stats {
   uint64_t events;          /**< SSE events dispatched */

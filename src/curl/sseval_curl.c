@@ -551,246 +551,43 @@ static int http_url(const char *u) {
 
 
 /* ---- the request body ------------------------------------------------------------------ */
-/* A small strict JSON scanner (RFC 8259: no trailing commas, leading zeros,
- * bare words, lone surrogate escapes or raw control characters; UTF-8
- * checked by the public sseval_utf8_next_invalid), enough to rewrite one
- * request body. Self-contained: the binding uses only libsseval's public
- * API, so it links against a shared libsseval, whose internals are hidden.
- * No recursion: nesting is a bit stack, at most BODY_MAX_DEPTH deep. */
-enum { BODY_MAX_DEPTH = 512 };
+/* The body being rewritten by stream_body. */
+typedef struct body_writer {
+  char *w;
+} body_writer;
 
-typedef struct jscan {
-  const unsigned char *p, *end;
-} jscan;
-
-static void js_ws(jscan *j) {
-  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-    j->p++;
+static int copy_member(void *user, const sseval_json_member *m) {
+  body_writer *b = (body_writer *)user;
+  if (sseval_json_name_is(m, "stream")) return 0; /* ours comes first */
+  *b->w++ = ',';
+  memcpy(b->w, m->member.ptr, m->member.len);
+  b->w += m->member.len;
+  return 0;
 }
 
-static int js_hex4(jscan *j, unsigned *v) {
-  int i;
-  *v = 0;
-  if (j->end - j->p < 4) return 0;
-  for (i = 0; i < 4; i++) {
-    unsigned char c = *j->p++;
-    unsigned d;
-    if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
-    else return 0;
-    *v = *v * 16 + d;
-  }
-  return 1;
-}
-
-/* A string starting at j->p (a '"'). *is_stream (if not NULL) is set when
- * its unescaped value is exactly "stream". Returns 0 when it is not valid. */
-static int js_string(jscan *j, int *is_stream) {
-  static const char want[] = "stream";
-  size_t k = 0;
-  int same = 1;
-  j->p++;
-  for (;;) {
-    unsigned c;
-    if (j->p == j->end) return 0;
-    c = *j->p++;
-    if (c == '"') break;
-    if (c < 0x20) return 0;
-    if (c == '\\') {
-      if (j->p == j->end) return 0;
-      c = *j->p++;
-      switch (c) {
-      case '"': case '\\': case '/': break;
-      case 'b': c = '\b'; break;
-      case 'f': c = '\f'; break;
-      case 'n': c = '\n'; break;
-      case 'r': c = '\r'; break;
-      case 't': c = '\t'; break;
-      case 'u': {
-        unsigned lo;
-        if (!js_hex4(j, &c) || (c >= 0xDC00 && c <= 0xDFFF)) return 0;
-        if (c >= 0xD800 && c <= 0xDBFF) { /* a pair, or invalid */
-          if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u') return 0;
-          j->p += 2;
-          if (!js_hex4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
-          c = 0x10000;
-        }
-        break;
-      }
-      default: return 0;
-      }
-    }
-    /* raw bytes >= 0x80 and escapes >= 0x80 never match the ASCII name */
-    same = same && k < sizeof want - 1 && c == (unsigned char)want[k];
-    k++;
-  }
-  if (is_stream) *is_stream = same && k == sizeof want - 1;
-  return 1;
-}
-
-static int js_digits(jscan *j) {
-  const unsigned char *s = j->p;
-  while (j->p < j->end && *j->p >= '0' && *j->p <= '9') j->p++;
-  return j->p > s;
-}
-
-static int js_number(jscan *j) {
-  if (j->p < j->end && *j->p == '-') j->p++;
-  if (j->p < j->end && *j->p == '0') {
-    j->p++;
-  } else if (!js_digits(j)) {
-    return 0;
-  }
-  if (j->p < j->end && *j->p == '.') {
-    j->p++;
-    if (!js_digits(j)) return 0;
-  }
-  if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-    j->p++;
-    if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
-    if (!js_digits(j)) return 0;
-  }
-  return 1;
-}
-
-static int js_word(jscan *j, const char *w) {
-  size_t n = strlen(w);
-  if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0) return 0;
-  j->p += n;
-  return 1;
-}
-
-/* One whole value (any type, nested), whitespace before it skipped. */
-static int js_value(jscan *j) {
-  unsigned char stack[BODY_MAX_DEPTH / 8] = {0}; /* bit set: an object */
-  size_t depth = 0;
-  int want_key = 0; /* next: a member name (after '{' or ',' in an object) */
-  for (;;) {
-    js_ws(j);
-    if (j->p == j->end) return 0;
-    if (want_key) { /* "name" : then the value */
-      if (*j->p != '"' || !js_string(j, NULL)) return 0;
-      js_ws(j);
-      if (j->p == j->end || *j->p != ':') return 0;
-      j->p++;
-      want_key = 0;
-      continue;
-    }
-    switch (*j->p) {
-    case '{':
-    case '[': {
-      int obj = *j->p == '{';
-      if (depth == BODY_MAX_DEPTH) return 0;
-      if (obj) stack[depth / 8] = (unsigned char)(stack[depth / 8] | (1u << (depth % 8)));
-      else stack[depth / 8] = (unsigned char)(stack[depth / 8] & ~(1u << (depth % 8)));
-      depth++;
-      j->p++;
-      js_ws(j);
-      if (j->p == j->end || *j->p != (obj ? '}' : ']')) {
-        want_key = obj;
-        continue;
-      }
-      j->p++; /* empty */
-      depth--;
-      break;
-    }
-    case '"':
-      if (!js_string(j, NULL)) return 0;
-      break;
-    case 't':
-      if (!js_word(j, "true")) return 0;
-      break;
-    case 'f':
-      if (!js_word(j, "false")) return 0;
-      break;
-    case 'n':
-      if (!js_word(j, "null")) return 0;
-      break;
-    default:
-      if (!js_number(j)) return 0;
-    }
-    /* after a value: close what ends here, or go on to the next element */
-    for (;;) {
-      int obj;
-      if (depth == 0) return 1;
-      obj = (stack[(depth - 1) / 8] >> ((depth - 1) % 8)) & 1;
-      js_ws(j);
-      if (j->p == j->end) return 0;
-      if (*j->p == ',') {
-        j->p++;
-        want_key = obj;
-        break;
-      }
-      if (*j->p != (obj ? '}' : ']')) return 0;
-      j->p++;
-      depth--;
-    }
-  }
-}
-
-/* The body with "stream": true first and any "stream" member dropped
- * (names compared unescaped); every other member byte for byte. Returns a
- * malloc'd copy (*out_len set), or NULL with *st set (E_INVALID: not one
- * valid JSON object). */
+/* The body with "stream": true first and any "stream" member dropped;
+ * every other member byte for byte. Returns a malloc'd copy (*out_len set),
+ * or NULL with *st set (E_INVALID: not a JSON object). */
 static char *stream_body(const char *in, size_t len, size_t *out_len, sseval_status *st) {
-  jscan j;
-  char *out, *w;
-  size_t bad_len;
-  *st = SSEVAL_E_INVALID;
-  if (sseval_utf8_next_invalid(in, len, &bad_len) != len) return NULL;
+  body_writer b;
+  char *out;
   /* the result is never longer than the input plus the new member */
   out = (char *)malloc(len + sizeof "{\"stream\":true}");
   if (!out) {
     *st = SSEVAL_E_NOMEM;
     return NULL;
   }
-  w = out;
-  memcpy(w, "{\"stream\":true", 14);
-  w += 14;
-  j.p = (const unsigned char *)in;
-  j.end = j.p + len;
-  js_ws(&j);
-  if (j.p == j.end || *j.p != '{') goto bad;
-  j.p++;
-  js_ws(&j);
-  if (j.p < j.end && *j.p == '}') {
-    j.p++;
-  } else {
-    for (;;) {
-      const unsigned char *kstart;
-      int is_stream = 0;
-      js_ws(&j);
-      kstart = j.p;
-      if (j.p == j.end || *j.p != '"' || !js_string(&j, &is_stream)) goto bad;
-      js_ws(&j);
-      if (j.p == j.end || *j.p != ':') goto bad;
-      j.p++;
-      if (!js_value(&j)) goto bad;
-      if (!is_stream) { /* the member as written, key to value end */
-        *w++ = ',';
-        memcpy(w, kstart, (size_t)(j.p - kstart));
-        w += j.p - kstart;
-      }
-      js_ws(&j);
-      if (j.p == j.end) goto bad;
-      if (*j.p == '}') {
-        j.p++;
-        break;
-      }
-      if (*j.p != ',') goto bad;
-      j.p++;
-    }
+  memcpy(out, "{\"stream\":true", 14);
+  b.w = out + 14;
+  if (sseval_json_object_members(in, in ? len : 0, copy_member, &b) != SSEVAL_OK) {
+    *st = SSEVAL_E_INVALID;
+    free(out);
+    return NULL;
   }
-  js_ws(&j);
-  if (j.p != j.end) goto bad;
-  *w++ = '}';
-  *out_len = (size_t)(w - out);
+  *b.w++ = '}';
+  *out_len = (size_t)(b.w - out);
   *st = SSEVAL_OK;
   return out;
-bad:
-  free(out);
-  return NULL;
 }
 
 sseval_status sseval_curl_set_request(sseval_curl *s, const sseval_curl_request *req) {
