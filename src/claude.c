@@ -372,7 +372,7 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
       memcmp(p, TAIL(wire, field), sizeof TAIL(wire, field) - 1) == 0) {       \
     dk = D_##k;                                                                \
     tail_len = sizeof TAIL(wire, field) - 1;                                   \
-    type_len = sizeof wire - 1;                                                \
+    type_len = sizeof(wire) - 1;                                               \
   } else
 #define SSEVAL__X(k, wire, field, fk, fam, dl, cb, fast)                       \
   FAST_ROW_##fast(k, wire, field)

@@ -76,9 +76,17 @@ class Server:
         for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
             check(bad not in self.stderr, "server stderr has %s: %s" % (bad, self.stderr[-2000:]))
 
-    def log_lines(self):
-        with open(self.log, encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+    def log_lines(self, want=0, wait=10.0):
+        """The log's lines; with `want`, waits (up to `wait` s) until that
+        many are written: a request's line is written when its connection
+        ends, which can be just after the client has read the response."""
+        deadline = time.time() + wait
+        while True:
+            with open(self.log, encoding="utf-8") as fh:
+                lines = [json.loads(line) for line in fh if line.endswith("\n")]
+            if len(lines) >= want or time.time() > deadline:
+                return lines
+            time.sleep(0.05)
 
 
 BODY = {"model": "claude-test", "max_tokens": 64,
@@ -298,7 +306,7 @@ def run_server_checks(srv):
 
 
 def check_log(srv):
-    lines = srv.log_lines()
+    lines = srv.log_lines(want=40)
     raw = open(srv.log, encoding="utf-8").read()
     check(KEY not in raw, "the API key is never logged")
     check(len(lines) >= 40, "one log line per request: %d" % len(lines))
@@ -333,7 +341,7 @@ def check_script():
     try:
         got = [post(srv)[0] for _ in range(4)]
         check(got == [529, 200, 200, 200], "script sequence: %s" % got)
-        lines = srv.log_lines()
+        lines = srv.log_lines(want=4)
         check([ln["step"] for ln in lines] == ["529&retry-after=1", "cut:10%", "ok", "ok"],
               "script steps: %s" % [ln["step"] for ln in lines])
     finally:
