@@ -8,6 +8,13 @@
  * input (or input:null + partial_json when it never completed), the fields
  * of compaction_delta. Usage is a key -> raw value map: message_delta values
  * overwrite message_start's, key by key, never added.
+ *
+ * The message itself is message_start's `message` object, in its key order,
+ * with the rebuilt members written over it (content, stop_reason,
+ * stop_sequence, usage) and the message-level fields message_delta brings
+ * (its delta's members, e.g. stop_details and container, and its own
+ * top-level members, e.g. context_management) laid over or appended, as the
+ * TypeScript SDK's MessageStream does to its snapshot.
  */
 #include <string.h>
 
@@ -64,8 +71,12 @@ struct sseval__acc {
   sseval__mem *mem;
   size_t max_keys; /* per merged map (usage, a block's delta fields) */
   int has_start;
-  sseval__buf id, model, stop_reason, stop_sequence, stop_details;
-  int has_stop_reason, has_stop_sequence, has_stop_details;
+  sseval__buf id, model, stop_reason, stop_sequence;
+  int has_stop_reason, has_stop_sequence;
+  sseval__buf start_msg; /* message_start's message object, raw */
+  kvmap fields;          /* message-level fields from message_delta, keyed
+                            by their unescaped names, raw values */
+  sseval__buf keybuf;    /* an unescaped name being merged */
   kvmap usage;
   acc_block *blocks;
   uint32_t nblocks, cap;
@@ -277,7 +288,9 @@ void sseval__acc_free(sseval__acc *a) {
   sseval__buf_free(&a->model, m);
   sseval__buf_free(&a->stop_reason, m);
   sseval__buf_free(&a->stop_sequence, m);
-  sseval__buf_free(&a->stop_details, m);
+  sseval__buf_free(&a->start_msg, m);
+  sseval__buf_free(&a->keybuf, m);
+  kv_free(&a->fields, m);
   kv_free(&a->usage, m);
   sseval__mem_free(m, a, sizeof *a);
 }
@@ -286,8 +299,9 @@ void sseval__acc_reset(sseval__acc *a) {
   uint32_t i;
   a->has_start = 0;
   a->id.len = a->model.len = a->stop_reason.len = a->stop_sequence.len = 0;
-  a->stop_details.len = 0;
-  a->has_stop_reason = a->has_stop_sequence = a->has_stop_details = 0;
+  a->start_msg.len = 0;
+  a->has_stop_reason = a->has_stop_sequence = 0;
+  kv_clear(&a->fields);
   kv_clear(&a->usage);
   for (i = 0; i < a->nblocks; i++) {
     acc_block *b = &a->blocks[i];
@@ -307,11 +321,18 @@ size_t sseval__acc_memory(const sseval__acc *a) {
 
 int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,
                               const sseval__jstr *model,
-                              const sseval__jstr *usage_raw) {
+                              const sseval__jstr *usage_raw,
+                              const sseval__jstr *message_raw) {
   a->has_start = 1;
-  a->id.len = a->model.len = 0;
+  a->id.len = a->model.len = a->start_msg.len = 0;
   if (!put_decoded(&a->id, a->mem, id)) return 0;
   if (!put_decoded(&a->model, a->mem, model)) return 0;
+  /* without the copy (no memory) the message keeps the fixed layout */
+  if (message_raw && !sseval__buf_append(&a->start_msg, a->mem, message_raw->ptr,
+                                         message_raw->len)) {
+    a->start_msg.len = 0;
+    return 0;
+  }
   return kv_merge(&a->usage, a->mem, usage_raw, NULL, 0, a->max_keys);
 }
 
@@ -431,12 +452,64 @@ void sseval__acc_block_stop(sseval__acc *a, uint32_t index, int complete) {
   b->input_complete = complete;
 }
 
+/* The members the writer rebuilds itself, in the order it writes them when
+ * message_start's object lacks them (or there was none). */
+enum { M_ID, M_TYPE, M_ROLE, M_MODEL, M_CONTENT, M_STOP_REASON, M_STOP_SEQUENCE,
+       M_USAGE, M_COUNT };
+static const char *const fixed_names[M_COUNT] = {
+    "id", "type", "role", "model", "content", "stop_reason", "stop_sequence",
+    "usage"};
+
+static int fixed_index(const sseval__jstr *key) {
+  int i;
+  for (i = 0; i < M_COUNT; i++)
+    if (sseval__jstr_eq(key, fixed_names[i], strlen(fixed_names[i]))) return i;
+  return -1;
+}
+
+/* Merge the members of a raw object into the message-level fields, keyed by
+ * their unescaped names: all but the rebuilt members and `skip`; a null
+ * only under `keep_null` (elsewhere a null never overwrites, as the SDK's
+ * `!= null` tests). Returns 1, 0 (no memory), -1 (too many keys). */
+static int fields_merge(sseval__acc *a, const sseval__jstr *raw,
+                        const char *skip, const char *keep_null) {
+  sseval__jcur cur;
+  sseval__jstr key, val;
+  if (!raw || raw->len == 0) return 1;
+  sseval__jcur_init(&cur, raw->ptr, raw->len, SSEVAL__JSTREAM_MAX_DEPTH);
+  if (!sseval__j_obj_begin(&cur)) return 1; /* not an object: nothing */
+  while (sseval__j_obj_next(&cur, &key) == 1) {
+    sseval__jkind k = sseval__j_peek(&cur);
+    const char *kp = key.ptr;
+    size_t kn = key.len;
+    int r;
+    if (!sseval__j_skip(&cur, &val)) return 1;
+    if (fixed_index(&key) >= 0 ||
+        (skip && sseval__jstr_eq(&key, skip, strlen(skip))))
+      continue;
+    if (k == SSEVAL__JK_NULL &&
+        !(keep_null && sseval__jstr_eq(&key, keep_null, strlen(keep_null))))
+      continue;
+    if (key.has_escapes) {
+      a->keybuf.len = 0;
+      if (!put_decoded(&a->keybuf, a->mem, &key)) return 0;
+      kp = a->keybuf.ptr;
+      kn = a->keybuf.len;
+    }
+    r = kv_set(&a->fields, a->mem, kp, kn, val.ptr, val.len, a->max_keys);
+    if (r != 1) return r;
+  }
+  return 1;
+}
+
 int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
                               int stop_reason_null,
                               const sseval__jstr *stop_sequence,
                               int stop_sequence_null,
-                              const sseval__jstr *stop_details_raw,
+                              const sseval__jstr *delta_raw,
+                              const sseval__jstr *event_raw,
                               const sseval__jstr *usage_raw) {
+  int r;
   /* each field is marked present only once its bytes are all stored, so a
    * failed allocation leaves it absent, never half written */
   if (stop_reason) {
@@ -455,17 +528,13 @@ int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
       a->has_stop_sequence = 1;
     }
   }
-  if (stop_details_raw) {
-    a->stop_details.len = 0;
-    a->has_stop_details = 0;
-    if (!(stop_details_raw->len == 4 &&
-          memcmp(stop_details_raw->ptr, "null", 4) == 0)) {
-      if (!sseval__buf_append(&a->stop_details, a->mem, stop_details_raw->ptr,
-                              stop_details_raw->len))
-        return 0;
-      a->has_stop_details = 1;
-    }
-  }
+  /* the delta's other members (stop_details, kept even when null, as the
+   * SDK assigns it; container; later ones), then the event's own
+   * top-level members but type/delta/usage (context_management, ...) */
+  r = fields_merge(a, delta_raw, NULL, "stop_details");
+  if (r != 1) return r;
+  r = fields_merge(a, event_raw, "delta", NULL);
+  if (r != 1) return r;
   return kv_merge(&a->usage, a->mem, usage_raw, NULL, 1, a->max_keys);
 }
 
@@ -734,29 +803,102 @@ sseval_status sseval__acc_write_usage(const sseval__acc *a,
   return write_usage(a, write, ctx) ? SSEVAL_OK : SSEVAL_E_CALLBACK;
 }
 
-static int write_all(const sseval__acc *a, sseval_write_fn write, void *ctx) {
+/* The value of a rebuilt member. */
+static int write_fixed(const sseval__acc *a, sseval_write_fn write, void *ctx,
+                       int f) {
   uint32_t i;
-  WL("{\"id\":");
-  if (!write_opt_string(write, ctx, a->has_start, &a->id)) return 0;
-  WL(",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
-  if (!write_opt_string(write, ctx, a->has_start, &a->model)) return 0;
-  WL(",\"content\":[");
-  for (i = 0; i < a->nblocks; i++) {
-    if (i) WL(",");
-    if (!write_block(write, ctx, &a->blocks[i])) return 0;
+  switch (f) {
+  case M_ID: return write_opt_string(write, ctx, a->has_start, &a->id);
+  case M_TYPE: WL("\"message\""); return 1;
+  case M_ROLE: WL("\"assistant\""); return 1;
+  case M_MODEL: return write_opt_string(write, ctx, a->has_start, &a->model);
+  case M_CONTENT:
+    WL("[");
+    for (i = 0; i < a->nblocks; i++) {
+      if (i) WL(",");
+      if (!write_block(write, ctx, &a->blocks[i])) return 0;
+    }
+    WL("]");
+    return 1;
+  case M_STOP_REASON:
+    return write_opt_string(write, ctx, a->has_stop_reason, &a->stop_reason);
+  case M_STOP_SEQUENCE:
+    return write_opt_string(write, ctx, a->has_stop_sequence, &a->stop_sequence);
+  default: return write_usage(a, write, ctx);
   }
-  WL("],\"stop_reason\":");
-  if (!write_opt_string(write, ctx, a->has_stop_reason, &a->stop_reason))
-    return 0;
-  WL(",\"stop_sequence\":");
-  if (!write_opt_string(write, ctx, a->has_stop_sequence, &a->stop_sequence))
-    return 0;
-  if (a->has_stop_details) {
-    WL(",\"stop_details\":");
-    WC(a->stop_details.ptr, a->stop_details.len);
+}
+
+/* Does message_start's object have a member named (unescaped) k? */
+static int start_has(const sseval__acc *a, const char *k, size_t n) {
+  sseval__jcur cur;
+  sseval__jstr key;
+  if (!a->start_msg.len) return 0;
+  sseval__jcur_init(&cur, a->start_msg.ptr, a->start_msg.len, SSEVAL__JSTREAM_MAX_DEPTH);
+  if (!sseval__j_obj_begin(&cur)) return 0;
+  while (sseval__j_obj_next(&cur, &key) == 1) {
+    if (sseval__jstr_eq(&key, k, n)) return 1;
+    if (!sseval__j_skip(&cur, NULL)) return 0;
   }
-  WL(",\"usage\":");
-  if (!write_usage(a, write, ctx)) return 0;
+  return 0;
+}
+
+/* message_start's object member by member (type and role as sent, the
+ * rebuilt members and message_delta's fields over their values), then the
+ * rebuilt members it lacked, then the fields it lacked, in arrival order. */
+static int write_all(const sseval__acc *a, sseval_write_fn write, void *ctx) {
+  const kv_entry *fe = (const kv_entry *)(const void *)a->fields.entries.ptr;
+  size_t nfe = kv_count(&a->fields), i;
+  unsigned done = 0;
+  int first = 1, f;
+  WL("{");
+  if (a->has_start && a->start_msg.len) {
+    sseval__jcur cur;
+    sseval__jstr key, val;
+    sseval__jcur_init(&cur, a->start_msg.ptr, a->start_msg.len,
+                      SSEVAL__JSTREAM_MAX_DEPTH);
+    if (sseval__j_obj_begin(&cur)) {
+      while (sseval__j_obj_next(&cur, &key) == 1) {
+        const kv_entry *e = NULL;
+        if (!sseval__j_skip(&cur, &val)) break;
+        f = fixed_index(&key);
+        if (f >= 0 && (done & (1u << f))) continue; /* never twice */
+        for (i = 0; f < 0 && i < nfe; i++)
+          if (sseval__jstr_eq(&key, a->fields.arena.ptr + fe[i].key_off,
+                              fe[i].key_len))
+            e = &fe[i];
+        if (!first) WL(",");
+        first = 0;
+        WL("\"");
+        W(key.ptr, key.len);
+        WL("\":");
+        if (f >= 0 && f != M_TYPE && f != M_ROLE) {
+          if (!write_fixed(a, write, ctx, f)) return 0;
+        } else if (e) {
+          WC(a->fields.arena.ptr + e->val_off, e->val_len);
+        } else {
+          WC(val.ptr, val.len);
+        }
+        if (f >= 0) done |= 1u << f;
+      }
+    }
+  }
+  for (f = 0; f < M_COUNT; f++) {
+    if (done & (1u << f)) continue;
+    if (!first) WL(",");
+    first = 0;
+    WL("\"");
+    W(fixed_names[f], strlen(fixed_names[f]));
+    WL("\":");
+    if (!write_fixed(a, write, ctx, f)) return 0;
+  }
+  for (i = 0; i < nfe; i++) {
+    const char *k = a->fields.arena.ptr + fe[i].key_off;
+    if (start_has(a, k, fe[i].key_len)) continue;
+    WL(",");
+    if (!sseval__json_write_string(write, ctx, k, fe[i].key_len)) return 0;
+    WL(":");
+    WC(a->fields.arena.ptr + fe[i].val_off, fe[i].val_len);
+  }
   WL("}");
   return 1;
 }

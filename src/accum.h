@@ -26,9 +26,12 @@ size_t sseval__acc_memory(const sseval__acc *a);
  * when a map would exceed max_keys.
  * Strings given as sseval__jstr are still JSON-escaped (raw from the event);
  * raw JSON values are copied as they are. */
+/* message_raw: the whole `message` object, kept for the message-level
+ * members the writer does not rebuild (and their order). */
 int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,
                               const sseval__jstr *model,
-                              const sseval__jstr *usage_raw);
+                              const sseval__jstr *usage_raw,
+                              const sseval__jstr *message_raw);
 int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
                             const sseval__jstr *type_name,
                             const sseval__jstr *tool_id,
@@ -54,11 +57,15 @@ int sseval__acc_citation(sseval__acc *a, uint32_t index,
 int sseval__acc_merge_fields(sseval__acc *a, uint32_t index,
                              const sseval__jstr *delta_raw);
 void sseval__acc_block_stop(sseval__acc *a, uint32_t index, int input_complete);
+/* delta_raw: the delta object (its members other than stop_reason and
+ * stop_sequence become message fields); event_raw: the whole payload (its
+ * members other than type, delta and usage become message fields). */
 int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
                               int stop_reason_null,
                               const sseval__jstr *stop_sequence,
                               int stop_sequence_null,
-                              const sseval__jstr *stop_details_raw,
+                              const sseval__jstr *delta_raw,
+                              const sseval__jstr *event_raw,
                               const sseval__jstr *usage_raw);
 
 uint32_t sseval__acc_count(const sseval__acc *a);

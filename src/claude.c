@@ -802,7 +802,8 @@ static int on_message_start(sseval_claude *c, parsed *ev) {
   c->seen_start = 1;
   if (c->acc && acc_rc(c, sseval__acc_message_start(c->acc, &s[S_ID].v,
                                                      &s[S_MODEL].v,
-                                                     &s[S_USAGE].v)) < 0)
+                                                     &s[S_USAGE].v,
+                                                     &ev->top[T_MESSAGE].v)) < 0)
     return -1;
   if (c->cb.on_message_start) {
     memset(&mi, 0, sizeof mi);
@@ -1120,9 +1121,10 @@ static int on_block_stop(sseval_claude *c, parsed *ev) {
   return 0;
 }
 
-static int on_message_delta(sseval_claude *c, parsed *ev) {
+static int on_message_delta(sseval_claude *c, parsed *ev, sseval_span data) {
   const slot *s = ev->sub;
   sseval_delta_info di;
+  sseval__jstr whole;
   if (!ev->has_sub || (s[S_STOP_REASON].present && s[S_STOP_REASON].bad) ||
       (s[S_STOP_SEQUENCE].present && s[S_STOP_SEQUENCE].bad))
     return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
@@ -1130,6 +1132,9 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
                       "stop_reason and stop_sequence are strings or null.");
   if (!check_usage(c, "message_delta", &ev->top[T_USAGE].v)) return 0;
   c->seen_delta = 1;
+  memset(&whole, 0, sizeof whole); /* the payload, for its top-level fields */
+  whole.ptr = data.ptr;
+  whole.len = data.len;
   if (s[S_STOP_REASON].present && s[S_STOP_REASON].is_null) {
     c->last_stop_reason_cut = 0; /* overwritten by null, as in the message */
   } else if (s[S_STOP_REASON].present) {
@@ -1147,7 +1152,7 @@ static int on_message_delta(sseval_claude *c, parsed *ev) {
                     s[S_STOP_REASON].is_null,
                     s[S_STOP_SEQUENCE].present ? &s[S_STOP_SEQUENCE].v : NULL,
                     s[S_STOP_SEQUENCE].is_null,
-                    s[S_STOP_DETAILS].present ? &s[S_STOP_DETAILS].v : NULL,
+                    &ev->top[T_DELTA].v, &whole,
                     ev->top[T_USAGE].present ? &ev->top[T_USAGE].v : NULL)) < 0)
     return -1;
   if (c->cb.on_message_delta) {
@@ -1427,7 +1432,7 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   case E_BLOCK_START: return on_block_start(c, &ev);
   case E_BLOCK_DELTA: return on_block_delta(c, &ev);
   case E_BLOCK_STOP: return on_block_stop(c, &ev);
-  case E_MESSAGE_DELTA: return on_message_delta(c, &ev);
+  case E_MESSAGE_DELTA: return on_message_delta(c, &ev, sev->data);
   default: return on_message_stop(c);
   }
 }

@@ -3184,7 +3184,8 @@ TEST(text_delta_of_64_kib) {
                    97, &base)) {
     sb msg = {0};
     CHECK(base.res.verdict == SSEVAL_VERDICT_COMPLETE);
-    sb_adds(&msg, "{\"id\":\"m1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+    /* message_start's keys first (id, model), then the rebuilt ones it lacked */
+    sb_adds(&msg, "{\"id\":\"m1\",\"model\":\"m\",\"type\":\"message\",\"role\":\"assistant\","
                   "\"content\":[{\"type\":\"text\",\"text\":\"");
     sb_add(&msg, want.p, want.len);
     sb_adds(&msg, "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{}}");

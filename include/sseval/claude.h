@@ -469,9 +469,15 @@ typedef int (*sseval_write_fn)(void *ctx, const char *bytes, size_t len);
 
 /**
  * Write the rebuilt message as one compact JSON object, shaped as the
- * non-streaming Messages API returns it (see docs/PROTOCOL.md): id,
- * type, role, model, content, stop_reason, stop_sequence, usage (merged by
- * overwrite). Works for every verdict. Returns SSEVAL_OK, SSEVAL_E_CALLBACK
+ * non-streaming Messages API returns it (see docs/PROTOCOL.md, "The rebuilt
+ * message"): message_start's `message` object in its key order with id,
+ * model, content, stop_reason, stop_sequence and usage (merged by
+ * overwrite) rebuilt, and every message-level field message_delta carries
+ * (its delta's stop_details, container, ...; its own context_management,
+ * ...) laid over it or appended, as the TypeScript SDK's finalMessage()
+ * does; the members a message always has (id, type, role, model, content,
+ * stop_reason, stop_sequence, usage) are there even when message_start
+ * lacked them. Works for every verdict. Returns SSEVAL_OK, SSEVAL_E_CALLBACK
  * if the sink stopped, SSEVAL_E_MISUSE without ACCUMULATE.
  */
 SSEVAL_API sseval_status sseval_claude_write_message_json(const sseval_claude *c,
