@@ -12,6 +12,15 @@
 
 #include "sseval/sseval.h"
 
+/* A growable byte buffer, always NUL-terminated after len; a failed
+ * allocation sets oom and later appends do nothing (check oom once). */
+typedef struct cli_buf {
+  char *p;
+  size_t len, cap;
+  int oom;
+} cli_buf;
+void cli_buf_add(cli_buf *b, const void *s, size_t n);
+
 /* How input is handed to the parser (--chunk). */
 typedef struct cli_chunking {
   int mode;        /* 0 = whole reads, 1 = fixed size, 2 = random */

@@ -136,3 +136,26 @@ void cli_json_string(FILE *out, const char *s, size_t len) {
   }
   putc('"', out);
 }
+
+void cli_buf_add(cli_buf *b, const void *s, size_t n) {
+  if (b->oom) return;
+  if (n > SIZE_MAX / 2 - b->len - 1) {
+    b->oom = 1;
+    return;
+  }
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    char *np;
+    while (cap < b->len + n + 1) cap *= 2;
+    np = (char *)realloc(b->p, cap);
+    if (!np) {
+      b->oom = 1;
+      return;
+    }
+    b->p = np;
+    b->cap = cap;
+  }
+  if (n) memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}

@@ -71,32 +71,6 @@ static void stream_usage(FILE *out) {
       out);
 }
 
-/* ---- a growing buffer ------------------------------------------------------------ */
-typedef struct dbuf {
-  char *p;
-  size_t len, cap;
-  int oom;
-} dbuf;
-
-static void db_add(dbuf *b, const char *s, size_t n) {
-  if (b->oom) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    char *np;
-    while (cap < b->len + n + 1) cap *= 2;
-    np = (char *)realloc(b->p, cap);
-    if (!np) {
-      b->oom = 1;
-      return;
-    }
-    b->p = np;
-    b->cap = cap;
-  }
-  if (n) memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
 /* ---- options ------------------------------------------------------------------------ */
 typedef struct stream_opts {
   const char *request, *base_url, *record, *output, *accept_encoding;
@@ -241,7 +215,7 @@ bad_value:
 
 /* ---- the request ------------------------------------------------------------------------ */
 /* Read all of `path` ("-" or NULL: stdin). Returns 0, or -1 (printed). */
-static int read_request(const char *path, dbuf *out) {
+static int read_request(const char *path, cli_buf *out) {
   FILE *f = stdin;
   char buf[8192];
   size_t n;
@@ -271,7 +245,7 @@ static int read_request(const char *path, dbuf *out) {
    * read again after it */
   do {
     n = fread(buf, 1, sizeof buf, f);
-    db_add(out, buf, n);
+    cli_buf_add(out, buf, n);
   } while (n == sizeof buf);
   if (ferror(f)) {
     fputs("sseval stream: read error on ", stderr);
@@ -529,7 +503,7 @@ static void describe_failure(const sseval_curl_result *r, char *buf, size_t cap)
 typedef struct stream_run {
   stream_opts o;
   stream_ctx k;
-  dbuf request;
+  cli_buf request;
   sseval_retry_policy policy;
   sseval_curl_result r;
   sseval_curl *b;

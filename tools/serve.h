@@ -17,14 +17,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "sseval/sseval.h"
 
-/* ---- a growable byte buffer ------------------------------------------------------ */
-typedef struct sv_buf {
-  char *p;
-  size_t len, cap;
-  int oom;
-} sv_buf;
+/* ---- a growable byte buffer (cli.h's) ---------------------------------------------- */
+typedef cli_buf sv_buf;
 
 void sv_add(sv_buf *b, const void *s, size_t n);
 void sv_str(sv_buf *b, const char *s);

@@ -20,24 +20,7 @@
 #endif
 
 /* ---- buffers ---------------------------------------------------------------------- */
-void sv_add(sv_buf *b, const void *s, size_t n) {
-  if (b->oom) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    char *np;
-    while (cap < b->len + n + 1) cap *= 2;
-    np = (char *)realloc(b->p, cap);
-    if (!np) {
-      b->oom = 1;
-      return;
-    }
-    b->p = np;
-    b->cap = cap;
-  }
-  if (n) memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
+void sv_add(sv_buf *b, const void *s, size_t n) { cli_buf_add(b, s, n); }
 
 void sv_str(sv_buf *b, const char *s) { sv_add(b, s, strlen(s)); }
 
