@@ -112,6 +112,15 @@ test: deps
 	@echo "==> clang build of the library and CLI, -Werror ($(B)/clang)"
 	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/clang -j2 --target sseval_cli
+	@echo "==> sseval gen: the same bytes from the gcc and the clang build (the stable format)"
+	@for s in realistic single longlines small_events cr crlf multiline longtext tiny; do \
+	  a=$$($(B)/test/sseval gen --quiet --seed 3 --count 3 --concat --shape $$s --size 40k | cksum); \
+	  b=$$($(B)/clang/sseval gen --quiet --seed 3 --count 3 --concat --shape $$s --size 40k | cksum); \
+	  [ "$$a" = "$$b" ] || { echo "sseval gen --shape $$s: the gcc and clang builds differ"; exit 1; }; \
+	done
+	@a=$$($(B)/test/sseval gen --quiet --seed 5 --count 40 --concat --broken any | cksum); \
+	  b=$$($(B)/clang/sseval gen --quiet --seed 5 --count 40 --concat --broken any | cksum); \
+	  [ "$$a" = "$$b" ] || { echo "sseval gen --broken any: the gcc and clang builds differ"; exit 1; }
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 	  echo "==> clang libFuzzer build for the fuzz smoke test ($(B)/fuzz)"; \
 	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && \

@@ -36,7 +36,7 @@ static int gb_reserve(gbuf *b, size_t n) {
   size_t cap;
   char *np;
   if (*b->oom) return 0;
-  if (b->len + n + 1 <= b->cap) return 1;
+  if (b->p && b->len + n + 1 <= b->cap) return 1;
   cap = b->cap ? b->cap : 256;
   while (cap < b->len + n + 1) {
     if (cap > ((size_t)-1) / 2) {
@@ -56,8 +56,10 @@ static int gb_reserve(gbuf *b, size_t n) {
   return 1;
 }
 
+/* Appends check the room left inline and call gb_reserve only to grow (a
+ * buffer with p != NULL always has room for its NUL). */
 static void gb_add(gbuf *b, const void *s, size_t n) {
-  if (!gb_reserve(b, n)) return;
+  if ((!b->p || n >= b->cap - b->len) && !gb_reserve(b, n)) return;
   if (n) memcpy(b->p + b->len, s, n);
   b->len += n;
   b->p[b->len] = '\0';
@@ -66,8 +68,9 @@ static void gb_add(gbuf *b, const void *s, size_t n) {
 static void gb_str(gbuf *b, const char *s) { gb_add(b, s, strlen(s)); }
 
 static void gb_byte(gbuf *b, unsigned c) {
-  char ch = (char)c;
-  gb_add(b, &ch, 1);
+  if ((!b->p || b->cap - b->len < 2) && !gb_reserve(b, 1)) return;
+  b->p[b->len++] = (char)c;
+  b->p[b->len] = '\0';
 }
 
 /* v in decimal into buf (at least 21 bytes). */
@@ -82,10 +85,21 @@ static void u64_to(char *buf, uint64_t v) {
   memcpy(buf, tmp + i, (size_t)(24 - i));
 }
 
+/* v in decimal to w (no NUL); returns the end. */
+static char *u64_dec(char *w, uint64_t v) {
+  char tmp[24];
+  int i = 24;
+  do {
+    tmp[--i] = (char)('0' + (int)(v % 10));
+    v /= 10;
+  } while (v);
+  memcpy(w, tmp + i, (size_t)(24 - i));
+  return w + (24 - i);
+}
+
 static void gb_u64(gbuf *b, uint64_t v) {
   char tmp[24];
-  u64_to(tmp, v);
-  gb_str(b, tmp);
+  gb_add(b, tmp, (size_t)(u64_dec(tmp, v) - tmp));
 }
 
 /* Replace b[at, at + del) with ins[0, n). */
@@ -126,13 +140,81 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
 
 static const char hexd[] = "0123456789abcdef";
 
-static void gb_u4(gbuf *b, unsigned v) {
-  char e[6] = {'\\', 'u', 0, 0, 0, 0};
-  e[2] = hexd[(v >> 12) & 15];
-  e[3] = hexd[(v >> 8) & 15];
-  e[4] = hexd[(v >> 4) & 15];
-  e[5] = hexd[v & 15];
-  gb_add(b, e, 6);
+/* \uXXXX for v to w; returns the end. */
+static char *u4_to(char *w, unsigned v) {
+  w[0] = '\\';
+  w[1] = 'u';
+  w[2] = hexd[(v >> 12) & 15];
+  w[3] = hexd[(v >> 8) & 15];
+  w[4] = hexd[(v >> 4) & 15];
+  w[5] = hexd[v & 15];
+  return w + 6;
+}
+
+/* Bytes a JSON string carries as they are: 1 (ASCII), 2 (non-ASCII: as
+ * they are unless uesc), 0 (escaped). */
+static const unsigned char json_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+/* Write s[0..n) (valid UTF-8) escaped to w, which has room for 6 n bytes
+ * (the longest escape: \u00XX for one byte); returns the end. */
+static char *json_escape_to(char *w, const unsigned char *s, size_t n,
+                            int short_esc, int uesc) {
+  size_t i = 0;
+  unsigned keep = uesc ? 1u : 3u; /* the json_plain values kept as they are */
+  while (i < n) {
+    unsigned c = s[i];
+    if (json_plain[c] & keep) {
+      *w++ = (char)c;
+      i++;
+    } else if (c == '"' || c == '\\') {
+      *w++ = '\\';
+      *w++ = (char)c;
+      i++;
+    } else if (c < 0x20) {
+      if (short_esc && (c == '\n' || c == '\t' || c == '\r')) {
+        *w++ = '\\';
+        *w++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+      } else {
+        w = u4_to(w, c);
+      }
+      i++;
+    } else {
+      size_t k = utf8_seq(s + i, n - i), j;
+      unsigned cp;
+      if (!k) { /* never generated; keep the byte */
+        *w++ = (char)c;
+        i++;
+        continue;
+      }
+      cp = k == 2 ? (c & 0x1Fu) : k == 3 ? (c & 0x0Fu) : (c & 0x07u);
+      for (j = 1; j < k; j++) cp = cp << 6 | (s[i + j] & 0x3Fu);
+      if (cp >= 0x10000) {
+        w = u4_to(w, 0xD800 + ((cp - 0x10000) >> 10));
+        w = u4_to(w, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+      } else {
+        w = u4_to(w, cp);
+      }
+      i += k;
+    }
+  }
+  return w;
 }
 
 /* Append s[0..n) (valid UTF-8) as the contents of a JSON string. `short_esc`:
@@ -140,46 +222,11 @@ static void gb_u4(gbuf *b, unsigned v) {
  * escapes (surrogate pairs above U+FFFF), as some encoders write it. */
 static void json_escape(gbuf *b, const unsigned char *s, size_t n, int short_esc,
                         int uesc) {
-  size_t i = 0, run = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || !uesc)) {
-      i++;
-      run++;
-      continue;
-    }
-    gb_add(b, s + i - run, run);
-    run = 0;
-    if (c == '"' || c == '\\') {
-      gb_byte(b, '\\');
-      gb_byte(b, c);
-      i++;
-    } else if (c < 0x20) {
-      if (short_esc && c == '\n') gb_str(b, "\\n");
-      else if (short_esc && c == '\t') gb_str(b, "\\t");
-      else if (short_esc && c == '\r') gb_str(b, "\\r");
-      else gb_u4(b, c);
-      i++;
-    } else {
-      size_t k = utf8_seq(s + i, n - i), j;
-      unsigned cp;
-      if (!k) { /* never generated; keep the byte */
-        gb_byte(b, c);
-        i++;
-        continue;
-      }
-      cp = k == 2 ? (c & 0x1Fu) : k == 3 ? (c & 0x0Fu) : (c & 0x07u);
-      for (j = 1; j < k; j++) cp = cp << 6 | (s[i + j] & 0x3Fu);
-      if (cp >= 0x10000) {
-        gb_u4(b, 0xD800 + ((cp - 0x10000) >> 10));
-        gb_u4(b, 0xDC00 + ((cp - 0x10000) & 0x3FF));
-      } else {
-        gb_u4(b, cp);
-      }
-      i += k;
-    }
-  }
-  gb_add(b, s + i - run, run);
+  char *w;
+  if (n > ((size_t)-1) / 8 || !gb_reserve(b, 6 * n)) return;
+  w = json_escape_to(b->p + b->len, s, n, short_esc, uesc);
+  b->len = (size_t)(w - b->p);
+  b->p[b->len] = '\0';
 }
 
 /* ==== the seeded generator ========================================================= */
@@ -232,38 +279,52 @@ static size_t g_nblocks(const sg *g) { return g->blocks.len; }
 static unsigned g_btype(const sg *g, size_t i) { return (unsigned char)g->blocks.p[i]; }
 
 /* Raw UTF-8 tokens as a tokenizer cuts prose, markdown and code; escapes are
- * applied when written. Frequent tokens appear several times. */
-static const char *const tokens[] = {
-    " the", " the", " the", " of", " of", " and", " and", " to", " to", " a",
-    " a", " in", " in", " is", " is", " that", " for", " it", " as", " with",
-    " on", " be", " this", " are", " by", " you", " can", " or", " an", " at",
-    " from", " which", " not", " have", " will", " one", " all", " more",
-    " when", " there", " use", " each", " your", " we", " how", " if", " its",
-    " about", " into", " than", " then", " them", " these", " some", " would",
-    " make", " like", " time", " only", " new", " also", " way", " first",
-    " data", " stream", " event", " parser", " buffer", " value", " function",
-    " return", " error", " state", " message", " model", " token", " input",
-    " output", " example", " request", " response", " server", " client",
-    " important", " consider", " however", " because", " different",
-    " approach", " structure", " performance", " implementation", " memory",
-    " allocation", " bytes", " chunk", " line", " field", " JSON", " UTF", "-8",
-    "ing", "ed", "s", "ly", "tion", "er", "ation", "ment", "ness", "able",
-    "al", "ize", "ous", "ive", "est",
-    ".", ".", ".", ",", ",", ",", ":", ";", "?", "!", " (", ")", " -", " \"",
-    "\"", "'s", "'t", " `", "`", "**", "**", " *", "\n", "\n", "\n\n", "\n\n",
-    "\n-", "\n1", "\n2", "\n3", ".\n\n", ":\n\n", "\n```", "c\n", "```\n",
-    "    ", "  ", "\t", " {", "}", " =", " ==", " !=", " ->", "();", "[i]",
-    " \\n", " C:\\\\Users", "\\", " /path/to", "/file", ".c", " 0", " 1", " 42",
-    " 3.14", " 2025", " 64", " KiB", " %", "\r\n", " \x01", "</",
-    " caf\xc3\xa9", " na\xc3\xafve", " r\xc3\xa9sum\xc3\xa9", " \xe2\x80\x94",
-    "\xe2\x80\x94", " \xe2\x80\x9c", "\xe2\x80\x9d", " \xe2\x80\xa6",
-    "\xe2\x80\x99s", " \xc3\xa9", " \xe6\x97\xa5\xe6\x9c\xac", "\xe8\xaa\x9e",
-    "\xe3\x81\xae", "\xe3\x81\xa7\xe3\x81\x99", "\xe3\x80\x82",
-    " \xe4\xb8\xad\xe6\x96\x87", " \xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",
-    " \xce\xbb", " \xce\xa3", " \xc2\xb1", " \xc2\xb0" "C", " \xe2\x82\xac",
-    " \xe2\x9c\x93", " \xf0\x9f\x98\x80", " \xf0\x9f\x9a\x80", "\xf0\x9f\x91\x8d",
-    " \xc3\xbc" "ber", " Stra\xc3\x9f" "e", " \xc3\xb8", "\xe2\x80\xa8",
+ * applied when written. Frequent tokens appear several times. With their
+ * lengths: piece_raw appends one per draw. */
+typedef struct token {
+  const char *s;
+  unsigned char len;
+} token;
+#define T(lit) {(lit), sizeof(lit) - 1}
+static const token tokens[] = {
+    T(" the"), T(" the"), T(" the"), T(" of"), T(" of"), T(" and"), T(" and"), T(" to"),
+    T(" to"), T(" a"), T(" a"), T(" in"), T(" in"), T(" is"), T(" is"), T(" that"),
+    T(" for"), T(" it"), T(" as"), T(" with"), T(" on"), T(" be"), T(" this"),
+    T(" are"), T(" by"), T(" you"), T(" can"), T(" or"), T(" an"), T(" at"), T(" from"),
+    T(" which"), T(" not"), T(" have"), T(" will"), T(" one"), T(" all"), T(" more"),
+    T(" when"), T(" there"), T(" use"), T(" each"), T(" your"), T(" we"), T(" how"),
+    T(" if"), T(" its"), T(" about"), T(" into"), T(" than"), T(" then"), T(" them"),
+    T(" these"), T(" some"), T(" would"), T(" make"), T(" like"), T(" time"),
+    T(" only"), T(" new"), T(" also"), T(" way"), T(" first"), T(" data"), T(" stream"),
+    T(" event"), T(" parser"), T(" buffer"), T(" value"), T(" function"), T(" return"),
+    T(" error"), T(" state"), T(" message"), T(" model"), T(" token"), T(" input"),
+    T(" output"), T(" example"), T(" request"), T(" response"), T(" server"),
+    T(" client"), T(" important"), T(" consider"), T(" however"), T(" because"),
+    T(" different"), T(" approach"), T(" structure"), T(" performance"),
+    T(" implementation"), T(" memory"), T(" allocation"), T(" bytes"), T(" chunk"),
+    T(" line"), T(" field"), T(" JSON"), T(" UTF"), T("-8"), T("ing"), T("ed"), T("s"),
+    T("ly"), T("tion"), T("er"), T("ation"), T("ment"), T("ness"), T("able"), T("al"),
+    T("ize"), T("ous"), T("ive"), T("est"), T("."), T("."), T("."), T(","), T(","),
+    T(","), T(":"), T(";"), T("?"), T("!"), T(" ("), T(")"), T(" -"), T(" \""), T("\""),
+    T("'s"), T("'t"), T(" `"), T("`"), T("**"), T("**"), T(" *"), T("\n"), T("\n"),
+    T("\n\n"), T("\n\n"), T("\n-"), T("\n1"), T("\n2"), T("\n3"), T(".\n\n"),
+    T(":\n\n"), T("\n```"), T("c\n"), T("```\n"), T("    "), T("  "), T("\t"), T(" {"),
+    T("}"), T(" ="), T(" =="), T(" !="), T(" ->"), T("();"), T("[i]"), T(" \\n"),
+    T(" C:\\\\Users"), T("\\"), T(" /path/to"), T("/file"), T(".c"), T(" 0"), T(" 1"),
+    T(" 42"), T(" 3.14"), T(" 2025"), T(" 64"), T(" KiB"), T(" %"), T("\r\n"),
+    T(" \x01"), T("</"), T(" caf\xc3\xa9"), T(" na\xc3\xafve"),
+    T(" r\xc3\xa9sum\xc3\xa9"), T(" \xe2\x80\x94"), T("\xe2\x80\x94"),
+    T(" \xe2\x80\x9c"), T("\xe2\x80\x9d"), T(" \xe2\x80\xa6"), T("\xe2\x80\x99s"),
+    T(" \xc3\xa9"), T(" \xe6\x97\xa5\xe6\x9c\xac"), T("\xe8\xaa\x9e"),
+    T("\xe3\x81\xae"), T("\xe3\x81\xa7\xe3\x81\x99"), T("\xe3\x80\x82"),
+    T(" \xe4\xb8\xad\xe6\x96\x87"),
+    T(" \xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"), T(" \xce\xbb"),
+    T(" \xce\xa3"), T(" \xc2\xb1"), T(" \xc2\xb0\x43"), T(" \xe2\x82\xac"),
+    T(" \xe2\x9c\x93"), T(" \xf0\x9f\x98\x80"), T(" \xf0\x9f\x9a\x80"),
+    T("\xf0\x9f\x91\x8d"), T(" \xc3\xbc\x62\x65r"), T(" Stra\xc3\x9f\x65"),
+    T(" \xc3\xb8"), T("\xe2\x80\xa8"),
 };
+#undef T
 #define NTOKENS ((uint32_t)(sizeof tokens / sizeof tokens[0]))
 
 static const char b64[] =
@@ -279,12 +340,18 @@ static void rand_chars(sg *g, gbuf *b, uint32_t alen, size_t n) {
 /* A token-sized piece of raw text: one token, sometimes two. */
 static void piece_raw(sg *g, gbuf *t) {
   unsigned n = chance(g, 180) ? 2 : 1, i;
-  for (i = 0; i < n; i++) gb_str(t, tokens[below(g, NTOKENS)]);
+  if (!gb_reserve(t, (size_t)2 * 255)) return;
+  for (i = 0; i < n; i++) { /* room for two tokens was made above */
+    const token *k = &tokens[below(g, NTOKENS)];
+    memcpy(t->p + t->len, k->s, k->len);
+    t->len += k->len;
+  }
+  t->p[t->len] = '\0';
 }
 
 static void pad(sg *g, gbuf *b) {
-  unsigned n = g->small ? 0 : below(g, 16), i;
-  for (i = 0; i < n; i++) gb_byte(b, ' ');
+  unsigned n = g->small ? 0 : below(g, 16);
+  gb_add(b, "               ", n);
 }
 
 /* Write one event (name + payload) to `dst` in the stream's framing;
@@ -293,6 +360,24 @@ static size_t frame_event(const sg *g, gbuf *dst, const char *name,
                           const char *json, size_t n, sg *rng) {
   size_t start = 0, i, data = n;
   int in_str = 0;
+  if (!g->multiline) { /* one reservation, then plain copies */
+    size_t nl = strlen(name), el = strlen(g->eol), need = 7 + nl + 6 + n + 3 * el;
+    char *w;
+    if ((!dst->p || need >= dst->cap - dst->len) && !gb_reserve(dst, need)) return n;
+    w = dst->p + dst->len;
+    memcpy(w, "event: ", 7);
+    memcpy(w + 7, name, nl);
+    w += 7 + nl;
+    memcpy(w, g->eol, el);
+    memcpy(w + el, "data: ", 6);
+    w += el + 6;
+    memcpy(w, json, n);
+    w += n;
+    for (i = 0; i < 2 * el; i++) w[i] = g->eol[i % el];
+    dst->len += need;
+    dst->p[dst->len] = '\0';
+    return n;
+  }
   gb_str(dst, "event: ");
   gb_str(dst, name);
   gb_str(dst, g->eol);
@@ -332,17 +417,19 @@ static size_t frame_event(const sg *g, gbuf *dst, const char *name,
 static void emit(sg *g, const char *name, unsigned kind, uint32_t block,
                  unsigned count, size_t n) {
   gev e;
+  if (!g->keep_json) { /* a valid stream: no mutation reads the log */
+    frame_event(g, g->out, name, g->js.p, g->js.len, g);
+    return;
+  }
   memset(&e, 0, sizeof e);
   e.start = g->out->len;
   e.kind = (unsigned char)kind;
   e.block = block;
   e.count = (unsigned char)count;
   e.n = n;
-  if (g->keep_json) {
-    e.json = g->jlog.len;
-    e.jlen = g->js.len;
-    gb_add(&g->jlog, g->js.p, g->js.len);
-  }
+  e.json = g->jlog.len;
+  e.jlen = g->js.len;
+  gb_add(&g->jlog, g->js.p, g->js.len);
   e.data_len = frame_event(g, g->out, name, g->js.p, g->js.len, g);
   e.end = g->out->len;
   gb_add(&g->evs, &e, sizeof e);
@@ -414,20 +501,43 @@ static void block_stop(sg *g, uint32_t index) {
 /* content_block_delta {"type":dtype, field: "<raw, escaped>"}. */
 static void delta_str(sg *g, uint32_t index, const char *dtype, const char *field,
                       const char *raw, size_t rawlen, unsigned count) {
+  static const char head[] = "{\"type\":\"content_block_delta\",\"index\":";
+  static const char mid[] = ",\"delta\":{\"type\":\"";
   gbuf *j = &g->js;
+  size_t dl = strlen(dtype), fl = strlen(field);
+  int uesc, short_esc;
+  unsigned npad;
+  char *w;
+  /* the hottest event: written with one reservation (6 bytes per raw byte
+   * at most once escaped, 24 for the index, 15 of padding) */
   j->len = 0;
-  gb_str(j, "{\"type\":\"content_block_delta\",\"index\":");
-  gb_u64(j, index);
-  gb_str(j, ",\"delta\":{\"type\":\"");
-  gb_str(j, dtype);
-  gb_str(j, "\",\"");
-  gb_str(j, field);
-  gb_str(j, "\":\"");
-  json_escape(j, (const unsigned char *)raw, rawlen, !chance(g, 100),
-              !g->longlines && chance(g, 20));
-  gb_str(j, "\"}");
-  pad(g, j);
-  gb_byte(j, '}');
+  if (rawlen > ((size_t)-1) / 8 || !gb_reserve(j, 6 * rawlen + dl + fl + 128)) return;
+  w = j->p;
+  memcpy(w, head, sizeof head - 1);
+  w = u64_dec(w + sizeof head - 1, index);
+  memcpy(w, mid, sizeof mid - 1);
+  w += sizeof mid - 1;
+  memcpy(w, dtype, dl);
+  w += dl;
+  memcpy(w, "\",\"", 3);
+  memcpy(w + 3, field, fl);
+  w += 3 + fl;
+  memcpy(w, "\":\"", 3);
+  w += 3;
+  /* two draws, in this order: as separate statements, since the order in
+   * which a call's arguments are evaluated is unspecified (C11 6.5.2.2p10)
+   * and gcc and clang differ; this is the order gcc used for format 1 */
+  uesc = !g->longlines && chance(g, 20);
+  short_esc = !chance(g, 100);
+  w = json_escape_to(w, (const unsigned char *)raw, rawlen, short_esc, uesc);
+  *w++ = '"';
+  *w++ = '}';
+  npad = g->small ? 0 : below(g, 16); /* as pad() */
+  memset(w, ' ', npad);
+  w += npad;
+  *w++ = '}';
+  j->len = (size_t)(w - j->p);
+  j->p[j->len] = '\0';
   emit(g, "content_block_delta", EK_DELTA, index, count, rawlen);
 }
 
@@ -1704,7 +1814,7 @@ sseval_status sseval_gen_generate(const sseval_gen_options *opts,
  * program is part of the stable format (fuzz corpora are stored programs).
  */
 #define CG_MAX_BLOCKS 24
-#define CG_MAX_OUT (256u * 1024u)
+#define CG_MAX_OUT ((size_t)256 * 1024)
 #define CG_MAX_EVENTS 600
 
 enum {
@@ -1763,35 +1873,53 @@ static const char *const cg_keys[] = {"location", "unit", "query", "n",
                                       "list", "nested", "", "k\\u00e9y",
                                       "path", "command"};
 
-/* A JSON value (raw text) for tool input; depth-limited. */
+/* A JSON value (raw text) for tool input. Containers open only below depth
+ * 3, so at most 3 are open at once: an explicit stack, no recursion. The
+ * bytes read and written are those of the recursive definition: a value
+ * reads its selector byte v, a container then its length byte, and each
+ * member of an object its key byte before its value. */
+#define CG_JDEPTH 3
 static void cg_jvalue(cg *g, gbuf *b, unsigned depth) {
-  unsigned v = cg_u8(g), k, n;
-  switch (depth >= 3 ? v % 5 : v % 7) {
-  case 0: cg_str(g, b); break;
-  case 1: gb_str(b, cg_numbers[cg_u8(g) % 12]); break;
-  case 2: gb_str(b, "true"); break;
-  case 3: gb_str(b, "null"); break;
-  case 4: gb_str(b, (v & 8) ? "false" : "\"\""); break;
-  case 5:
-    n = cg_u8(g) % 4;
-    gb_byte(b, '[');
-    for (k = 0; k < n; k++) {
-      if (k) gb_str(b, (v & 16) ? ", " : ",");
-      cg_jvalue(g, b, depth + 1);
+  struct {
+    unsigned v, n, k, depth;
+    int obj;
+  } st[CG_JDEPTH];
+  size_t top = 0;
+  for (;;) {
+    unsigned v = cg_u8(g);
+    switch (depth >= CG_JDEPTH ? v % 5 : v % 7) {
+    case 0: cg_str(g, b); break;
+    case 1: gb_str(b, cg_numbers[cg_u8(g) % 12]); break;
+    case 2: gb_str(b, "true"); break;
+    case 3: gb_str(b, "null"); break;
+    case 4: gb_str(b, (v & 8) ? "false" : "\"\""); break;
+    default: /* 5: an array, 6: an object (only when depth < CG_JDEPTH) */
+      st[top].v = v;
+      st[top].n = cg_u8(g) % 4;
+      st[top].k = 0;
+      st[top].depth = depth;
+      st[top].obj = v % 7 == 6;
+      gb_byte(b, st[top].obj ? '{' : '[');
+      top++;
+      break;
     }
-    gb_byte(b, ']');
-    break;
-  default:
-    n = cg_u8(g) % 4;
-    gb_byte(b, '{');
-    for (k = 0; k < n; k++) {
-      if (k) gb_str(b, ", ");
+    /* the next member of the innermost open container, closing full ones */
+    for (;;) {
+      if (top == 0) return;
+      if (st[top - 1].k < st[top - 1].n) break;
+      top--;
+      gb_byte(b, st[top].obj ? '}' : ']');
+    }
+    if (st[top - 1].obj) {
+      if (st[top - 1].k) gb_str(b, ", ");
       gb_byte(b, '"');
       gb_str(b, cg_keys[cg_u8(g) % 10]);
-      gb_str(b, (v & 16) ? "\": " : "\":");
-      cg_jvalue(g, b, depth + 1);
+      gb_str(b, (st[top - 1].v & 16) ? "\": " : "\":");
+    } else if (st[top - 1].k) {
+      gb_str(b, (st[top - 1].v & 16) ? ", " : ",");
     }
-    gb_byte(b, '}');
+    st[top - 1].k++;
+    depth = st[top - 1].depth + 1;
   }
 }
 
@@ -2452,12 +2580,11 @@ static size_t fk_events(const uint8_t *d, size_t size, size_t *at) {
   size_t n = 1, i;
   at[0] = 0;
   for (i = 1; i < size && n < FK_MAX_EVENTS; i++) {
-    if ((d[i] == '\n' && d[i - 1] == '\n') || (d[i] == '\r' && d[i - 1] == '\r' &&
-                                                (i + 1 >= size || d[i + 1] != '\n')))
-      at[n++] = i + 1;
-    else if (d[i] == '\n' && i >= 3 && d[i - 1] == '\r' && d[i - 2] == '\n' &&
-             d[i - 3] == '\r')
-      at[n++] = i + 1;
+    int lf = d[i] == '\n' && d[i - 1] == '\n';
+    int cr = d[i] == '\r' && d[i - 1] == '\r' && (i + 1 >= size || d[i + 1] != '\n');
+    int crlf = d[i] == '\n' && i >= 3 && d[i - 1] == '\r' && d[i - 2] == '\n' &&
+               d[i - 3] == '\r';
+    if (lf || cr || crlf) at[n++] = i + 1;
   }
   if (at[n - 1] >= size && n > 1) n--;
   return n;

@@ -63,6 +63,7 @@ static int report_to_string(const sseval_claude *c, const sseval_claude_result *
   *out = (char *)malloc((size_t)n + 1);
   if (!*out || fread(*out, 1, (size_t)n, t) != (size_t)n) {
     free(*out);
+    *out = NULL; /* the caller frees it too */
     fclose(t);
     return 0;
   }
@@ -131,12 +132,16 @@ static int validate(const sseval_gen_stream *s, const sseval_gen_options *o,
 
 static int write_file(const char *path, const char *bytes, size_t len) {
   FILE *f = fopen(path, "wb");
-  if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+  int ok;
+  if (!f) {
     fprintf(stderr, "sseval gen: cannot write %s: %s\n", path, strerror(errno));
-    if (f) fclose(f);
     return 0;
   }
-  return 1;
+  ok = fwrite(bytes, 1, len, f) == len;
+  /* closed exactly once, whether the write failed or not */
+  if (fclose(f) != 0) ok = 0;
+  if (!ok) fprintf(stderr, "sseval gen: cannot write %s: %s\n", path, strerror(errno));
+  return ok;
 }
 
 static int make_dir(const char *dir) {
