@@ -107,6 +107,7 @@ int main(int argc, char **argv) {
   CURLM *multi;
   uint64_t t0, t_all = 0;
   long rss_base, rss_all = 0;
+  int max_running = 0; /* the most connections open at one instant */
   struct rusage ru;
 
   if (argc < 4) {
@@ -164,6 +165,7 @@ int main(int argc, char **argv) {
       added++;
     }
     curl_multi_perform(multi, &running);
+    if (running > max_running) max_running = running;
     if (added == n && !t_all && running == n - complete - failed) {
       t_all = now_us();
     }
@@ -198,13 +200,13 @@ int main(int argc, char **argv) {
   }
   getrusage(RUSAGE_SELF, &ru);
   printf("{\"streams\":%ld,\"complete\":%ld,\"failed\":%ld,\"events\":%llu,"
-         "\"seconds\":%.2f,\"all_connected_after_s\":%.2f,\"pace_ms\":%llu,"
+         "\"seconds\":%.2f,\"all_connected_after_s\":%.2f,\"max_open\":%d,\"pace_ms\":%llu,"
          "\"delay_ms\":{\"p50\":%.0f,\"p90\":%.0f,\"p99\":%.0f,\"p999\":%.0f,"
          "\"max\":%.1f},\"client_rss_base_kb\":%ld,\"client_rss_all_open_kb\":%ld,"
          "\"client_peak_rss_kb\":%ld,\"client_cpu_s\":%.2f}\n",
          n, complete, failed, (unsigned long long)L->events,
          (double)(now_us() - t0) / 1e6, t_all ? (double)(t_all - t0) / 1e6 : -1.0,
-         (unsigned long long)(L->pace_us / 1000u), pct(L, 0.50), pct(L, 0.90),
+         max_running, (unsigned long long)(L->pace_us / 1000u), pct(L, 0.50), pct(L, 0.90),
          pct(L, 0.99), pct(L, 0.999), (double)L->max_delay_us / 1000.0, rss_base, rss_all,
          rss_kb("VmHWM:"),
          (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +

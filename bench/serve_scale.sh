@@ -69,6 +69,7 @@ out = {
     "connections": n, "complete": load["complete"], "failed": load["failed"],
     "pace_ms": load["pace_ms"], "events": ev, "wall_s": round(t1 - t0, 2),
     "all_connected_after_s": load["all_connected_after_s"],
+    "max_open_at_once": load.get("max_open"),
     "server_threads": int(sys.argv[10]),
     "server_rss_idle_kb": rss0, "server_rss_peak_kb": peak,
     "server_kb_per_connection": round((peak - rss0) / n, 1),
