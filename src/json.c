@@ -29,6 +29,7 @@
 #include "sseval/claude.h"
 
 #include "bits.h"
+#include "jesc.h"
 
 #include <string.h>
 
@@ -98,34 +99,11 @@ static const unsigned char cc[256] = {
 #define IS_DIGIT(b) (cc[(b)] & CC_DIGIT)
 #define IS_TOKEN(b) (cc[(b)] & CC_TOKEN)
 
-static int hexval(unsigned b) {
-  if (b - '0' < 10u) return (int)(b - '0');
-  b |= 0x20u;
-  if (b - 'a' < 6u) return (int)(b - 'a' + 10u);
-  return -1;
-}
-
-/* The byte a one-letter escape ('\\' then b) stands for; 0 when b is not
- * one of them ('u' included). */
-static char esc_char(unsigned b) {
-  switch (b) {
-  case '"':
-  case '\\':
-  case '/': return (char)b;
-  case 'b': return '\b';
-  case 'f': return '\f';
-  case 'n': return '\n';
-  case 'r': return '\r';
-  case 't': return '\t';
-  default: return 0;
-  }
-}
-
 /* Digit i (0..3) of a \u escape is b, after digits worth v: NULL when a
  * valid text can go on, else why not. `low`: the escape must be a low
  * surrogate (it follows a high one); otherwise it must not start one. */
 static const char *uhex_msg(unsigned b, unsigned i, unsigned v, int low) {
-  int h = hexval(b);
+  int h = sseval__hexval(b);
   if (h < 0) return E_UESCAPE;
   if (low ? (i == 0 && h != 0xD) || (i == 1 && h < 0xC)
           : i == 1 && v == 0xD && h >= 0xC)
@@ -399,8 +377,6 @@ static int keys_put(sseval__jkeys *k, const void *p, size_t n) {
   return 1;
 }
 
-static size_t utf8_put(char *o, unsigned cp);
-
 /* The name in arena[start, alen) is complete: 1 when it is new in the
  * innermost object (then recorded), 0 when repeated (arena cut back),
  * -1 without memory. */
@@ -493,7 +469,7 @@ static const unsigned char *scan_uhex(sseval__jcur *c, const unsigned char *p,
     if (p == end) return SYNTAX_P(E_END, end);
     bad = uhex_msg(*p, i, v, low);
     if (bad) return SYNTAX_P(bad, p);
-    v = v << 4 | (unsigned)hexval(*p);
+    v = v << 4 | (unsigned)sseval__hexval(*p);
   }
   *cp = v;
   return p;
@@ -509,7 +485,7 @@ static const unsigned char *str_slow(sseval__jcur *c, const unsigned char *p,
   unsigned b = *p, lo, hi, n, i, cp;
   if (b == '\\') {
     if (++p == end) return SYNTAX_P(E_END, end);
-    if (*p != 'u') return esc_char(*p) ? p + 1 : SYNTAX_P(E_ESCAPE, p);
+    if (*p != 'u') return sseval__esc_char(*p) ? p + 1 : SYNTAX_P(E_ESCAPE, p);
     p = scan_uhex(c, p + 1, end, 0, &cp);
     if (!p || cp < 0xD800 || cp > 0xDBFF) return p;
     /* a high surrogate: exactly \u[dD][c-fC-F]XX must follow */
@@ -1048,62 +1024,10 @@ int sseval__j_end(sseval__jcur *c) {
 
 /* ---- decoding ---------------------------------------------------------- */
 
-static unsigned hex4(const char *p) {
-  unsigned v = 0, i;
-  for (i = 0; i < 4; i++) {
-    int h = hexval((unsigned char)p[i]);
-    v = v << 4 | (unsigned)(h < 0 ? 0 : h);
-  }
-  return v;
-}
-
-static size_t utf8_put(char *o, unsigned cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-/*
- * Decode the escape at p (a backslash) into o; returns its source length
- * (0 if it is truncated, which a validated string never is). *n gets the
- * number of bytes written (1..4).
- */
+/* The escape at p (a backslash) decoded into o: see sseval__esc_decode. */
 static size_t dec_escape(const char *p, const char *end, char *o, size_t *n) {
-  unsigned cp;
-  if (end - p < 2) return 0;
-  if (p[1] != 'u') {
-    o[0] = esc_char((unsigned char)p[1]);
-    *n = 1;
-    return 2;
-  }
-  if (end - p < 6) return 0;
-  cp = hex4(p + 2);
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
-    unsigned lo;
-    if (end - p < 12) return 0;
-    lo = hex4(p + 8);
-    *n = utf8_put(o, 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u));
-    return 12;
-  }
-  *n = utf8_put(o, cp);
-  return 6;
+  return sseval__esc_decode((const unsigned char *)p, (const unsigned char *)end,
+                            (unsigned char *)o, n);
 }
 
 void sseval__jdec_init(sseval__jdec *d, const sseval__jstr *s) {
@@ -1421,8 +1345,8 @@ J_HOT const unsigned char *jr_utf8(jrun *r, const unsigned char *p) {
 
 /* A decoded escape of a member name, as UTF-8. */
 static int jr_name_cp(jrun *r, unsigned cp) {
-  char buf[4];
-  return jr_name(r, buf, utf8_put(buf, cp));
+  unsigned char buf[4];
+  return jr_name(r, (const char *)buf, sseval__utf8_put(buf, cp));
 }
 
 /* ST_ESC, ST_UHEX, ST_LOW_BS, ST_LOW_U, ST_LOW_HEX: one byte of an escape. */
@@ -1431,7 +1355,7 @@ static const unsigned char *jr_escape(jrun *r, const unsigned char *p) {
   const char *bad;
   switch (r->st) {
   case ST_ESC: {
-    char one = esc_char(b);
+    char one = (char)sseval__esc_char(b);
     if (b == 'u') {
       r->st = ST_UHEX;
       r->aux = r->aux2 = 0;
@@ -1452,7 +1376,7 @@ static const unsigned char *jr_escape(jrun *r, const unsigned char *p) {
   case ST_UHEX:
     bad = uhex_msg(b, r->aux, r->aux2, 0);
     if (bad) return JR_SYNTAX(p, bad);
-    r->aux2 = r->aux2 << 4 | (unsigned)hexval(b);
+    r->aux2 = r->aux2 << 4 | (unsigned)sseval__hexval(b);
     if (++r->aux < 4) return p + 1;
     if (r->aux2 >= 0xD800 && r->aux2 <= 0xDBFF) {
       r->st = ST_LOW_BS;
@@ -1463,7 +1387,7 @@ static const unsigned char *jr_escape(jrun *r, const unsigned char *p) {
   default: /* ST_LOW_HEX */
     bad = uhex_msg(b, r->aux, r->s->aux4, 1);
     if (bad) return JR_SYNTAX(p, bad);
-    r->s->aux4 = r->s->aux4 << 4 | (unsigned)hexval(b);
+    r->s->aux4 = r->s->aux4 << 4 | (unsigned)sseval__hexval(b);
     if (++r->aux < 4) return p + 1;
     r->st = ST_STR;
     return jr_name_cp(r, 0x10000u + ((r->aux2 - 0xD800u) << 10) +

@@ -29,6 +29,8 @@
  */
 #include "simd.h"
 
+#include "jesc.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -50,21 +52,6 @@
 
 /* ---- the scalar parts every path shares ---------------------------------------- */
 
-S_INLINE int hexv(unsigned c) {
-  if (c - '0' < 10u) return (int)(c - '0');
-  c |= 0x20u;
-  if (c - 'a' < 6u) return (int)(c - 'a' + 10);
-  return -1;
-}
-
-/* Four hex digits at q into *cp; 0 if one is not a hex digit. */
-S_INLINE int hex4(const unsigned char *q, unsigned *cp) {
-  int a = hexv(q[0]), b = hexv(q[1]), c = hexv(q[2]), d = hexv(q[3]);
-  if ((a | b | c | d) < 0) return 0;
-  *cp = (unsigned)(a << 12 | b << 8 | c << 4 | d);
-  return 1;
-}
-
 /* What may follow a backslash: 1 for the one-letter escapes, 3 for 'u'. */
 static const unsigned char esc_class[256] = {
     ['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1,
@@ -83,13 +70,13 @@ S_INLINE size_t esc_check(const unsigned char *q, const unsigned char *end,
     *saved += 1;
     return 2;
   }
-  if (left < 6 || !hex4(q + 2, &cp)) return 0;
+  if (left < 6 || !sseval__hex4(q + 2, &cp)) return 0;
   if (cp < 0xD800u || cp > 0xDFFFu) {
     *saved += cp < 0x80u ? 5 : cp < 0x800u ? 4 : 3; /* 6 bytes -> 1..3 */
     return 6;
   }
   if (cp > 0xDBFFu || left < 12 || q[6] != '\\' || q[7] != 'u' ||
-      !hex4(q + 8, &lo) || lo < 0xDC00u || lo > 0xDFFFu)
+      !sseval__hex4(q + 8, &lo) || lo < 0xDC00u || lo > 0xDFFFu)
     return 0;
   *saved += 8; /* 12 bytes -> 4 */
   return 12;
@@ -506,30 +493,6 @@ AVX2 static int scan_avx2(const unsigned char *p, const unsigned char *end,
 
 /* ---- decoding ------------------------------------------------------------------ */
 
-/* Write code point cp as UTF-8; returns the length. */
-S_INLINE size_t put_utf8(unsigned char *o, unsigned cp) {
-  if (cp < 0x80u) {
-    o[0] = (unsigned char)cp;
-    return 1;
-  }
-  if (cp < 0x800u) {
-    o[0] = (unsigned char)(0xC0u | cp >> 6);
-    o[1] = (unsigned char)(0x80u | (cp & 0x3Fu));
-    return 2;
-  }
-  if (cp < 0x10000u) {
-    o[0] = (unsigned char)(0xE0u | cp >> 12);
-    o[1] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
-    o[2] = (unsigned char)(0x80u | (cp & 0x3Fu));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0u | cp >> 18);
-  o[1] = (unsigned char)(0x80u | ((cp >> 12) & 0x3Fu));
-  o[2] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
-  o[3] = (unsigned char)(0x80u | (cp & 0x3Fu));
-  return 4;
-}
-
 size_t sseval__unescape(const unsigned char *p, size_t len, unsigned char *dst,
                         size_t dst_len, size_t *from_escapes) {
   const unsigned char *end = p + len;
@@ -565,39 +528,21 @@ size_t sseval__unescape(const unsigned char *p, size_t len, unsigned char *dst,
   escape:
 #endif
     { /* p at a backslash of a validated string */
-      unsigned cp, lo;
       unsigned char u[4];
-      size_t n;
-      if (end - p < 2 || d == dend) break;
-      switch (p[1]) {
-      case 'b': *d = '\b'; break;
-      case 'f': *d = '\f'; break;
-      case 'n': *d = '\n'; break;
-      case 'r': *d = '\r'; break;
-      case 't': *d = '\t'; break;
-      case 'u':
-        if (end - p < 6 || !hex4(p + 2, &cp)) goto out;
-        if (cp >= 0xD800u && cp <= 0xDBFFu) {
-          if (end - p < 12 || !hex4(p + 8, &lo)) goto out;
-          n = put_utf8(u, 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u));
-          p += 12;
-        } else {
-          n = put_utf8(u, cp);
-          p += 6;
-        }
-        if (n > (size_t)(dend - d)) goto out;
-        memcpy(d, u, n);
-        d += n;
-        esc += n;
-        continue;
-      default: *d = p[1]; break; /* '"', '\\', '/' */
+      size_t n = 0, adv;
+      if (dend - d >= 4) { /* room for any escape: decode in place */
+        adv = sseval__esc_decode(p, end, d, &n);
+      } else {
+        adv = sseval__esc_decode(p, end, u, &n);
+        if (adv && n <= (size_t)(dend - d)) memcpy(d, u, n);
+        else adv = 0;
       }
-      d++;
-      esc++;
-      p += 2;
+      if (adv == 0) break;
+      p += adv;
+      d += n;
+      esc += n;
     }
   }
-out:
   if (from_escapes) *from_escapes = esc;
   return (size_t)(d - dst);
 }
