@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * src/bits.h - internal: bit helpers shared by the scanners (src/sse.c,
- * src/json.c).
+ * src/json.c, src/simd.c).
  */
 #ifndef SSEVAL_SRC_BITS_H
 #define SSEVAL_SRC_BITS_H

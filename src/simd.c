@@ -29,6 +29,7 @@
  */
 #include "simd.h"
 
+#include "bits.h"
 #include "jesc.h"
 
 #include <stdint.h>
@@ -223,7 +224,7 @@ S_INLINE int block_step(const unsigned char *b, const block_masks *m,
   escaped = (((bs ^ even_sum) & ODD) | ((bs ^ odd_sum) & EVEN) | in) & valid;
   quote = m->quote & ~escaped & valid;
   upto = quote ? (quote & (~quote + 1)) - 1 : ~(uint64_t)0;
-  k = quote ? (int)__builtin_ctzll(quote) : 64;
+  k = quote ? (int)sseval__lowest_bit(quote) : 64;
   st->escaped_in = (uint64_t)carry;
   st->uskip = st->hskip = 0;
   if (m->ctrl & upto & valid) return -1;
@@ -233,7 +234,7 @@ S_INLINE int block_step(const unsigned char *b, const block_masks *m,
     u = escaped & m->u;
   } else {
     for (e = escaped; e; e &= e - 1) {
-      unsigned i = (unsigned)__builtin_ctzll(e), c = esc_class[b[i]];
+      unsigned i = sseval__lowest_bit(e), c = esc_class[b[i]];
       bad |= c == 0;
       u |= (uint64_t)(c >> 1) << i;
     }
@@ -244,7 +245,7 @@ S_INLINE int block_step(const unsigned char *b, const block_masks *m,
   if (u) {
     u &= ~(uint64_t)0 << uskip; /* the second half of a pair already checked */
     while (u) {
-      unsigned i = (unsigned)__builtin_ctzll(u); /* the 'u'; the backslash is before it */
+      unsigned i = sseval__lowest_bit(u); /* the 'u'; the backslash is before it */
       size_t n = esc_check(b + i - 1, end, &st->saved);
       if (!n) return -1;
       n = n + i - 1; /* the first byte after the escape */
@@ -258,7 +259,7 @@ S_INLINE int block_step(const unsigned char *b, const block_masks *m,
   if (m->high) { /* sse2: each sequence by its lead */
     uint64_t h = m->high & upto & valid & (~(uint64_t)0 << hskip);
     while (h) {
-      unsigned i = (unsigned)__builtin_ctzll(h);
+      unsigned i = sseval__lowest_bit(h);
       size_t n = utf8_seq(b + i, end);
       if (!n) return -1;
       n += i;
@@ -508,7 +509,7 @@ size_t sseval__unescape(const unsigned char *p, size_t len, unsigned char *dst,
       unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
       _mm_storeu_si128((__m128i *)(void *)d, v);
       if (m) {
-        unsigned k = (unsigned)__builtin_ctz(m);
+        unsigned k = sseval__lowest_bit(m);
         p += k;
         d += k;
         goto escape;
