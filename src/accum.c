@@ -312,11 +312,6 @@ void sseval__acc_reset(sseval__acc *a) {
   a->nblocks = 0;
 }
 
-size_t sseval__acc_memory(const sseval__acc *a) {
-  (void)a;
-  return 0; /* counted through the shared sseval__mem */
-}
-
 /* ---- input ---------------------------------------------------------------------- */
 
 int sseval__acc_message_start(sseval__acc *a, const sseval__jstr *id,

@@ -19,7 +19,6 @@ typedef struct sseval__acc sseval__acc;
 sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys);
 void sseval__acc_free(sseval__acc *a);
 void sseval__acc_reset(sseval__acc *a);
-size_t sseval__acc_memory(const sseval__acc *a);
 
 /* Each returns 1, or 0 on allocation failure (what was kept stays valid);
  * the merging ones (message_start, merge_fields, message_delta) also -1
