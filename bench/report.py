@@ -344,6 +344,25 @@ def main():
                 return v
         return None
 
+    gshapes = [k[len("gen_check."):-len(".ratio")] for k in metrics
+               if k.startswith("gen_check.") and k.endswith(".ratio")]
+    if gshapes:
+        w("## Generating vs checking (bench/gen_check)")
+        w("")
+        w("Each shape generated with `sseval_gen_generate` (one reused stream) and then "
+          "checked as `sseval check` does (validator + accumulator, an instance per stream, "
+          "64 KiB feeds), in one process, CPU time, median of the reps. "
+          "Ratio above 1: generating costs less than checking.")
+        w("")
+        w("| shape | MiB | generate MiB/s | check MiB/s | generate / check |")
+        w("| --- | ---: | ---: | ---: | ---: |")
+        for sh in gshapes:
+            b = float(metrics.get("gen_check.%s.bytes" % sh, "0")) / MIB
+            w(f"| {sh} | {b:.1f} | {fmt(float(metrics['gen_check.%s.gen_mibs' % sh]))} | "
+              f"{fmt(float(metrics['gen_check.%s.check_mibs' % sh]))} | "
+              f"{float(metrics['gen_check.%s.ratio' % sh]):.2f}x |")
+        w("")
+
     w("## Allocations, copies, memory")
     w("")
     w("| what | 64 KiB chunks | 1 KiB chunks | 1 B chunks |")

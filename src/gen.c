@@ -282,10 +282,11 @@ static unsigned g_btype(const sg *g, size_t i) { return (unsigned char)g->blocks
  * applied when written. Frequent tokens appear several times. With their
  * lengths: piece_raw appends one per draw. */
 typedef struct token {
-  const char *s;
+  char s[16]; /* zero-padded: copied 16 bytes at a time */
   unsigned char len;
 } token;
-#define T(lit) {(lit), sizeof(lit) - 1}
+/* (a string literal initialising an array cannot be parenthesised) */
+#define T(lit) {lit, sizeof(lit) - 1} /* NOLINT(bugprone-macro-parentheses) */
 static const token tokens[] = {
     T(" the"), T(" the"), T(" the"), T(" of"), T(" of"), T(" and"), T(" and"), T(" to"),
     T(" to"), T(" a"), T(" a"), T(" in"), T(" in"), T(" is"), T(" is"), T(" that"),
@@ -337,17 +338,28 @@ static void rand_chars(sg *g, gbuf *b, uint32_t alen, size_t n) {
   b->p[b->len] = '\0';
 }
 
-/* A token-sized piece of raw text: one token, sometimes two. */
-static void piece_raw(sg *g, gbuf *t) {
-  unsigned n = chance(g, 180) ? 2 : 1, i;
-  if (!gb_reserve(t, (size_t)2 * 255)) return;
-  for (i = 0; i < n; i++) { /* room for two tokens was made above */
-    const token *k = &tokens[below(g, NTOKENS)];
-    memcpy(t->p + t->len, k->s, k->len);
-    t->len += k->len;
-  }
+/* Pieces of one or two tokens appended to t until it holds `want` bytes
+ * (at least one piece). */
+static void pieces_raw(sg *g, gbuf *t, size_t want) {
+  char *w, *end;
+  /* a piece adds at most 2 * 16 bytes: room for all of them at once */
+  if (want > ((size_t)-1) / 2 || !gb_reserve(t, want + 64)) return;
+  w = t->p + t->len;
+  end = t->p + (want > t->len ? want : t->len + 1);
+  do {
+    unsigned n = chance(g, 180) ? 2 : 1, i;
+    for (i = 0; i < n; i++) {
+      const token *k = &tokens[below(g, NTOKENS)];
+      memcpy(w, k->s, 16);
+      w += k->len;
+    }
+  } while (w < end);
+  t->len = (size_t)(w - t->p);
   t->p[t->len] = '\0';
 }
+
+/* A token-sized piece of raw text: one token, sometimes two. */
+static void piece_raw(sg *g, gbuf *t) { pieces_raw(g, t, 0); }
 
 static void pad(sg *g, gbuf *b) {
   unsigned n = g->small ? 0 : below(g, 16);
@@ -552,10 +564,9 @@ static void next_piece(sg *g) {
     size_t want = range(g, 8u << 10, 384u << 10), left;
     left = g->target > g->out->len + 600 ? g->target - g->out->len - 600 : 1;
     if (want > left) want = left;
-    while (g->piece.len < want && !g->oom) piece_raw(g, &g->piece);
+    pieces_raw(g, &g->piece, want);
   } else if (g->longtext) {
-    size_t want = range(g, 8u << 10, 64u << 10);
-    while (g->piece.len < want && !g->oom) piece_raw(g, &g->piece);
+    pieces_raw(g, &g->piece, range(g, 8u << 10, 64u << 10));
   } else {
     piece_raw(g, &g->piece);
   }
