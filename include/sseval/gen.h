@@ -24,8 +24,9 @@
  * (Steele, Lea, Flood 2014; the published constants 0x9E3779B97F4A7C15,
  * 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, shifts 30, 27, 31), seeded with
  * the seed; a choice among n is `next() % n`. No floating point, no locale,
- * no platform-dependent formatting: the same options give the same bytes
- * everywhere. SSEVAL_GEN_FORMAT (below) names the output format; it changes
+ * no platform-dependent formatting, no two draws in one expression whose
+ * order C leaves open: the same options give the same bytes everywhere
+ * (`make test` compares the gcc and clang builds' output). SSEVAL_GEN_FORMAT (below) names the output format; it changes
  * only when the bytes for some (seed, options) change, so a corpus is fully
  * described by its seed list and the format number it was made with.
  *
