@@ -721,9 +721,11 @@ static const char *skip_ws_to(const char *p, const char *end) {
  * 1 when it is fine, else records event_field_invalid and returns 0. */
 static int check_usage(sseval_claude *c, const char *event,
                        const sseval__jstr *u) {
-  const char *p = u->ptr, *end = u->ptr + u->len;
+  const char *p, *end;
   int depth = 0;
-  if (u->len == 0) return 1;
+  if (u->len == 0) return 1; /* absent: ptr may be NULL */
+  p = u->ptr;
+  end = p + u->len;
   if (*p != '{')
     return problemf(c, SSEVAL_RULE_EVENT_FIELD_INVALID,
                     "%s: usage must be an object.", event);
