@@ -6,7 +6,9 @@
  * RUN(name) in main runs it and records failures without stopping the suite;
  * CHECK* report file:line and the values; test_summary() prints
  * "N passed, N failed" and returns the exit code. Shared helpers below:
- * rng_next/rng_below (deterministic random numbers) and xmalloc.
+ * rng_next/rng_below (deterministic random numbers), xmalloc, and the
+ * chunkings (tc_* and test_every_chunking: one input fed whole, byte by
+ * byte, cut at every point, in random chunks, each compared by the suite).
  */
 #ifndef SSEVAL_TEST_H
 #define SSEVAL_TEST_H
@@ -133,6 +135,169 @@ TEST_MAYBE_UNUSED static void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
   if (!p) abort();
   return p;
+}
+
+/* ---- chunkings: the same input fed in many cuts ------------------------------- */
+
+/* A way to cut an input of `len` bytes into feed calls: sizes[0..n) sum to
+ * len (a 0 is an empty feed call). An empty input is one empty feed call in
+ * every chunking. desc says which cut it is, for failure messages. */
+typedef struct test_chunking {
+  size_t *sizes;
+  size_t n, cap;
+  char desc[96];
+} test_chunking;
+
+/* Room for any chunking of len bytes (at most 2 * len + 1 sizes). */
+TEST_MAYBE_UNUSED static void tc_init(test_chunking *c, size_t len) {
+  c->cap = 2 * len + 3;
+  c->sizes = (size_t *)xmalloc(c->cap * sizeof *c->sizes);
+  c->n = 0;
+  c->desc[0] = '\0';
+}
+TEST_MAYBE_UNUSED static void tc_free(test_chunking *c) {
+  free(c->sizes);
+  c->sizes = NULL;
+  c->n = c->cap = 0;
+}
+
+TEST_MAYBE_UNUSED static void tc_whole(test_chunking *c, size_t len) {
+  c->n = 0;
+  c->sizes[c->n++] = len;
+  snprintf(c->desc, sizeof c->desc, "whole");
+}
+
+TEST_MAYBE_UNUSED static void tc_fixed(test_chunking *c, size_t len, size_t step) {
+  size_t pos = 0;
+  c->n = 0;
+  while (pos < len) {
+    size_t m = len - pos < step ? len - pos : step;
+    c->sizes[c->n++] = m;
+    pos += m;
+  }
+  if (c->n == 0) c->sizes[c->n++] = 0;
+  if (step == 1)
+    snprintf(c->desc, sizeof c->desc, "byte by byte");
+  else
+    snprintf(c->desc, sizeof c->desc, "chunks of %zu", step);
+}
+
+/* One byte at a time with an empty feed before and after each byte. */
+TEST_MAYBE_UNUSED static void tc_bytes_and_empty(test_chunking *c, size_t len) {
+  size_t i;
+  c->n = 0;
+  c->sizes[c->n++] = 0;
+  for (i = 0; i < len; i++) {
+    c->sizes[c->n++] = 1;
+    c->sizes[c->n++] = 0;
+  }
+  snprintf(c->desc, sizeof c->desc, "bytes with empty feeds between");
+}
+
+/* Cut at a and b (0 < a <= b < len; b == a means one cut). */
+TEST_MAYBE_UNUSED static void tc_cuts(test_chunking *c, size_t len, size_t a, size_t b) {
+  c->n = 0;
+  c->sizes[c->n++] = a;
+  if (b > a) c->sizes[c->n++] = b - a;
+  c->sizes[c->n++] = len - b;
+  if (b > a)
+    snprintf(c->desc, sizeof c->desc, "cut at %zu and %zu", a, b);
+  else
+    snprintf(c->desc, sizeof c->desc, "cut at %zu", a);
+}
+
+/* Chunks of 1..maxc bytes drawn from rng_below. */
+TEST_MAYBE_UNUSED static void tc_random(test_chunking *c, size_t len, size_t maxc) {
+  size_t pos = 0;
+  uint64_t seed = rng_state;
+  c->n = 0;
+  while (pos < len) {
+    size_t m = 1 + rng_below(maxc);
+    if (m > len - pos) m = len - pos;
+    c->sizes[c->n++] = m;
+    pos += m;
+  }
+  if (c->n == 0) c->sizes[c->n++] = 0;
+  snprintf(c->desc, sizeof c->desc,
+           "random chunks of 1..%zu (rng state %" PRIu64 ")", maxc, seed);
+}
+
+/* Which chunkings test_every_chunking runs, in this order. */
+enum {
+  TC_WHOLE = 1,        /* the input in one feed call */
+  TC_BYTES = 2,        /* one byte at a time */
+  TC_BYTES_PAUSED = 4, /* one byte at a time, pausing (always paused) */
+  TC_BYTES_EMPTY = 8,  /* bytes with an empty feed before and after each */
+  TC_CUTS = 16,        /* one cut at every cut_stride-th point */
+  TC_CUT_PAIRS = 32    /* every two cuts, when len <= pairs_upto */
+};
+
+/* pause for the random chunkings: TC_PAUSE_ALTERNATE pauses every other one
+ * (the 2nd, 4th, ... of the whole plan). */
+#define TC_PAUSE_ALTERNATE 2
+
+typedef struct test_chunk_plan {
+  unsigned ways;     /* TC_* */
+  int pause;         /* passed to check for every chunking but the random ones */
+  size_t cut_stride; /* TC_CUTS: 0 or 1 = every point */
+  size_t pairs_upto; /* TC_CUT_PAIRS */
+  struct {
+    size_t count; /* random chunkings in this group */
+    size_t max;   /* largest chunk; 0: 1 + len / 3 */
+    int pause;    /* 0, 1 or TC_PAUSE_ALTERNATE */
+  } random[2];
+} test_chunk_plan;
+
+/* Run one way of feeding and compare it with what is expected; 1 when it
+ * agreed (a failure is reported and counted by the callback). */
+typedef int (*test_chunk_check)(void *ctx, const test_chunking *ch, int pause);
+
+/*
+ * Feed an input of len bytes every way `plan` lists, through `check`, in
+ * the order of the TC_* flags and then the random groups; stops at the first
+ * way that disagrees. Returns 1 when every way agreed.
+ */
+TEST_MAYBE_UNUSED static int test_every_chunking(size_t len, const test_chunk_plan *plan,
+                                                 test_chunk_check check, void *ctx) {
+  test_chunking ch;
+  size_t a, b, g, i, k = 0, stride = plan->cut_stride ? plan->cut_stride : 1;
+  int ok = 1;
+  tc_init(&ch, len);
+  if (ok && (plan->ways & TC_WHOLE)) {
+    tc_whole(&ch, len);
+    ok = check(ctx, &ch, plan->pause);
+  }
+  if (ok && (plan->ways & TC_BYTES)) {
+    tc_fixed(&ch, len, 1);
+    ok = check(ctx, &ch, plan->pause);
+  }
+  if (ok && (plan->ways & TC_BYTES_PAUSED)) {
+    tc_fixed(&ch, len, 1);
+    ok = check(ctx, &ch, 1);
+  }
+  if (ok && (plan->ways & TC_BYTES_EMPTY)) {
+    tc_bytes_and_empty(&ch, len);
+    ok = check(ctx, &ch, plan->pause);
+  }
+  if (plan->ways & TC_CUTS)
+    for (a = 1; a < len && ok; a += stride) {
+      tc_cuts(&ch, len, a, a);
+      ok = check(ctx, &ch, plan->pause);
+    }
+  if ((plan->ways & TC_CUT_PAIRS) && len <= plan->pairs_upto)
+    for (a = 1; a < len && ok; a++)
+      for (b = a + 1; b < len && ok; b++) {
+        tc_cuts(&ch, len, a, b);
+        ok = check(ctx, &ch, plan->pause);
+      }
+  for (g = 0; g < 2; g++)
+    for (i = 0; i < plan->random[g].count && ok; i++, k++) {
+      int p = plan->random[g].pause;
+      tc_random(&ch, len, plan->random[g].max ? plan->random[g].max : 1 + len / 3);
+      ok = check(ctx, &ch, p == TC_PAUSE_ALTERNATE ? (int)(k & 1) : p);
+    }
+  tc_free(&ch);
+  return ok;
 }
 
 static int test_summary(void) {

@@ -915,48 +915,7 @@ static void run_way(const unsigned char *in, size_t len, const cfg *k,
     run_chunks(in, k, w, verbose, o);
 }
 
-/* Chunk size lists. */
-typedef struct chunking {
-  size_t *sizes;
-  size_t n;
-} chunking;
-
-static void ch_whole(chunking *c, size_t len) {
-  c->sizes = (size_t *)xmalloc(sizeof *c->sizes);
-  c->sizes[0] = len;
-  c->n = 1;
-}
-
-static void ch_fixed(chunking *c, size_t len, size_t step) {
-  size_t i, n = len ? (len + step - 1) / step : 1;
-  c->sizes = (size_t *)xmalloc(n * sizeof *c->sizes);
-  c->n = 0;
-  for (i = 0; i < len; i += step)
-    c->sizes[c->n++] = len - i < step ? len - i : step;
-  if (c->n == 0) c->sizes[c->n++] = 0;
-}
-
-static void ch_split(chunking *c, size_t len, size_t at) {
-  c->sizes = (size_t *)xmalloc(2 * sizeof *c->sizes);
-  c->sizes[0] = at;
-  c->sizes[1] = len - at;
-  c->n = 2;
-}
-
-static void ch_random(chunking *c, size_t len, size_t maxc) {
-  size_t left = len;
-  c->sizes = (size_t *)xmalloc((len + 1) * sizeof *c->sizes);
-  c->n = 0;
-  while (left) {
-    size_t s = 1 + rng_below(maxc);
-    if (s > left) s = left;
-    c->sizes[c->n++] = s;
-    left -= s;
-  }
-  if (c->n == 0) c->sizes[c->n++] = 0;
-}
-
-static way chunk_way(const chunking *c, int pause_all) {
+static way chunk_way(const test_chunking *c, int pause_all) {
   way w;
   w.kind = W_CHUNKS;
   w.sizes = c->sizes;
@@ -1049,6 +1008,24 @@ static int check_way(const char *where, const char *what,
   return ok;
 }
 
+/* What run_all_ways compares each chunking with. */
+typedef struct ways_ctx {
+  const char *where;
+  const unsigned char *in;
+  size_t len;
+  const cfg *k;
+  const outcome *base;
+} ways_ctx;
+
+static int ways_check(void *ctx, const test_chunking *ch, int pause) {
+  const ways_ctx *x = (const ways_ctx *)ctx;
+  way w = chunk_way(ch, pause);
+  char what[160];
+  snprintf(what, sizeof what, "%s%s", ch->desc,
+           pause ? ", pausing in every callback" : "");
+  return check_way(x->where, what, x->in, x->len, x->k, &w, x->base, 1, NULL);
+}
+
 /*
  * Run `in` every way: whole (verbose: `base` receives it, caller frees),
  * without ACCUMULATE, byte by byte, pausing in every callback, through an
@@ -1059,18 +1036,26 @@ static int run_all_ways(const char *where, const unsigned char *in, size_t len,
                         const cfg *k0, size_t stride, outcome *base) {
   cfg k = *k0;
   outcome o;
-  chunking ch;
+  test_chunking ch;
   way w;
-  size_t at, i;
+  ways_ctx x;
   int ok = 1;
+  /* byte by byte (also pausing in every callback), every stride-th 2-way
+   * split, six seeded random chunkings (3 of 1..7 bytes, 3 of 1..64, every
+   * other one pausing in every callback) */
+  static const test_chunk_plan plan = {
+      TC_BYTES | TC_BYTES_PAUSED | TC_CUTS, 0, 1, 0,
+      {{3, 7, TC_PAUSE_ALTERNATE}, {3, 64, TC_PAUSE_ALTERNATE}}};
+  test_chunk_plan p = plan;
   k.flags |= SSEVAL_CLAUDE_ACCUMULATE;
-  ch_whole(&ch, len);
+  tc_init(&ch, len);
+  tc_whole(&ch, len);
   w = chunk_way(&ch, 0);
   run_way(in, len, &k, &w, 1, base);
   if (base->problem[0]) {
     test_failed_checks_++;
     fprintf(stderr, "%s: whole run: %s\n", where, base->problem);
-    free(ch.sizes);
+    tc_free(&ch);
     return 0;
   }
   if (base->msg_st != SSEVAL_OK) {
@@ -1109,39 +1094,24 @@ static int run_all_ways(const char *where, const unsigned char *in, size_t len,
     ok = 0;
   }
   outcome_free(&o);
-  free(ch.sizes);
-  ch_fixed(&ch, len, 1);
-  w = chunk_way(&ch, 0);
-  ok &= check_way(where, "byte-by-byte run", in, len, &k, &w, base, 1, NULL);
-  w.pause_all = 1;
-  ok &= check_way(where, "byte-by-byte run pausing in every callback", in, len,
-                  &k, &w, base, 1, NULL);
-  free(ch.sizes);
+  tc_free(&ch);
   /* through an external tokenizer (its own limit errors never reach the
    * machine, so the tokenizer-limit cases are skipped; nor does the body's
    * first line: not_event_stream is feed's) */
   w.kind = W_EXTERNAL;
+  w.pause_all = 0;
   if (base->res.rule != SSEVAL_RULE_LINE_TOO_LONG &&
       base->res.rule != SSEVAL_RULE_EVENT_TOO_LARGE &&
       base->res.verdict != SSEVAL_VERDICT_NOT_EVENT_STREAM)
     ok &= check_way(where, "run through sseval_claude_on_sse_event", in, len,
                     &k, &w, base, 0, NULL);
-  for (at = 1; at < len && ok; at += (stride ? stride : 1)) {
-    char what[64];
-    ch_split(&ch, len, at);
-    w = chunk_way(&ch, 0);
-    snprintf(what, sizeof what, "split at %zu", at);
-    ok &= check_way(where, what, in, len, &k, &w, base, 1, NULL);
-    free(ch.sizes);
-  }
-  for (i = 0; i < 6 && ok; i++) {
-    char what[64];
-    ch_random(&ch, len, i < 3 ? 7 : 64);
-    w = chunk_way(&ch, (int)(i & 1));
-    snprintf(what, sizeof what, "random chunks #%zu", i);
-    ok &= check_way(where, what, in, len, &k, &w, base, 1, NULL);
-    free(ch.sizes);
-  }
+  x.where = where;
+  x.in = in;
+  x.len = len;
+  x.k = &k;
+  x.base = base;
+  p.cut_stride = stride;
+  if (ok) ok = test_every_chunking(len, &p, ways_check, &x);
   return ok;
 }
 
@@ -1754,7 +1724,7 @@ static void truncation_run(const char *eol) {
     sseval_rule want_r;
     int boundary = at_event_boundary(in, L);
     outcome o;
-    chunking ch;
+    test_chunking ch;
     way w;
     int pass;
     if (L >= complete_at) {
@@ -1765,14 +1735,14 @@ static void truncation_run(const char *eol) {
       want_r = boundary ? SSEVAL_RULE_EOF_BEFORE_MESSAGE_STOP
                         : SSEVAL_RULE_EOF_INSIDE_EVENT;
     }
+    tc_init(&ch, L);
     for (pass = 0; pass < 3; pass++) {
-      if (pass == 0) ch_whole(&ch, L);
-      else if (pass == 1) ch_random(&ch, L, 16);
-      else if (boundary || L % 17 == 0) ch_fixed(&ch, L, 1);
+      if (pass == 0) tc_whole(&ch, L);
+      else if (pass == 1) tc_random(&ch, L, 16);
+      else if (boundary || L % 17 == 0) tc_fixed(&ch, L, 1);
       else break;
       w = chunk_way(&ch, pass == 1);
       run_chunks(in, &k, &w, 0, &o);
-      free(ch.sizes);
       if (o.problem[0] || o.res.verdict != want_v || o.res.rule != want_r ||
           (want_v == SSEVAL_VERDICT_COMPLETE
                ? o.res.has_offset
@@ -1790,11 +1760,13 @@ static void truncation_run(const char *eol) {
                 sseval_rule_id(want_r), L, (unsigned long long)line_at(in, L),
                 o.problem);
         outcome_free(&o);
+        tc_free(&ch);
         sb_free(&s);
         return;
       }
       outcome_free(&o);
     }
+    tc_free(&ch);
   }
   sb_free(&s);
 }
@@ -2139,13 +2111,14 @@ TEST(pause_from_each_callback_kind) {
   sb s = {0};
   cfg k;
   outcome base, o;
-  chunking ch;
+  test_chunking ch;
   way w;
   int kind;
   memset(&k, 0, sizeof k);
   k.flags = SSEVAL_CLAUDE_ACCUMULATE;
   build_all(&s, "\n", NULL);
-  ch_whole(&ch, s.len);
+  tc_init(&ch, 0);
+  tc_whole(&ch, s.len);
   w = chunk_way(&ch, 0);
   run_chunks((const unsigned char *)s.p, &k, &w, 0, &base);
   CHECK(base.res.verdict == SSEVAL_VERDICT_COMPLETE);
@@ -2163,7 +2136,7 @@ TEST(pause_from_each_callback_kind) {
     }
     outcome_free(&o);
   }
-  free(ch.sizes);
+  tc_free(&ch);
   outcome_free(&base);
   sb_free(&s);
 }
@@ -2355,7 +2328,7 @@ TEST(reset_and_reuse) {
   outcome fresh_a, fresh_b, o;
   cfg k;
   way w;
-  chunking ch;
+  test_chunking ch;
   /* a: a violation mid-stream; b: the complete stream of every kind */
   add_ev(&a, "message_start", "{'type':'message_start','message':{'id':'a1','model':'m'}}", "\n");
   add_ev(&a, "content_block_start",
@@ -2368,14 +2341,14 @@ TEST(reset_and_reuse) {
   build_all(&b, "\n", NULL);
   memset(&k, 0, sizeof k);
   k.flags = SSEVAL_CLAUDE_ACCUMULATE;
-  ch_whole(&ch, a.len);
+  tc_init(&ch, 0);
+  tc_whole(&ch, a.len);
   w = chunk_way(&ch, 0);
   run_chunks((const unsigned char *)a.p, &k, &w, 0, &fresh_a);
-  free(ch.sizes);
-  ch_whole(&ch, b.len);
+  tc_whole(&ch, b.len);
   w = chunk_way(&ch, 0);
   run_chunks((const unsigned char *)b.p, &k, &w, 0, &fresh_b);
-  free(ch.sizes);
+  tc_free(&ch);
   CHECK(fresh_a.res.rule == SSEVAL_RULE_STOP_FOR_UNOPENED_BLOCK);
   CHECK(fresh_b.res.verdict == SSEVAL_VERDICT_COMPLETE);
 

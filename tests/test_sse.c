@@ -339,69 +339,6 @@ static void run_fast(const unsigned char *in, size_t len, const size_t *sizes,
   sseval_sse_free(p);
 }
 
-/* ---- chunkings -------------------------------------------------------------------- */
-
-typedef struct chunking {
-  size_t *sizes;
-  size_t n;
-  char desc[96];
-} chunking;
-
-static void chunk_whole(chunking *c, size_t len) {
-  c->n = 0;
-  if (len) c->sizes[c->n++] = len;
-  snprintf(c->desc, sizeof c->desc, "whole");
-}
-
-static void chunk_fixed(chunking *c, size_t len, size_t step) {
-  size_t pos = 0;
-  c->n = 0;
-  while (pos < len) {
-    size_t m = len - pos < step ? len - pos : step;
-    c->sizes[c->n++] = m;
-    pos += m;
-  }
-  snprintf(c->desc, sizeof c->desc, "chunks of %zu", step);
-}
-
-/* one byte at a time with an empty feed before and after each byte */
-static void chunk_bytes_and_empty(chunking *c, size_t len) {
-  size_t i;
-  c->n = 0;
-  c->sizes[c->n++] = 0;
-  for (i = 0; i < len; i++) {
-    c->sizes[c->n++] = 1;
-    c->sizes[c->n++] = 0;
-  }
-  snprintf(c->desc, sizeof c->desc, "bytes with empty feeds between");
-}
-
-static void chunk_cuts(chunking *c, size_t len, size_t a, size_t b) {
-  /* cut at a and b (0 < a <= b < len; b == a means one cut) */
-  c->n = 0;
-  c->sizes[c->n++] = a;
-  if (b > a) c->sizes[c->n++] = b - a;
-  c->sizes[c->n++] = len - b;
-  if (b > a)
-    snprintf(c->desc, sizeof c->desc, "cut at %zu and %zu", a, b);
-  else
-    snprintf(c->desc, sizeof c->desc, "cut at %zu", a);
-}
-
-static void chunk_random(chunking *c, size_t len, size_t maxc) {
-  size_t pos = 0;
-  uint64_t seed = rng_state;
-  c->n = 0;
-  while (pos < len) {
-    size_t m = 1 + rng_below(maxc);
-    if (m > len - pos) m = len - pos;
-    c->sizes[c->n++] = m;
-    pos += m;
-  }
-  snprintf(c->desc, sizeof c->desc, "random chunks (rng state %" PRIu64 ")",
-           seed);
-}
-
 /* ---- golden cases --------------------------------------------------------------- */
 
 typedef struct gcase {
@@ -706,7 +643,7 @@ TEST(golden_cases_vs_reference) {
   }
 }
 
-static int run_and_compare(const gcase *c, const chunking *ch, int pause_all) {
+static int run_and_compare(const gcase *c, const test_chunking *ch, int pause_all) {
   sseref_buf t;
   int ok;
   char what[160];
@@ -736,52 +673,26 @@ static int run_and_compare(const gcase *c, const chunking *ch, int pause_all) {
   return ok;
 }
 
-/* The real tokenizer under every chunking the brief asks for. */
+static int golden_check(void *ctx, const test_chunking *ch, int pause) {
+  return run_and_compare((const gcase *)ctx, ch, pause);
+}
+
+/* The real tokenizer under every chunking the brief asks for: whole, byte
+ * by byte, bytes between empty feeds, every cut, every two cuts of a short
+ * case, random chunks; then pausing at every callback (resuming from a copy
+ * of the rest) whole, byte by byte and in random chunks. */
 TEST(golden_cases_all_chunkings) {
+  static const test_chunk_plan plain = {
+      TC_WHOLE | TC_BYTES | TC_BYTES_EMPTY | TC_CUTS | TC_CUT_PAIRS, 0, 1, 40,
+      {{20, 0, 0}, {0, 0, 0}}};
+  static const test_chunk_plan paused = {TC_WHOLE | TC_BYTES, 1, 1, 0,
+                                         {{5, 0, 1}, {0, 0, 0}}};
   size_t i;
   for (i = 0; i < ncases; i++) {
-    const gcase *c = &cases[i];
-    size_t len = c->input.len, a, b, k;
-    chunking ch;
-    ch.sizes = (size_t *)xmalloc((2 * len + 3) * sizeof *ch.sizes);
+    gcase *c = &cases[i];
     rng_state = 0x1234567u + i;
-    do {
-      chunk_whole(&ch, len);
-      if (!run_and_compare(c, &ch, 0)) break;
-      chunk_fixed(&ch, len, 1);
-      if (!run_and_compare(c, &ch, 0)) break;
-      chunk_bytes_and_empty(&ch, len);
-      if (!run_and_compare(c, &ch, 0)) break;
-      for (a = 1; a < len; a++) {
-        chunk_cuts(&ch, len, a, a);
-        if (!run_and_compare(c, &ch, 0)) break;
-      }
-      if (a < len) break;
-      if (len <= 40) {
-        int bad = 0;
-        for (a = 1; a < len && !bad; a++)
-          for (b = a + 1; b < len && !bad; b++) {
-            chunk_cuts(&ch, len, a, b);
-            if (!run_and_compare(c, &ch, 0)) bad = 1;
-          }
-        if (bad) break;
-      }
-      for (k = 0; k < 20; k++) {
-        chunk_random(&ch, len, 1 + len / 3);
-        if (!run_and_compare(c, &ch, 0)) break;
-      }
-      if (k < 20) break;
-      /* pausing at every callback, resuming from a copy of the rest */
-      chunk_whole(&ch, len);
-      if (!run_and_compare(c, &ch, 1)) break;
-      chunk_fixed(&ch, len, 1);
-      if (!run_and_compare(c, &ch, 1)) break;
-      for (k = 0; k < 5; k++) {
-        chunk_random(&ch, len, 1 + len / 3);
-        if (!run_and_compare(c, &ch, 1)) break;
-      }
-    } while (0);
-    free(ch.sizes);
+    if (test_every_chunking(c->input.len, &plain, golden_check, c))
+      test_every_chunking(c->input.len, &paused, golden_check, c);
   }
 }
 
@@ -815,18 +726,18 @@ static void diff_generated(const sseref_buf *in, size_t max_line,
                            size_t max_event, int *reported) {
   sseref_buf ref, got;
   sseref_opts o;
-  chunking ch;
+  test_chunking ch;
   int way;
   o.max_line = max_line;
   o.max_event = max_event;
   sseref_buf_init(&ref);
   sseref_buf_add(&ref, "", 0);
   sseref_run(in->p, in->len, &o, &ref);
-  ch.sizes = (size_t *)xmalloc((in->len + 3) * sizeof *ch.sizes);
+  tc_init(&ch, in->len);
   for (way = 0; way < 4; way++) {
-    if (way == 0) chunk_whole(&ch, in->len);
-    else if (way == 1) chunk_fixed(&ch, in->len, 1);
-    else chunk_random(&ch, in->len, 1 + in->len / 4);
+    if (way == 0) tc_whole(&ch, in->len);
+    else if (way == 1) tc_fixed(&ch, in->len, 1);
+    else tc_random(&ch, in->len, 1 + in->len / 4);
     sseref_buf_init(&got);
     sseref_buf_add(&got, "", 0);
     run_fast((const unsigned char *)in->p, in->len, ch.sizes, ch.n, max_line,
@@ -849,7 +760,7 @@ static void diff_generated(const sseref_buf *in, size_t max_line,
     }
     sseref_buf_free(&got);
   }
-  free(ch.sizes);
+  tc_free(&ch);
   sseref_buf_free(&ref);
 }
 
