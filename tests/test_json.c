@@ -172,7 +172,6 @@ static void dup_(const char *file, int line, const char *s, size_t n,
   check_all_once(file, line, s, n, 64, want);
   with_keys = 0;
 }
-#define DUP(lit, pos) dup_(__FILE__, __LINE__, lit, sizeof(lit) - 1, pos)
 
 static void accept_(const char *file, int line, const char *s, size_t n,
                     uint32_t maxd) {
@@ -184,26 +183,49 @@ static void accept_(const char *file, int line, const char *s, size_t n,
   check_all(file, line, s, n, maxd, want);
 }
 
-static void reject_(const char *file, int line, const char *s, size_t n,
-                    uint32_t maxd, sseval__jerr err, const char *msg,
-                    uint64_t pos) {
-  res want;
-  want.ok = 0;
-  want.err = err;
-  want.msg = msg;
-  want.pos = pos;
-  check_all(file, line, s, n, maxd, want);
-}
+/*
+ * One strictness case: the text (it may hold NUL bytes: sizeof - 1 is its
+ * length), the depth limit, and what every reader must say. Each row runs
+ * through check_all (or dup_ for a repeated name), and a failure names the
+ * row's line.
+ */
+typedef struct jcase {
+  const char *s;
+  size_t n;
+  uint32_t maxd;
+  sseval__jerr err; /* SSEVAL__J_OK: valid; J_DUPKEY: dup_ */
+  const char *msg;
+  uint64_t pos;
+  int line;
+} jcase;
 
-/* String literals may hold NUL bytes: sizeof - 1 is the length. */
-#define ACCEPT(lit) accept_(__FILE__, __LINE__, lit, sizeof(lit) - 1, 64)
-#define ACCEPT_D(lit, d) accept_(__FILE__, __LINE__, lit, sizeof(lit) - 1, d)
-#define REJECT(lit, msg, pos)                                                  \
-  reject_(__FILE__, __LINE__, lit, sizeof(lit) - 1, 64, SSEVAL__J_SYNTAX, msg, \
-          pos)
-#define REJECT_DEPTH(lit, d, pos)                                              \
-  reject_(__FILE__, __LINE__, lit, sizeof(lit) - 1, d, SSEVAL__J_DEPTH,        \
-          "too deeply nested", pos)
+#define OK(lit) {lit, sizeof(lit) - 1, 64, SSEVAL__J_OK, "", 0, __LINE__}
+#define OK_D(lit, d) {lit, sizeof(lit) - 1, d, SSEVAL__J_OK, "", 0, __LINE__}
+#define BAD(lit, msg, pos)                                                     \
+  {lit, sizeof(lit) - 1, 64, SSEVAL__J_SYNTAX, msg, pos, __LINE__}
+#define DEEP(lit, d, pos)                                                      \
+  {lit, sizeof(lit) - 1, d, SSEVAL__J_DEPTH, "too deeply nested", pos, __LINE__}
+/* valid without the duplicate-name check, J_DUPKEY at pos with it */
+#define DUP(lit, pos)                                                          \
+  {lit, sizeof(lit) - 1, 64, SSEVAL__J_DUPKEY, "duplicate member name", pos,    \
+   __LINE__}
+
+static void check_table(const jcase *t, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    res want;
+    if (t[i].err == SSEVAL__J_DUPKEY) {
+      dup_(__FILE__, t[i].line, t[i].s, t[i].n, t[i].pos);
+      continue;
+    }
+    want.ok = t[i].err == SSEVAL__J_OK;
+    want.err = t[i].err;
+    want.msg = t[i].msg;
+    want.pos = t[i].pos;
+    check_all(__FILE__, t[i].line, t[i].s, t[i].n, t[i].maxd, want);
+  }
+}
+#define CHECK_TABLE(t) check_table(t, sizeof t / sizeof t[0])
 
 /* messages, as json.c spells them */
 #define M_END "unexpected end"
@@ -228,310 +250,344 @@ static void reject_(const char *file, int line, const char *s, size_t n,
 /* ---- strictness, rule by rule ------------------------------------------- */
 
 TEST(literals) {
-  ACCEPT("true");
-  ACCEPT("false");
-  ACCEPT("null");
-  ACCEPT(" [true,false,null] ");
-  REJECT("tru", M_END, 3);
-  REJECT("t", M_END, 1);
-  REJECT("True", M_LIT, 0);
-  REJECT("tRue", M_LIT, 1);
-  REJECT("trux", M_LIT, 3);
-  REJECT("tru e", M_LIT, 3);
-  REJECT("nul", M_END, 3);
-  REJECT("nulL", M_LIT, 3);
-  REJECT("nulll", M_LIT, 4);
-  REJECT("true1", M_LIT, 4);
-  REJECT("falsey", M_LIT, 5);
-  REJECT("[true.]", M_LIT, 5);
-  REJECT("NaN", M_LIT, 0);
-  REJECT("nan", M_LIT, 1);
-  REJECT("Infinity", M_LIT, 0);
-  REJECT("[undefined]", M_LIT, 1);
-  REJECT("{\"a\":none}", M_LIT, 6);
-  REJECT("-Infinity", M_NUM, 1);
+  static const jcase t[] = {
+      OK("true"),
+      OK("false"),
+      OK("null"),
+      OK(" [true,false,null] "),
+      BAD("tru", M_END, 3),
+      BAD("t", M_END, 1),
+      BAD("True", M_LIT, 0),
+      BAD("tRue", M_LIT, 1),
+      BAD("trux", M_LIT, 3),
+      BAD("tru e", M_LIT, 3),
+      BAD("nul", M_END, 3),
+      BAD("nulL", M_LIT, 3),
+      BAD("nulll", M_LIT, 4),
+      BAD("true1", M_LIT, 4),
+      BAD("falsey", M_LIT, 5),
+      BAD("[true.]", M_LIT, 5),
+      BAD("NaN", M_LIT, 0),
+      BAD("nan", M_LIT, 1),
+      BAD("Infinity", M_LIT, 0),
+      BAD("[undefined]", M_LIT, 1),
+      BAD("{\"a\":none}", M_LIT, 6),
+      BAD("-Infinity", M_NUM, 1),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(numbers) {
-  ACCEPT("0");
-  ACCEPT("-0");
-  ACCEPT("1");
-  ACCEPT("-1");
-  ACCEPT("1234567890");
-  ACCEPT("1.5");
-  ACCEPT("0.0");
-  ACCEPT("-0.25");
-  ACCEPT("1e5");
-  ACCEPT("1E5");
-  ACCEPT("1e+5");
-  ACCEPT("1e-5");
-  ACCEPT("0e0");
-  ACCEPT("-0.0E-0");
-  ACCEPT("1.5e300");
-  ACCEPT("1e400");                /* syntax only: RFC 8259 sets no range */
-  ACCEPT("18446744073709551616"); /* 2^64: valid JSON */
-  ACCEPT("-123456789012345678901234567890");
-  ACCEPT("[0,-0,1e1,0.5]");
-  ACCEPT("{\"a\":0}");
-  ACCEPT("1 ");
-  ACCEPT("\t1\r\n");
-  REJECT("01", M_ZERO, 1);
-  REJECT("00", M_ZERO, 1);
-  REJECT("-01", M_ZERO, 2);
-  REJECT("[01]", M_ZERO, 2);
-  REJECT("+1", M_NUM, 0);
-  REJECT(".5", M_NUM, 0);
-  REJECT("-.5", M_NUM, 1);
-  REJECT("1.", M_END, 2);
-  REJECT("1.x", M_NUM, 2);
-  REJECT("[1.]", M_NUM, 3);
-  REJECT("1.e5", M_NUM, 2);
-  REJECT("1e", M_END, 2);
-  REJECT("1e+", M_END, 3);
-  REJECT("1ex", M_NUM, 2);
-  REJECT("1e+x", M_NUM, 3);
-  REJECT("1E.5", M_NUM, 2);
-  REJECT("1e++5", M_NUM, 3);
-  REJECT("1.5.3", M_NUM, 3);
-  REJECT("1e5e3", M_NUM, 3);
-  REJECT("1e5.3", M_NUM, 3);
-  REJECT("1-2", M_NUM, 1);
-  REJECT("1+2", M_NUM, 1);
-  REJECT("0x10", M_NUM, 1);
-  REJECT("1a", M_NUM, 1);
-  REJECT("-", M_END, 1);
-  REJECT("- 1", M_NUM, 1);
-  REJECT("--1", M_NUM, 1);
-  REJECT("-a", M_NUM, 1);
-  REJECT("[1,-]", M_NUM, 4);
-  REJECT("{\"a\":1.}", M_NUM, 7);
+  static const jcase t[] = {
+      OK("0"),
+      OK("-0"),
+      OK("1"),
+      OK("-1"),
+      OK("1234567890"),
+      OK("1.5"),
+      OK("0.0"),
+      OK("-0.25"),
+      OK("1e5"),
+      OK("1E5"),
+      OK("1e+5"),
+      OK("1e-5"),
+      OK("0e0"),
+      OK("-0.0E-0"),
+      OK("1.5e300"),
+      OK("1e400"), /* syntax only: RFC 8259 sets no range */
+      OK("18446744073709551616"), /* 2^64: valid JSON */
+      OK("-123456789012345678901234567890"),
+      OK("[0,-0,1e1,0.5]"),
+      OK("{\"a\":0}"),
+      OK("1 "),
+      OK("\t1\r\n"),
+      BAD("01", M_ZERO, 1),
+      BAD("00", M_ZERO, 1),
+      BAD("-01", M_ZERO, 2),
+      BAD("[01]", M_ZERO, 2),
+      BAD("+1", M_NUM, 0),
+      BAD(".5", M_NUM, 0),
+      BAD("-.5", M_NUM, 1),
+      BAD("1.", M_END, 2),
+      BAD("1.x", M_NUM, 2),
+      BAD("[1.]", M_NUM, 3),
+      BAD("1.e5", M_NUM, 2),
+      BAD("1e", M_END, 2),
+      BAD("1e+", M_END, 3),
+      BAD("1ex", M_NUM, 2),
+      BAD("1e+x", M_NUM, 3),
+      BAD("1E.5", M_NUM, 2),
+      BAD("1e++5", M_NUM, 3),
+      BAD("1.5.3", M_NUM, 3),
+      BAD("1e5e3", M_NUM, 3),
+      BAD("1e5.3", M_NUM, 3),
+      BAD("1-2", M_NUM, 1),
+      BAD("1+2", M_NUM, 1),
+      BAD("0x10", M_NUM, 1),
+      BAD("1a", M_NUM, 1),
+      BAD("-", M_END, 1),
+      BAD("- 1", M_NUM, 1),
+      BAD("--1", M_NUM, 1),
+      BAD("-a", M_NUM, 1),
+      BAD("[1,-]", M_NUM, 4),
+      BAD("{\"a\":1.}", M_NUM, 7),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(structure) {
-  ACCEPT("[]");
-  ACCEPT("{}");
-  ACCEPT("[ ]");
-  ACCEPT("{ }");
-  ACCEPT("[1,2,3]");
-  ACCEPT("[[[]]]");
-  ACCEPT("[{}]");
-  ACCEPT("[{},[],\"\",0,true]");
-  ACCEPT("{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}");
-  ACCEPT("{\"\":0}");
-  /* duplicate names: RFC 8259 SHOULD, not MUST: valid without a key set */
-  DUP("{\"a\":1,\"a\":2}", 9);
-  ACCEPT(" \t\n\r[ 1 , 2 ] \t\n\r");
-  ACCEPT("{ \"a\" : 1 , \"b\" : 2 }");
-  ACCEPT("{\"type\":\"ping\"                    }"); /* padded, as recorded */
-  REJECT("", M_END, 0);
-  REJECT("   ", M_END, 3);
-  REJECT("[", M_END, 1);
-  REJECT("{", M_END, 1);
-  REJECT("[1", M_END, 2);
-  REJECT("[1,", M_END, 3);
-  REJECT("{\"a\"", M_END, 4);
-  REJECT("{\"a\":", M_END, 5);
-  REJECT("{\"a\":1", M_END, 6);
-  REJECT("{\"a\":1,", M_END, 7);
-  REJECT("]", M_VALUE, 0);
-  REJECT("}", M_VALUE, 0);
-  REJECT(":", M_VALUE, 0);
-  REJECT(",", M_VALUE, 0);
-  REJECT("[}", M_VALUE, 1);
-  REJECT("{]", M_KEY, 1);
-  REJECT("[1 2]", M_AARR, 3);
-  REJECT("[1}", M_AARR, 2);
-  REJECT("[1:2]", M_AARR, 2);
-  REJECT("{\"a\" 1}", M_COLON, 5);
-  REJECT("{\"a\",1}", M_COLON, 4);
-  REJECT("{\"a\":1 \"b\":2}", M_AOBJ, 7);
-  REJECT("{\"a\":1]", M_AOBJ, 6);
-  REJECT("{\"a\":1:2}", M_AOBJ, 6);
-  REJECT("{1:2}", M_KEY, 1);
-  REJECT("{a:1}", M_KEY, 1);
-  REJECT("{\"a\":}", M_VALUE, 5);
-  REJECT("{\"a\"::1}", M_VALUE, 5);
-  REJECT("[,1]", M_VALUE, 1);
-  REJECT("[1,,2]", M_VALUE, 3);
-  REJECT("{,}", M_KEY, 1);
-  REJECT("{\"a\":1,,}", M_KEY, 7);
-  REJECT("{\"a\":1,2}", M_KEY, 7);
+  static const jcase t[] = {
+      OK("[]"),
+      OK("{}"),
+      OK("[ ]"),
+      OK("{ }"),
+      OK("[1,2,3]"),
+      OK("[[[]]]"),
+      OK("[{}]"),
+      OK("[{},[],\"\",0,true]"),
+      OK("{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}"),
+      OK("{\"\":0}"),
+      /* duplicate names: RFC 8259 SHOULD, not MUST: valid without a key set */
+      DUP("{\"a\":1,\"a\":2}", 9),
+      OK(" \t\n\r[ 1 , 2 ] \t\n\r"),
+      OK("{ \"a\" : 1 , \"b\" : 2 }"),
+      OK("{\"type\":\"ping\"                    }"), /* padded, as recorded */
+      BAD("", M_END, 0),
+      BAD("   ", M_END, 3),
+      BAD("[", M_END, 1),
+      BAD("{", M_END, 1),
+      BAD("[1", M_END, 2),
+      BAD("[1,", M_END, 3),
+      BAD("{\"a\"", M_END, 4),
+      BAD("{\"a\":", M_END, 5),
+      BAD("{\"a\":1", M_END, 6),
+      BAD("{\"a\":1,", M_END, 7),
+      BAD("]", M_VALUE, 0),
+      BAD("}", M_VALUE, 0),
+      BAD(":", M_VALUE, 0),
+      BAD(",", M_VALUE, 0),
+      BAD("[}", M_VALUE, 1),
+      BAD("{]", M_KEY, 1),
+      BAD("[1 2]", M_AARR, 3),
+      BAD("[1}", M_AARR, 2),
+      BAD("[1:2]", M_AARR, 2),
+      BAD("{\"a\" 1}", M_COLON, 5),
+      BAD("{\"a\",1}", M_COLON, 4),
+      BAD("{\"a\":1 \"b\":2}", M_AOBJ, 7),
+      BAD("{\"a\":1]", M_AOBJ, 6),
+      BAD("{\"a\":1:2}", M_AOBJ, 6),
+      BAD("{1:2}", M_KEY, 1),
+      BAD("{a:1}", M_KEY, 1),
+      BAD("{\"a\":}", M_VALUE, 5),
+      BAD("{\"a\"::1}", M_VALUE, 5),
+      BAD("[,1]", M_VALUE, 1),
+      BAD("[1,,2]", M_VALUE, 3),
+      BAD("{,}", M_KEY, 1),
+      BAD("{\"a\":1,,}", M_KEY, 7),
+      BAD("{\"a\":1,2}", M_KEY, 7),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(trailing_commas) {
-  REJECT("[1,]", M_TRAIL, 3);
-  REJECT("[1, ]", M_TRAIL, 4);
-  REJECT("[[],]", M_TRAIL, 4);
-  REJECT("{\"a\":1,}", M_TRAIL, 7);
-  REJECT("{\"a\":1 , }", M_TRAIL, 9);
-  REJECT("[{\"a\":[1,]}]", M_TRAIL, 9);
+  static const jcase t[] = {
+      BAD("[1,]", M_TRAIL, 3),
+      BAD("[1, ]", M_TRAIL, 4),
+      BAD("[[],]", M_TRAIL, 4),
+      BAD("{\"a\":1,}", M_TRAIL, 7),
+      BAD("{\"a\":1 , }", M_TRAIL, 9),
+      BAD("[{\"a\":[1,]}]", M_TRAIL, 9),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(second_value) {
-  REJECT("1 2", M_EXTRA, 2);
-  REJECT("{}{}", M_EXTRA, 2);
-  REJECT("[]]", M_EXTRA, 2);
-  REJECT("\"a\"\"b\"", M_EXTRA, 3);
-  REJECT("\"a\" x", M_EXTRA, 4);
-  REJECT("1,", M_EXTRA, 1);
-  REJECT("{} x", M_EXTRA, 3);
-  REJECT("null null", M_EXTRA, 5);
-  REJECT("1\0", M_EXTRA, 1);
-  REJECT("[]\0", M_EXTRA, 2);
+  static const jcase t[] = {
+      BAD("1 2", M_EXTRA, 2),
+      BAD("{}{}", M_EXTRA, 2),
+      BAD("[]]", M_EXTRA, 2),
+      BAD("\"a\"\"b\"", M_EXTRA, 3),
+      BAD("\"a\" x", M_EXTRA, 4),
+      BAD("1,", M_EXTRA, 1),
+      BAD("{} x", M_EXTRA, 3),
+      BAD("null null", M_EXTRA, 5),
+      BAD("1\0", M_EXTRA, 1),
+      BAD("[]\0", M_EXTRA, 2),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(single_quotes_and_comments) {
-  REJECT("'a'", M_SQUOTE, 0);
-  REJECT("{'a':1}", M_SQUOTE, 1);
-  REJECT("[\"a\",'b']", M_SQUOTE, 5);
-  REJECT("{\"a\":1,'b':2}", M_SQUOTE, 7);
-  REJECT("/*x*/1", M_COMMENT, 0);
-  REJECT("[1/*x*/]", M_COMMENT, 2);
-  REJECT("[1,/*x*/2]", M_COMMENT, 3);
-  REJECT("1 // c", M_COMMENT, 2);
-  REJECT("{\"a\"/**/:1}", M_COMMENT, 4);
-  REJECT("{\"a\":1/**/}", M_COMMENT, 6);
-  REJECT("{/**/}", M_COMMENT, 1);
-  REJECT("# c\n1", M_VALUE, 0);
+  static const jcase t[] = {
+      BAD("'a'", M_SQUOTE, 0),
+      BAD("{'a':1}", M_SQUOTE, 1),
+      BAD("[\"a\",'b']", M_SQUOTE, 5),
+      BAD("{\"a\":1,'b':2}", M_SQUOTE, 7),
+      BAD("/*x*/1", M_COMMENT, 0),
+      BAD("[1/*x*/]", M_COMMENT, 2),
+      BAD("[1,/*x*/2]", M_COMMENT, 3),
+      BAD("1 // c", M_COMMENT, 2),
+      BAD("{\"a\"/**/:1}", M_COMMENT, 4),
+      BAD("{\"a\":1/**/}", M_COMMENT, 6),
+      BAD("{/**/}", M_COMMENT, 1),
+      BAD("# c\n1", M_VALUE, 0),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(whitespace) {
-  ACCEPT(" 1");
-  ACCEPT("\t1");
-  ACCEPT("\n1");
-  ACCEPT("\r1");
-  REJECT("\f1", M_VALUE, 0);
-  REJECT("\v1", M_VALUE, 0);
-  REJECT("[1,\f2]", M_VALUE, 3);
-  REJECT("\xC2\xA0 1", M_VALUE, 0);     /* U+00A0 */
-  REJECT("\xEF\xBB\xBF{}", M_VALUE, 0); /* a BOM is not JSON whitespace */
-  REJECT("1\f", M_EXTRA, 1);
-  REJECT("{\"a\"\f:1}", M_COLON, 4);
+  static const jcase t[] = {
+      OK(" 1"),
+      OK("\t1"),
+      OK("\n1"),
+      OK("\r1"),
+      BAD("\f1", M_VALUE, 0),
+      BAD("\v1", M_VALUE, 0),
+      BAD("[1,\f2]", M_VALUE, 3),
+      BAD("\xC2\xA0 1", M_VALUE, 0), /* U+00A0 */
+      BAD("\xEF\xBB\xBF{}", M_VALUE, 0), /* a BOM is not JSON whitespace */
+      BAD("1\f", M_EXTRA, 1),
+      BAD("{\"a\"\f:1}", M_COLON, 4),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(strings_and_escapes) {
-  ACCEPT("\"\"");
-  ACCEPT("\"a\"");
-  ACCEPT("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"");
-  ACCEPT("\"/\"");
-  ACCEPT("\"\\u0000\"");
-  ACCEPT("\"\\u00e9\\u00E9\\uFFFF\\uffff\\u0041\"");
-  ACCEPT("\"\\uD83D\\uDE00\"");
-  ACCEPT("\"\\ud83d\\ude00\"");
-  ACCEPT("\"\\uDBFF\\uDFFF\\uD800\\uDC00\"");
-  ACCEPT("\"\\uD7FF\\uE000\""); /* just outside the surrogate range */
-  ACCEPT("\"\x7f\"");           /* DEL is not a control character here */
-  ACCEPT("\"a very long plain ASCII string, longer than eight bytes\"");
-  ACCEPT("\"0123456\\\"89abcdef\\\\0123\\u0041\"");
-  ACCEPT("{\"ke\\\"y\":\"v\\u00e9\"}");
-  REJECT("\"", M_END, 1);
-  REJECT("\"abc", M_END, 4);
-  REJECT("\"abcdefghijklmnop", M_END, 17);
-  REJECT("\"\\", M_END, 2);
-  REJECT("\"\\u", M_END, 3);
-  REJECT("\"\\u00", M_END, 5);
-  REJECT("\"\\x\"", M_ESC, 2);
-  REJECT("\"\\a\"", M_ESC, 2);
-  REJECT("\"\\'\"", M_ESC, 2);
-  REJECT("\"\\U0041\"", M_ESC, 2);
-  REJECT("\"\\0\"", M_ESC, 2);
-  REJECT("\"\\ \"", M_ESC, 2);
-  REJECT("\"\\u00g0\"", M_UESC, 5);
-  REJECT("\"\\u12\"", M_UESC, 5);
-  REJECT("\"\\uZZZZ\"", M_UESC, 3);
-  REJECT("\"\\u 123\"", M_UESC, 3);
-  REJECT("\"abcdefghij\\q\"", M_ESC, 12);
+  static const jcase t[] = {
+      OK("\"\""),
+      OK("\"a\""),
+      OK("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\""),
+      OK("\"/\""),
+      OK("\"\\u0000\""),
+      OK("\"\\u00e9\\u00E9\\uFFFF\\uffff\\u0041\""),
+      OK("\"\\uD83D\\uDE00\""),
+      OK("\"\\ud83d\\ude00\""),
+      OK("\"\\uDBFF\\uDFFF\\uD800\\uDC00\""),
+      OK("\"\\uD7FF\\uE000\""), /* just outside the surrogate range */
+      OK("\"\x7f\""), /* DEL is not a control character here */
+      OK("\"a very long plain ASCII string, longer than eight bytes\""),
+      OK("\"0123456\\\"89abcdef\\\\0123\\u0041\""),
+      OK("{\"ke\\\"y\":\"v\\u00e9\"}"),
+      BAD("\"", M_END, 1),
+      BAD("\"abc", M_END, 4),
+      BAD("\"abcdefghijklmnop", M_END, 17),
+      BAD("\"\\", M_END, 2),
+      BAD("\"\\u", M_END, 3),
+      BAD("\"\\u00", M_END, 5),
+      BAD("\"\\x\"", M_ESC, 2),
+      BAD("\"\\a\"", M_ESC, 2),
+      BAD("\"\\'\"", M_ESC, 2),
+      BAD("\"\\U0041\"", M_ESC, 2),
+      BAD("\"\\0\"", M_ESC, 2),
+      BAD("\"\\ \"", M_ESC, 2),
+      BAD("\"\\u00g0\"", M_UESC, 5),
+      BAD("\"\\u12\"", M_UESC, 5),
+      BAD("\"\\uZZZZ\"", M_UESC, 3),
+      BAD("\"\\u 123\"", M_UESC, 3),
+      BAD("\"abcdefghij\\q\"", M_ESC, 12),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(control_characters) {
-  REJECT("\"a\x01"
-         "b\"",
-         M_CTRL, 2);
-  REJECT("\"\t\"", M_CTRL, 1);
-  REJECT("\"\n\"", M_CTRL, 1);
-  REJECT("\"\r\"", M_CTRL, 1);
-  REJECT("\"\0\"", M_CTRL, 1);
-  REJECT("\"\x1f\"", M_CTRL, 1);
-  REJECT("\"0123456789\x1f\"", M_CTRL, 11); /* found by the 8-byte scan */
-  REJECT("{\"a\x02\":1}", M_CTRL, 3);       /* in a key too */
+  static const jcase t[] = {
+      BAD("\"a\x01" "b\"", M_CTRL, 2),
+      BAD("\"\t\"", M_CTRL, 1),
+      BAD("\"\n\"", M_CTRL, 1),
+      BAD("\"\r\"", M_CTRL, 1),
+      BAD("\"\0\"", M_CTRL, 1),
+      BAD("\"\x1f\"", M_CTRL, 1),
+      BAD("\"0123456789\x1f\"", M_CTRL, 11), /* found by the 8-byte scan */
+      BAD("{\"a\x02\":1}", M_CTRL, 3), /* in a key too */
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(surrogates) {
-  /* a high surrogate must be followed by exactly \u[dD][c-fC-F]XX */
-  REJECT("\"\\ud800\"", M_SURR, 7);
-  REJECT("\"\\uD800x\"", M_SURR, 7);
-  REJECT("\"\\ud800\\n\"", M_SURR, 8);
-  REJECT("\"\\ud800\\u0041\"", M_SURR, 9);
-  REJECT("\"\\ud800\\ud800\"", M_SURR, 10);
-  REJECT("\"\\ud800\\udbff\"", M_SURR, 10);
-  REJECT("\"\\ud800\\uZ\"", M_UESC, 9);
-  REJECT("\"\\ud800\\udZ\"", M_UESC, 10);
-  REJECT("\"\\ud800\\udcZ0\"", M_UESC, 11);
-  REJECT("\"\\ud800", M_END, 7);
-  REJECT("\"\\ud800\\", M_END, 8);
-  REJECT("\"\\ud800\\u", M_END, 9);
-  REJECT("\"\\ud800\\udc0", M_END, 12);
-  /* a low surrogate can never come first: the error is at its 2nd digit */
-  REJECT("\"\\udc00\"", M_SURR, 4);
-  REJECT("\"\\uDFFF\"", M_SURR, 4);
-  REJECT("\"\\udc00\\ud800\"", M_SURR, 4);
-  REJECT("[\"ok\",\"\\ude00\"]", M_SURR, 10);
+  static const jcase t[] = {
+      /* a high surrogate must be followed by exactly \u[dD][c-fC-F]XX */
+      BAD("\"\\ud800\"", M_SURR, 7),
+      BAD("\"\\uD800x\"", M_SURR, 7),
+      BAD("\"\\ud800\\n\"", M_SURR, 8),
+      BAD("\"\\ud800\\u0041\"", M_SURR, 9),
+      BAD("\"\\ud800\\ud800\"", M_SURR, 10),
+      BAD("\"\\ud800\\udbff\"", M_SURR, 10),
+      BAD("\"\\ud800\\uZ\"", M_UESC, 9),
+      BAD("\"\\ud800\\udZ\"", M_UESC, 10),
+      BAD("\"\\ud800\\udcZ0\"", M_UESC, 11),
+      BAD("\"\\ud800", M_END, 7),
+      BAD("\"\\ud800\\", M_END, 8),
+      BAD("\"\\ud800\\u", M_END, 9),
+      BAD("\"\\ud800\\udc0", M_END, 12),
+      /* a low surrogate can never come first: the error is at its 2nd digit */
+      BAD("\"\\udc00\"", M_SURR, 4),
+      BAD("\"\\uDFFF\"", M_SURR, 4),
+      BAD("\"\\udc00\\ud800\"", M_SURR, 4),
+      BAD("[\"ok\",\"\\ude00\"]", M_SURR, 10),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(utf8) {
-  ACCEPT("\"\xC3\xA9\"");                 /* U+00E9 */
-  ACCEPT("\"\xC2\x80\xDF\xBF\"");         /* U+0080, U+07FF */
-  ACCEPT("\"\xE0\xA0\x80\xE2\x82\xAC\""); /* U+0800, U+20AC */
-  ACCEPT("\"\xED\x9F\xBF\xEE\x80\x80\""); /* U+D7FF, U+E000 */
-  ACCEPT("\"\xEF\xBF\xBF\"");             /* U+FFFF */
-  ACCEPT("\"\xF0\x90\x80\x80\"");         /* U+10000 */
-  ACCEPT("\"\xF0\x9F\x98\x80\"");         /* U+1F600 */
-  ACCEPT("\"\xF4\x8F\xBF\xBF\"");         /* U+10FFFF */
-  ACCEPT("\"plain then \xC3\xA9 then plain again, long enough\"");
-  ACCEPT("{\"cl\xC3\xA9\":\"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\"}");
-  REJECT("\"\x80\"", M_UTF8, 1); /* lone continuation byte */
-  REJECT("\"\xBF\"", M_UTF8, 1);
-  REJECT("\"\xC0\x80\"", M_UTF8, 1);     /* overlong NUL */
-  REJECT("\"\xC1\xBF\"", M_UTF8, 1);     /* overlong */
-  REJECT("\"\xE0\x80\x80\"", M_UTF8, 2); /* overlong 3-byte */
-  REJECT("\"\xE0\x9F\xBF\"", M_UTF8, 2);
-  REJECT("\"\xED\xA0\x80\"", M_UTF8, 2); /* U+D800 encoded */
-  REJECT("\"\xED\xBF\xBF\"", M_UTF8, 2); /* U+DFFF encoded */
-  REJECT("\"\xF0\x80\x80\x80\"", M_UTF8, 2);
-  REJECT("\"\xF0\x8F\xBF\xBF\"", M_UTF8, 2);
-  REJECT("\"\xF4\x90\x80\x80\"", M_UTF8, 2); /* U+110000 */
-  REJECT("\"\xF5\x80\x80\x80\"", M_UTF8, 1);
-  REJECT("\"\xFE\"", M_UTF8, 1);
-  REJECT("\"\xFF\"", M_UTF8, 1);
-  REJECT("\"\xC3\"", M_UTF8, 2); /* truncated: at the quote */
-  REJECT("\"\xE2\x82\"", M_UTF8, 3);
-  REJECT("\"\xF0\x9F\x98\"", M_UTF8, 4);
-  REJECT("\"\xE2\x82x\"", M_UTF8, 3);
-  REJECT("\"\xE2\x28\xA1\"", M_UTF8, 2);
-  REJECT("\"\xC3\xA9\xA9\"", M_UTF8, 3);
-  REJECT("\"\xC3", M_END, 2);
-  REJECT("\"\xF0\x9F\x98", M_END, 4);
-  REJECT("\"0123456789\xC3\xC3\"", M_UTF8, 12);
-  REJECT("[1,\xC3\xA9]", M_VALUE, 3); /* outside a string */
-  REJECT("{\"a\":1}\xC3\xA9", M_EXTRA, 7);
+  static const jcase t[] = {
+      OK("\"\xC3\xA9\""), /* U+00E9 */
+      OK("\"\xC2\x80\xDF\xBF\""), /* U+0080, U+07FF */
+      OK("\"\xE0\xA0\x80\xE2\x82\xAC\""), /* U+0800, U+20AC */
+      OK("\"\xED\x9F\xBF\xEE\x80\x80\""), /* U+D7FF, U+E000 */
+      OK("\"\xEF\xBF\xBF\""), /* U+FFFF */
+      OK("\"\xF0\x90\x80\x80\""), /* U+10000 */
+      OK("\"\xF0\x9F\x98\x80\""), /* U+1F600 */
+      OK("\"\xF4\x8F\xBF\xBF\""), /* U+10FFFF */
+      OK("\"plain then \xC3\xA9 then plain again, long enough\""),
+      OK("{\"cl\xC3\xA9\":\"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\"}"),
+      BAD("\"\x80\"", M_UTF8, 1), /* lone continuation byte */
+      BAD("\"\xBF\"", M_UTF8, 1),
+      BAD("\"\xC0\x80\"", M_UTF8, 1), /* overlong NUL */
+      BAD("\"\xC1\xBF\"", M_UTF8, 1), /* overlong */
+      BAD("\"\xE0\x80\x80\"", M_UTF8, 2), /* overlong 3-byte */
+      BAD("\"\xE0\x9F\xBF\"", M_UTF8, 2),
+      BAD("\"\xED\xA0\x80\"", M_UTF8, 2), /* U+D800 encoded */
+      BAD("\"\xED\xBF\xBF\"", M_UTF8, 2), /* U+DFFF encoded */
+      BAD("\"\xF0\x80\x80\x80\"", M_UTF8, 2),
+      BAD("\"\xF0\x8F\xBF\xBF\"", M_UTF8, 2),
+      BAD("\"\xF4\x90\x80\x80\"", M_UTF8, 2), /* U+110000 */
+      BAD("\"\xF5\x80\x80\x80\"", M_UTF8, 1),
+      BAD("\"\xFE\"", M_UTF8, 1),
+      BAD("\"\xFF\"", M_UTF8, 1),
+      BAD("\"\xC3\"", M_UTF8, 2), /* truncated: at the quote */
+      BAD("\"\xE2\x82\"", M_UTF8, 3),
+      BAD("\"\xF0\x9F\x98\"", M_UTF8, 4),
+      BAD("\"\xE2\x82x\"", M_UTF8, 3),
+      BAD("\"\xE2\x28\xA1\"", M_UTF8, 2),
+      BAD("\"\xC3\xA9\xA9\"", M_UTF8, 3),
+      BAD("\"\xC3", M_END, 2),
+      BAD("\"\xF0\x9F\x98", M_END, 4),
+      BAD("\"0123456789\xC3\xC3\"", M_UTF8, 12),
+      BAD("[1,\xC3\xA9]", M_VALUE, 3), /* outside a string */
+      BAD("{\"a\":1}\xC3\xA9", M_EXTRA, 7),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(depth) {
-  ACCEPT_D("1", 1);
-  ACCEPT_D("[]", 1);
-  ACCEPT_D("[1,{}]", 2);
-  ACCEPT_D("[[[1]]]", 3);
-  ACCEPT_D("{\"a\":{\"b\":{\"c\":{}}}}", 4);
-  ACCEPT_D("[[],[],[[]]]", 3);
-  REJECT_DEPTH("[[],[],[[]]]", 2, 8);
-  REJECT_DEPTH("[[]]", 1, 1);
-  REJECT_DEPTH("[[[[1]]]]", 3, 3);
-  REJECT_DEPTH("{\"a\":{\"b\":{\"c\":{}}}}", 3, 15);
-  REJECT_DEPTH("[[],[],[[]]]", 1, 1);
-  REJECT_DEPTH("[{},[{}]]", 2, 5);
-  /* the limit is clamped to 1..512 */
-  ACCEPT_D("[]", 0);
-  REJECT_DEPTH("[[]]", 0, 1);
+  static const jcase t[] = {
+      OK_D("1", 1),
+      OK_D("[]", 1),
+      OK_D("[1,{}]", 2),
+      OK_D("[[[1]]]", 3),
+      OK_D("{\"a\":{\"b\":{\"c\":{}}}}", 4),
+      OK_D("[[],[],[[]]]", 3),
+      DEEP("[[],[],[[]]]", 2, 8),
+      DEEP("[[]]", 1, 1),
+      DEEP("[[[[1]]]]", 3, 3),
+      DEEP("{\"a\":{\"b\":{\"c\":{}}}}", 3, 15),
+      DEEP("[[],[],[[]]]", 1, 1),
+      DEEP("[{},[{}]]", 2, 5),
+      /* the limit is clamped to 1..512 */
+      OK_D("[]", 0),
+      DEEP("[[]]", 0, 1),
+  };
+  CHECK_TABLE(t);
 }
 
 TEST(depth_512) {
@@ -553,18 +609,13 @@ TEST(depth_512) {
 
 /* Claude-shaped payloads through every reader. */
 TEST(claude_payloads) {
-  ACCEPT("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
-         "\"text_delta\",\"text\":\"Hello, world! This is a token-sized "
-         "piece of text.\"}}");
-  ACCEPT("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":"
-         "\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":"
-         "[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_"
-         "tokens\":25,\"output_tokens\":1}}}");
-  ACCEPT("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":"
-         "\"input_json_delta\",\"partial_json\":\"{\\\"location\\\": \\\"San "
-         "Fra\"}}                 ");
-  ACCEPT("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-         "\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}");
+  static const jcase t[] = {
+      OK("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":" "\"text_delta\",\"text\":\"Hello, world! This is a token-sized " "piece of text.\"}}"),
+      OK("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":" "\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":" "[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_" "tokens\":25,\"output_tokens\":1}}}"),
+      OK("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":" "\"input_json_delta\",\"partial_json\":\"{\\\"location\\\": \\\"San " "Fra\"}}                 "),
+      OK("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"," "\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}"),
+  };
+  CHECK_TABLE(t);
 }
 
 /* ---- the cursor API ------------------------------------------------------ */
@@ -1226,40 +1277,43 @@ TEST(preview_every_prefix) {
 /* ---- duplicate member names (with a key set) ----------------------------- */
 
 TEST(duplicate_names) {
-  /* the position is the repeated name's closing quote */
-  DUP("{\"a\":1,\"a\":2}", 9);
-  DUP("{\"type\":\"tool_use\",\"type\":\"text\"}", 24);
-  DUP("{\"cmd\":\"ls\",\"cmd\":\"rm -rf /\"}", 16);
-  /* names are compared after unescaping */
-  DUP("{\"type\":1,\"\\u0074ype\":2}", 20);
-  DUP("{\"\\u0074ype\":1,\"type\":2}", 20);
-  DUP("{\"a\\/b\":1,\"a/b\":2}", 14);
-  DUP("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 23);
-  DUP("{\"\xc3\xa9\":1,\"\\u00e9\":2}", 15);
-  DUP("{\"\\n\":1,\"\\u000a\":2}", 15);
-  DUP("{\"\":1,\"\":2}", 7);
-  /* in nested objects, at any depth, inside arrays, with spaces */
-  DUP("{\"a\":{\"b\":1,\"b\":2}}", 14);
-  DUP("[1,{\"x\":[{\"y\":0,\"y\":0}]}]", 18);
-  DUP("{ \"a\" : 1 , \"b\" : 2 , \"a\" : 3 }", 24);
-  /* the outer object's repeat after an inner object closed */
-  DUP("{\"a\":{\"a\":1,\"b\":2},\"b\":3,\"a\":4}", 27);
-  /* the same name in sibling or nested objects is no repeat */
-  ACCEPT("{\"a\":{\"a\":{\"a\":1}},\"b\":{\"a\":2}}");
-  ACCEPT("[{\"a\":1},{\"a\":1}]");
-  ACCEPT("{\"a\":1,\"A\":2,\"a \":3,\"ab\":4,\"b\":5}");
-  ACCEPT("{\"\\u0074ype\":1,\"typ\":2,\"types\":3}");
-  /* a syntax error before the repeat wins; a repeat before one wins */
-  REJECT("{\"a\":1 \"a\":2}", M_AOBJ, 7);
+  static const jcase t[] = {
+      /* the position is the repeated name's closing quote */
+      DUP("{\"a\":1,\"a\":2}", 9),
+      DUP("{\"type\":\"tool_use\",\"type\":\"text\"}", 24),
+      DUP("{\"cmd\":\"ls\",\"cmd\":\"rm -rf /\"}", 16),
+      /* names are compared after unescaping */
+      DUP("{\"type\":1,\"\\u0074ype\":2}", 20),
+      DUP("{\"\\u0074ype\":1,\"type\":2}", 20),
+      DUP("{\"a\\/b\":1,\"a/b\":2}", 14),
+      DUP("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 23),
+      DUP("{\"\xc3\xa9\":1,\"\\u00e9\":2}", 15),
+      DUP("{\"\\n\":1,\"\\u000a\":2}", 15),
+      DUP("{\"\":1,\"\":2}", 7),
+      /* in nested objects, at any depth, inside arrays, with spaces */
+      DUP("{\"a\":{\"b\":1,\"b\":2}}", 14),
+      DUP("[1,{\"x\":[{\"y\":0,\"y\":0}]}]", 18),
+      DUP("{ \"a\" : 1 , \"b\" : 2 , \"a\" : 3 }", 24),
+      /* the outer object's repeat after an inner object closed */
+      DUP("{\"a\":{\"a\":1,\"b\":2},\"b\":3,\"a\":4}", 27),
+      /* the same name in sibling or nested objects is no repeat */
+      OK("{\"a\":{\"a\":{\"a\":1}},\"b\":{\"a\":2}}"),
+      OK("[{\"a\":1},{\"a\":1}]"),
+      OK("{\"a\":1,\"A\":2,\"a \":3,\"ab\":4,\"b\":5}"),
+      OK("{\"\\u0074ype\":1,\"typ\":2,\"types\":3}"),
+      /* a syntax error before the repeat wins; a repeat before one wins */
+      BAD("{\"a\":1 \"a\":2}", M_AOBJ, 7),
+  };
+  CHECK_TABLE(t);
   {
-    static const char t[] = "{\"a\":1,\"a\":2,}";
+    static const char s[] = "{\"a\":1,\"a\":2,}";
     res want;
     want.ok = 0;
     want.err = SSEVAL__J_DUPKEY;
     want.msg = "duplicate member name";
     want.pos = 9;
     with_keys = 1;
-    check_all_once(__FILE__, __LINE__, t, sizeof t - 1, 64, want);
+    check_all_once(__FILE__, __LINE__, s, sizeof s - 1, 64, want);
     with_keys = 0;
   }
 }
