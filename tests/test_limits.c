@@ -10,12 +10,12 @@
  *   Claude      max_line_bytes -> line_too_long, max_event_bytes ->
  *               event_too_large, max_json_depth -> json_too_deep (payloads
  *               and tool input), max_blocks -> too_many_blocks,
- *               max_block_bytes -> block_too_large
- *   pending     max_tool_input_bytes -> tool_input_too_large and
- *               max_unknown_fields -> too_many_fields: compiled in once
- *               claude.h defines SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES /
- *               SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS; until then each
- *               prints a SKIP line.
+ *               max_block_bytes -> block_too_large, max_tool_input_bytes ->
+ *               tool_input_too_large, max_unknown_fields -> too_many_fields
+ *
+ * The "fits at N, not at N-1" cases are rows of one table (thresholds[]):
+ * to add a limit, write a builder for a stream that sits exactly at it and
+ * add a row with its setter, the limits it fits and the event that crosses.
  */
 #include <stdint.h>
 
@@ -203,12 +203,8 @@ TEST(documented_defaults) {
   CHECK(SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH == 64u);
   CHECK(SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS == 4096u);
   CHECK(SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES == (size_t)64 << 20);
-#ifdef SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES
   CHECK(o.max_tool_input_bytes == SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES);
-#endif
-#ifdef SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS
   CHECK(o.max_unknown_fields == SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS);
-#endif
 }
 
 /* A zeroed limit means the default: the same stream reads the same. */
@@ -344,89 +340,161 @@ TEST(claude_event_too_large) {
   stream_free(&s);
 }
 
-TEST(claude_json_too_deep) {
-  stream s, ok;
-  sseval_claude_options o = opts();
+/* ---- each limit at its threshold: the stream fits, one less does not ---------- */
+
+/* 40 nested arrays in an unknown member of a delta (marks[2]). */
+static void build_deep_payload(stream *s) {
   int i;
-  memset(&s, 0, sizeof s);
-  memset(&ok, 0, sizeof ok);
-  event(&s, "message_start", MSG_START);
-  block_start(&s, 0, "text");
-  /* 40 nested arrays in an unknown member of a delta. */
-  ev(&s, "content_block_delta");
-  puts_(&s, "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
-            "\"text_delta\",\"text\":\"\",\"x\":");
-  for (i = 0; i < 40; i++) puts_(&s, "[");
-  for (i = 0; i < 40; i++) puts_(&s, "]");
-  puts_(&s, "}}");
-  end_ev(&s);
-  block_stop(&s, 0);
-  message_end(&s);
-  o.max_json_depth = 64;
-  EXPECT_COMPLETE(&s, &o);
-  o.max_json_depth = 16;
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_JSON_TOO_DEEP, s.marks[2]);
-  stream_free(&s);
-
-  /* Tool input: the concatenated partial_json nests too deep. */
-  memset(&s, 0, sizeof s);
-  event(&s, "message_start", MSG_START);
-  block_start(&s, 0, "tool_use");
-  delta(&s, 0, "input_json_delta", "partial_json", "\"{\\\"a\\\":\"");
-  delta(&s, 0, "input_json_delta", "partial_json", "\"[[[[[[[[[[[[[[[[[[[[\"");
-  delta(&s, 0, "input_json_delta", "partial_json", "\"]]]]]]]]]]]]]]]]]]]]}\"");
-  block_stop(&s, 0);
-  message_end(&s);
-  o.max_json_depth = 64;
-  EXPECT_COMPLETE(&s, &o);
-  o.max_json_depth = 8;
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_JSON_TOO_DEEP, s.marks[3]);
-  stream_free(&s);
-  stream_free(&ok);
+  event(s, "message_start", MSG_START);
+  block_start(s, 0, "text");
+  ev(s, "content_block_delta");
+  puts_(s, "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+           "\"text_delta\",\"text\":\"\",\"x\":");
+  for (i = 0; i < 40; i++) puts_(s, "[");
+  for (i = 0; i < 40; i++) puts_(s, "]");
+  puts_(s, "}}");
+  end_ev(s);
+  block_stop(s, 0);
+  message_end(s);
 }
 
-TEST(claude_too_many_blocks) {
-  stream s;
-  sseval_claude_options o = opts();
+/* Tool input whose concatenated partial_json nests 21 deep (its 2nd piece,
+ * marks[3], opens the arrays). */
+static void build_deep_tool_input(stream *s) {
+  event(s, "message_start", MSG_START);
+  block_start(s, 0, "tool_use");
+  delta(s, 0, "input_json_delta", "partial_json", "\"{\\\"a\\\":\"");
+  delta(s, 0, "input_json_delta", "partial_json", "\"[[[[[[[[[[[[[[[[[[[[\"");
+  delta(s, 0, "input_json_delta", "partial_json", "\"]]]]]]]]]]]]]]]]]]]]}\"");
+  block_stop(s, 0);
+  message_end(s);
+}
+
+/* Four empty text blocks; marks: 0 message_start, then start/stop pairs:
+ * block 3 starts at marks[7]. */
+static void build_four_blocks(stream *s) {
   unsigned i;
-  memset(&s, 0, sizeof s);
-  event(&s, "message_start", MSG_START);
+  event(s, "message_start", MSG_START);
   for (i = 0; i < 4; i++) {
-    block_start(&s, i, "text");
-    block_stop(&s, i);
+    block_start(s, i, "text");
+    block_stop(s, i);
   }
-  message_end(&s);
-  o.max_blocks = 4;
-  EXPECT_COMPLETE(&s, &o);
-  o.max_blocks = 3;
-  /* marks: 0 message_start, then start/stop pairs: block 3 starts at 7 */
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOO_MANY_BLOCKS, s.marks[7]);
-  stream_free(&s);
+  message_end(s);
 }
 
-TEST(claude_block_too_large) {
-  static const char *const kinds[][3] = {
-      {"text", "text_delta", "text"},
-      {"thinking", "thinking_delta", "thinking"},
-  };
-  size_t k;
-  for (k = 0; k < 2; k++) {
+/* 10 + 8 decoded bytes in two deltas (escapes count decoded: \u00e9 is 2
+ * bytes, \n is 1); the second delta is marks[3]. */
+static void build_block_18(stream *s, const char *type, const char *dtype,
+                           const char *field) {
+  event(s, "message_start", MSG_START);
+  block_start(s, 0, type);
+  delta(s, 0, dtype, field, "\"0123456789\"");
+  delta(s, 0, dtype, field, "\"\\u00e9\\n12345\"");
+  block_stop(s, 0);
+  message_end(s);
+}
+static void build_text_18(stream *s) { build_block_18(s, "text", "text_delta", "text"); }
+static void build_thinking_18(stream *s) {
+  build_block_18(s, "thinking", "thinking_delta", "thinking");
+}
+
+/* Tool input of 5 + 13 decoded bytes; the second piece is marks[3]. */
+static void build_tool_input_18(stream *s) {
+  event(s, "message_start", MSG_START);
+  block_start(s, 0, "tool_use");
+  delta(s, 0, "input_json_delta", "partial_json", "\"{\\\"a\\\":\"");     /* 5 */
+  delta(s, 0, "input_json_delta", "partial_json", "\"\\\"0123456789\\\"}\""); /* 13 */
+  block_stop(s, 0);
+  message_end(s);
+}
+
+/* A content_block_stop (marks[2]) carrying 40 members the protocol does not
+ * define (a ping would not do: its data is never parsed, docs/PROTOCOL.md). */
+static void build_40_unknown(stream *s) {
+  int i;
+  event(s, "message_start", MSG_START);
+  block_start(s, 0, "text");
+  ev(s, "content_block_stop");
+  puts_(s, "{\"type\":\"content_block_stop\",\"index\":0");
+  for (i = 0; i < 40; i++) {
+    char m[32];
+    snprintf(m, sizeof m, ",\"x%d\":%d", i, i);
+    puts_(s, m);
+  }
+  puts_(s, "}");
+  end_ev(s);
+  message_end(s);
+}
+
+static void set_depth(sseval_claude_options *o, size_t v) { o->max_json_depth = (uint32_t)v; }
+static void set_blocks(sseval_claude_options *o, size_t v) { o->max_blocks = (uint32_t)v; }
+static void set_block_bytes(sseval_claude_options *o, size_t v) { o->max_block_bytes = v; }
+static void set_tool_input(sseval_claude_options *o, size_t v) { o->max_tool_input_bytes = v; }
+static void set_unknown(sseval_claude_options *o, size_t v) {
+  o->max_unknown_fields = (uint32_t)v;
+}
+
+/* One limit at its threshold: the stream is complete with every limit in
+ * `fits`, and at `exceeded` it gives `rule` at the event marks[mark] (whole
+ * and in 1- and 7-byte chunks: EXPECT_RULE). */
+typedef struct threshold {
+  const char *name;
+  void (*build)(stream *s);
+  void (*set)(sseval_claude_options *o, size_t v);
+  size_t fits[2]; /* 0: unused */
+  size_t exceeded;
+  sseval_rule rule;
+  int mark;
+} threshold;
+
+static const threshold thresholds[] = {
+    {"json depth, payload", build_deep_payload, set_depth, {64, 0}, 16,
+     SSEVAL_RULE_JSON_TOO_DEEP, 2},
+    {"json depth, tool input", build_deep_tool_input, set_depth, {64, 0}, 8,
+     SSEVAL_RULE_JSON_TOO_DEEP, 3},
+    {"blocks", build_four_blocks, set_blocks, {4, 0}, 3, SSEVAL_RULE_TOO_MANY_BLOCKS, 7},
+    {"text block bytes", build_text_18, set_block_bytes, {18, 0}, 17,
+     SSEVAL_RULE_BLOCK_TOO_LARGE, 3},
+    {"thinking block bytes", build_thinking_18, set_block_bytes, {18, 0}, 17,
+     SSEVAL_RULE_BLOCK_TOO_LARGE, 3},
+    {"tool input bytes", build_tool_input_18, set_tool_input, {18, 0}, 17,
+     SSEVAL_RULE_TOOL_INPUT_TOO_LARGE, 3},
+    {"unknown fields", build_40_unknown, set_unknown, {64, 40}, 39,
+     SSEVAL_RULE_TOO_MANY_FIELDS, 2},
+};
+
+TEST(claude_thresholds) {
+  size_t i, f;
+  for (i = 0; i < sizeof thresholds / sizeof thresholds[0]; i++) {
+    const threshold *t = &thresholds[i];
+    int before = test_failed_checks_;
     stream s;
     sseval_claude_options o = opts();
     memset(&s, 0, sizeof s);
-    event(&s, "message_start", MSG_START);
-    block_start(&s, 0, kinds[k][0]);
-    delta(&s, 0, kinds[k][1], kinds[k][2], "\"0123456789\"");
-    /* escapes count decoded: \u00e9 is 2 bytes, \n is 1 */
-    delta(&s, 0, kinds[k][1], kinds[k][2], "\"\\u00e9\\n12345\"");
-    block_stop(&s, 0);
-    message_end(&s);
-    o.max_block_bytes = 18;
-    EXPECT_COMPLETE(&s, &o);
-    o.max_block_bytes = 17;
-    EXPECT_RULE(&s, &o, SSEVAL_RULE_BLOCK_TOO_LARGE, s.marks[3]);
+    t->build(&s);
+    for (f = 0; f < 2 && t->fits[f]; f++) {
+      t->set(&o, t->fits[f]);
+      EXPECT_COMPLETE(&s, &o);
+    }
+    t->set(&o, t->exceeded);
+    EXPECT_RULE(&s, &o, t->rule, s.marks[t->mark]);
+    if (test_failed_checks_ != before)
+      fprintf(stderr, "  (threshold row \"%s\")\n", t->name);
     stream_free(&s);
   }
+}
+
+/* max_tool_input_bytes is separate from max_block_bytes: a large block
+ * limit does not lift it. */
+TEST(tool_input_limit_not_lifted_by_block_limit) {
+  stream s;
+  sseval_claude_options o = opts();
+  memset(&s, 0, sizeof s);
+  build_tool_input_18(&s);
+  o.max_tool_input_bytes = 17;
+  o.max_block_bytes = (size_t)1 << 30;
+  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE, s.marks[3]);
+  stream_free(&s);
 }
 
 /* Memory follows the limits, not the stream: a block capped at 64 KiB fed
@@ -463,76 +531,14 @@ TEST(memory_bounded) {
   stream_free(&s);
 }
 
-/* ---- pending: settable once claude.h has them ----------------------------------------- */
-TEST(tool_input_limit) {
-#ifdef SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES
-  stream s;
-  sseval_claude_options o = opts();
-  memset(&s, 0, sizeof s);
-  event(&s, "message_start", MSG_START);
-  block_start(&s, 0, "tool_use");
-  delta(&s, 0, "input_json_delta", "partial_json", "\"{\\\"a\\\":\"");     /* 5 */
-  delta(&s, 0, "input_json_delta", "partial_json", "\"\\\"0123456789\\\"}\""); /* 13 */
-  block_stop(&s, 0);
-  message_end(&s);
-  o.max_tool_input_bytes = 18;
-  EXPECT_COMPLETE(&s, &o);
-  o.max_tool_input_bytes = 17;
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE, s.marks[3]);
-  /* Separate from max_block_bytes: a large block limit does not lift it. */
-  o.max_block_bytes = (size_t)1 << 30;
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE, s.marks[3]);
-  stream_free(&s);
-#else
-  printf("SKIP tool_input_limit: claude.h has no max_tool_input_bytes yet "
-         "(SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES)\n");
-#endif
-}
-
-TEST(unknown_fields_limit) {
-#ifdef SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS
-  stream s;
-  sseval_claude_options o = opts();
-  int i;
-  memset(&s, 0, sizeof s);
-  event(&s, "message_start", MSG_START);
-  block_start(&s, 0, "text");
-  /* A content_block_stop carrying 40 members the protocol does not define
-   * (a ping would not do: its data is never parsed, docs/PROTOCOL.md). */
-  ev(&s, "content_block_stop");
-  puts_(&s, "{\"type\":\"content_block_stop\",\"index\":0");
-  for (i = 0; i < 40; i++) {
-    char m[32];
-    snprintf(m, sizeof m, ",\"x%d\":%d", i, i);
-    puts_(&s, m);
-  }
-  puts_(&s, "}");
-  end_ev(&s);
-  message_end(&s);
-  o.max_unknown_fields = 64;
-  EXPECT_COMPLETE(&s, &o);
-  o.max_unknown_fields = 40;
-  EXPECT_COMPLETE(&s, &o);
-  o.max_unknown_fields = 39;
-  EXPECT_RULE(&s, &o, SSEVAL_RULE_TOO_MANY_FIELDS, s.marks[2]);
-  stream_free(&s);
-#else
-  printf("SKIP unknown_fields_limit: claude.h has no max_unknown_fields yet "
-         "(SSEVAL_CLAUDE_DEFAULT_MAX_UNKNOWN_FIELDS)\n");
-#endif
-}
-
 int main(void) {
   RUN(documented_defaults);
   RUN(zero_means_default);
   RUN(tokenizer_line_and_event);
   RUN(claude_line_too_long);
   RUN(claude_event_too_large);
-  RUN(claude_json_too_deep);
-  RUN(claude_too_many_blocks);
-  RUN(claude_block_too_large);
+  RUN(claude_thresholds);
+  RUN(tool_input_limit_not_lifted_by_block_limit);
   RUN(memory_bounded);
-  RUN(tool_input_limit);
-  RUN(unknown_fields_limit);
   return test_summary();
 }
