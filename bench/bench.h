@@ -283,4 +283,59 @@ static BENCH_UNUSED int bench_parse_opts(int argc, char **argv, bench_opts *o,
   return i;
 }
 
+/* ---- what bench_sse and bench_claude share ----------------------------------- */
+
+/* A counting allocator around malloc (plug into sseval_allocator with ctx
+ * pointing at a bench_counting): allocations per event, frees. */
+typedef struct bench_counting {
+  uint64_t calls; /* malloc + realloc */
+  uint64_t frees;
+} bench_counting;
+
+static BENCH_UNUSED void *bench_c_malloc(void *ctx, size_t n) {
+  ((bench_counting *)ctx)->calls++;
+  return malloc(n);
+}
+static BENCH_UNUSED void *bench_c_realloc(void *ctx, void *p, size_t old, size_t n) {
+  (void)old;
+  ((bench_counting *)ctx)->calls++;
+  return realloc(p, n);
+}
+static BENCH_UNUSED void bench_c_free(void *ctx, void *p, size_t n) {
+  (void)n;
+  ((bench_counting *)ctx)->frees++;
+  free(p);
+}
+
+/* "64k" for 65536, "1b" for 1: the chunk size in subject names. */
+static BENCH_UNUSED const char *bench_chunk_name(size_t chunk, char *tmp, size_t cap) {
+  if (chunk >= 1024 && chunk % 1024 == 0)
+    snprintf(tmp, cap, "%zuk", chunk / 1024);
+  else
+    snprintf(tmp, cap, "%zub", chunk);
+  return tmp;
+}
+
+/* One feed call of a subject: hands p[0..n) to obj; 0 when it went well. */
+typedef int (*bench_feed_fn)(void *obj, const unsigned char *p, size_t n);
+
+/*
+ * The feeding loop of the benches: buf[0..len) in pieces of `chunk` bytes
+ * (the last one shorter), each through feed; returns 0, or the first
+ * non-zero feed result. Always inlined, so with a constant `feed` the call
+ * is direct: one-byte chunks measure the library, not an indirect call.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline, unused))
+#endif
+static inline int bench_feed_chunks(bench_feed_fn feed, void *obj, const unsigned char *buf,
+                                    size_t len, size_t chunk) {
+  for (size_t off = 0; off < len; off += chunk) {
+    size_t n = len - off < chunk ? len - off : chunk;
+    int r = feed(obj, buf + off, n);
+    if (r) return r;
+  }
+  return 0;
+}
+
 #endif /* SSEVAL_BENCH_H */

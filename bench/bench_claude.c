@@ -24,26 +24,6 @@
 
 #include "sseval/claude.h"
 
-typedef struct counting {
-  uint64_t calls;
-  uint64_t frees;
-} counting;
-
-static void *c_malloc(void *ctx, size_t n) {
-  ((counting *)ctx)->calls++;
-  return malloc(n);
-}
-static void *c_realloc(void *ctx, void *p, size_t old, size_t n) {
-  (void)old;
-  ((counting *)ctx)->calls++;
-  return realloc(p, n);
-}
-static void c_free(void *ctx, void *p, size_t n) {
-  (void)n;
-  ((counting *)ctx)->frees++;
-  free(p);
-}
-
 typedef struct val {
   sseval_claude *c;
   bench_streams streams;
@@ -73,6 +53,10 @@ static void val_prepare(val *v, const unsigned char *buf, size_t len) {
   }
 }
 
+static int feed_claude(void *c, const unsigned char *p, size_t n) {
+  return (int)sseval_claude_feed((sseval_claude *)c, p, n, NULL);
+}
+
 static uint64_t s_val(void *ctx, const unsigned char *buf, size_t len, size_t chunk) {
   val *v = ctx;
   val_prepare(v, buf, len);
@@ -83,10 +67,7 @@ static uint64_t s_val(void *ctx, const unsigned char *buf, size_t len, size_t ch
     const unsigned char *m = buf + v->streams.off[i];
     size_t n = v->streams.off[i + 1] - v->streams.off[i];
     sseval_claude_reset(v->c);
-    for (size_t off = 0; off < n; off += chunk) {
-      size_t k = n - off < chunk ? n - off : chunk;
-      check(sseval_claude_feed(v->c, m + off, k, NULL), "feed");
-    }
+    check((sseval_status)bench_feed_chunks(feed_claude, v->c, m, n, chunk), "feed");
     sseval_claude_result r;
     check(sseval_claude_finish(v->c, &r), "finish");
     events += r.events;
@@ -104,11 +85,11 @@ static uint64_t s_val(void *ctx, const unsigned char *buf, size_t len, size_t ch
   return events;
 }
 
-static val *val_new(counting *alloc, unsigned flags) {
+static val *val_new(bench_counting *alloc, unsigned flags) {
   static sseval_allocator a;
-  a.malloc = c_malloc;
-  a.realloc = c_realloc;
-  a.free = c_free;
+  a.malloc = bench_c_malloc;
+  a.realloc = bench_c_realloc;
+  a.free = bench_c_free;
   a.ctx = alloc;
   val *v = calloc(1, sizeof *v);
   if (!v) bench_die("calloc");
@@ -124,14 +105,6 @@ static void val_free(val *v) {
   sseval_claude_free(v->c);
   free(v->streams.off);
   free(v);
-}
-
-static const char *chunk_name(size_t chunk, char *tmp, size_t cap) {
-  if (chunk >= 1024 && chunk % 1024 == 0)
-    snprintf(tmp, cap, "%zuk", chunk / 1024);
-  else
-    snprintf(tmp, cap, "%zub", chunk);
-  return tmp;
 }
 
 static void report_bad(const char *mode, const char *corpus, val *v) {
@@ -151,10 +124,10 @@ static void report_bad(const char *mode, const char *corpus, val *v) {
 
 static void metrics(const char *mode, unsigned flags, const char *corpus,
                     const unsigned char *buf, size_t len, size_t chunk) {
-  counting alloc = {0, 0};
+  bench_counting alloc = {0, 0};
   val *v = val_new(&alloc, flags);
   char cn[32], key[256];
-  chunk_name(chunk, cn, sizeof cn);
+  bench_chunk_name(chunk, cn, sizeof cn);
   s_val(v, buf, len, chunk); /* warm-up */
   uint64_t calls0 = alloc.calls;
   uint64_t events = s_val(v, buf, len, chunk);
@@ -186,7 +159,7 @@ static int cmp_size(const void *a, const void *b) {
  * corpus fed in 64 KiB chunks, and after reset. */
 static void memory(const char *mode, unsigned flags, const char *corpus,
                    const unsigned char *buf, size_t len) {
-  counting alloc = {0, 0};
+  bench_counting alloc = {0, 0};
   char key[256];
   bench_streams s = bench_split(buf, len);
   size_t *sizes = malloc(s.n * sizeof *sizes);
@@ -237,13 +210,13 @@ int main(int argc, char **argv) {
     unsigned char *buf = bench_load(argv[i], &len);
     const char *corpus = bench_basename(argv[i]);
     for (int m = 0; m < 2; m++) {
-      counting alloc = {0, 0};
+      bench_counting alloc = {0, 0};
       val *v = val_new(&alloc, modes[m].flags);
       val_prepare(v, buf, len);
       for (int k = 0; k < nchunks; k++) {
         char name[64], cn[32];
         snprintf(name, sizeof name, "%s_%s", modes[m].mode,
-                 chunk_name(chunks[k], cn, sizeof cn));
+                 bench_chunk_name(chunks[k], cn, sizeof cn));
         if (cg) {
           if (strcmp(cg, name) != 0) continue;
           uint64_t ev = bench_region(s_val, v, buf, len, chunks[k]);

@@ -20,27 +20,6 @@
 
 #include "sseval/sse.h"
 
-/* ---- counting allocator ---------------------------------------------------------- */
-typedef struct counting {
-  uint64_t calls; /* malloc + realloc */
-  uint64_t frees;
-} counting;
-
-static void *c_malloc(void *ctx, size_t n) {
-  ((counting *)ctx)->calls++;
-  return malloc(n);
-}
-static void *c_realloc(void *ctx, void *p, size_t old, size_t n) {
-  (void)old;
-  ((counting *)ctx)->calls++;
-  return realloc(p, n);
-}
-static void c_free(void *ctx, void *p, size_t n) {
-  (void)n;
-  ((counting *)ctx)->frees++;
-  free(p);
-}
-
 /* ---- the subject ------------------------------------------------------------------ */
 typedef struct tok {
   sseval_sse *p;
@@ -63,12 +42,13 @@ static void check(sseval_status s, const char *what) {
   }
 }
 
+static int feed_sse(void *p, const unsigned char *buf, size_t n) {
+  return (int)sseval_sse_feed((sseval_sse *)p, buf, n, NULL);
+}
+
 static void feed_all(tok *t, const unsigned char *buf, size_t len, size_t chunk) {
   sseval_sse_reset(t->p);
-  for (size_t off = 0; off < len; off += chunk) {
-    size_t n = len - off < chunk ? len - off : chunk;
-    check(sseval_sse_feed(t->p, buf + off, n, NULL), "feed");
-  }
+  check((sseval_status)bench_feed_chunks(feed_sse, t->p, buf, len, chunk), "feed");
   check(sseval_sse_finish(t->p, NULL), "finish");
 }
 
@@ -80,11 +60,11 @@ static uint64_t s_tok(void *ctx, const unsigned char *buf, size_t len, size_t ch
   return t->events;
 }
 
-static tok *tok_new(counting *alloc) {
+static tok *tok_new(bench_counting *alloc) {
   static sseval_allocator a;
-  a.malloc = c_malloc;
-  a.realloc = c_realloc;
-  a.free = c_free;
+  a.malloc = bench_c_malloc;
+  a.realloc = bench_c_realloc;
+  a.free = bench_c_free;
   a.ctx = alloc;
   tok *t = calloc(1, sizeof *t);
   if (!t) bench_die("calloc");
@@ -103,21 +83,13 @@ static void tok_free(tok *t) {
   free(t);
 }
 
-static const char *chunk_name(size_t chunk, char *tmp, size_t cap) {
-  if (chunk >= 1024 && chunk % 1024 == 0)
-    snprintf(tmp, cap, "%zuk", chunk / 1024);
-  else
-    snprintf(tmp, cap, "%zub", chunk);
-  return tmp;
-}
-
 /* Untimed: allocations per event after warm-up, copies, memory. */
 static void metrics(const char *corpus, const unsigned char *buf, size_t len,
                     size_t chunk) {
-  counting alloc = {0, 0};
+  bench_counting alloc = {0, 0};
   tok *t = tok_new(&alloc);
   char cn[32], key[256];
-  chunk_name(chunk, cn, sizeof cn);
+  bench_chunk_name(chunk, cn, sizeof cn);
   feed_all(t, buf, len, chunk); /* warm-up: buffers grow to their size */
   uint64_t calls0 = alloc.calls;
   t->events = 0;
@@ -145,7 +117,7 @@ static void metrics(const char *corpus, const unsigned char *buf, size_t len,
 /* Memory of one instance at rest, and after one typical stream (the message
  * of median size in the corpus) fed in 64 KiB, 1 KiB and 1 B chunks. */
 static void memory(const char *corpus, const unsigned char *buf, size_t len) {
-  counting alloc = {0, 0};
+  bench_counting alloc = {0, 0};
   char key[256];
   tok *t = tok_new(&alloc);
   snprintf(key, sizeof key, "sse.memory.%s.at_rest", corpus);
@@ -209,11 +181,11 @@ int main(int argc, char **argv) {
     size_t len;
     unsigned char *buf = bench_load(argv[i], &len);
     const char *corpus = bench_basename(argv[i]);
-    counting alloc = {0, 0};
+    bench_counting alloc = {0, 0};
     tok *t = tok_new(&alloc);
     for (int k = 0; k < nchunks; k++) {
       char name[64], cn[32];
-      snprintf(name, sizeof name, "tok_%s", chunk_name(chunks[k], cn, sizeof cn));
+      snprintf(name, sizeof name, "tok_%s", bench_chunk_name(chunks[k], cn, sizeof cn));
       if (cg) {
         if (strcmp(cg, name) != 0) continue;
         uint64_t ev = bench_region(s_tok, t, buf, len, chunks[k]);
