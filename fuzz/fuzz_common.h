@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "sseval/sseval.h"
+#include "../tests/bytebuf.h"
 
 /* Every helper is static; each target uses some of them. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -103,58 +104,16 @@ static void *fz_xmalloc(size_t n) {
   return p;
 }
 
-/* ---- byte buffer ------------------------------------------------------------ */
+/* ---- byte buffer: tests/bytebuf.h, under the fz_ names the oracles use ---- */
 
-typedef struct fz_buf {
-  char *p;
-  size_t len, cap;
-} fz_buf;
-
-static void fz_buf_init(fz_buf *b) {
-  b->p = NULL;
-  b->len = b->cap = 0;
-}
-
-static void fz_buf_free(fz_buf *b) {
-  free(b->p);
-  fz_buf_init(b);
-}
-
-static void fz_buf_add(fz_buf *b, const void *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    char *np;
-    while (cap < b->len + n + 1) cap *= 2;
-    np = (char *)realloc(b->p, cap);
-    if (!np) {
-      fprintf(stderr, "sseval-fuzz: out of memory\n");
-      abort();
-    }
-    b->p = np;
-    b->cap = cap;
-  }
-  if (n) memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
-static void fz_buf_str(fz_buf *b, const char *s) { fz_buf_add(b, s, strlen(s)); }
-
-static void fz_buf_byte(fz_buf *b, unsigned c) {
-  char ch = (char)c;
-  fz_buf_add(b, &ch, 1);
-}
-
-static void fz_buf_u64(fz_buf *b, uint64_t v) {
-  char tmp[24];
-  int i = 23;
-  tmp[i] = '\0';
-  do {
-    tmp[--i] = (char)('0' + (int)(v % 10));
-    v /= 10;
-  } while (v);
-  fz_buf_str(b, tmp + i);
-}
+typedef bytebuf fz_buf;
+#define fz_buf_init bytebuf_init
+#define fz_buf_free bytebuf_free
+#define fz_buf_add bytebuf_add
+#define fz_buf_str bytebuf_str
+#define fz_buf_byte bytebuf_byte
+#define fz_buf_u64 bytebuf_u64
+#define fz_buf_quote bytebuf_quote
 
 /* " key=N" */
 static void fz_buf_kv(fz_buf *b, const char *key, uint64_t v) {
@@ -162,31 +121,6 @@ static void fz_buf_kv(fz_buf *b, const char *key, uint64_t v) {
   fz_buf_str(b, key);
   fz_buf_byte(b, '=');
   fz_buf_u64(b, v);
-}
-
-/* Append bytes quoted: printable ASCII as is, '"' and '\' backslashed, every
- * other byte as \xhh. Binary safe. */
-static void fz_buf_quote(fz_buf *b, const void *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  const unsigned char *c = (const unsigned char *)s;
-  size_t i;
-  fz_buf_byte(b, '"');
-  for (i = 0; i < n; i++) {
-    if (c[i] == '"' || c[i] == '\\') {
-      fz_buf_byte(b, '\\');
-      fz_buf_byte(b, c[i]);
-    } else if (c[i] >= 0x20 && c[i] < 0x7f) {
-      fz_buf_byte(b, c[i]);
-    } else {
-      char e[4];
-      e[0] = '\\';
-      e[1] = 'x';
-      e[2] = hex[c[i] >> 4];
-      e[3] = hex[c[i] & 15];
-      fz_buf_add(b, e, 4);
-    }
-  }
-  fz_buf_byte(b, '"');
 }
 
 /* ---- spans ---------------------------------------------------------------------- */

@@ -44,21 +44,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable NUL-terminated text buffer (aborts on out of memory). */
-typedef struct sseref_buf {
-  char *p;
-  size_t len;
-  size_t cap;
-} sseref_buf;
+#include "bytebuf.h"
 
-void sseref_buf_init(sseref_buf *b);
-void sseref_buf_free(sseref_buf *b);
-void sseref_buf_clear(sseref_buf *b);
-void sseref_buf_add(sseref_buf *b, const void *s, size_t n);
-void sseref_buf_str(sseref_buf *b, const char *s);
-void sseref_buf_u64(sseref_buf *b, uint64_t v);
+/* A growable NUL-terminated text buffer (tests/bytebuf.h, shared with the
+ * fuzz oracles; aborts on out of memory). */
+typedef bytebuf sseref_buf;
+#define sseref_buf_init bytebuf_init
+#define sseref_buf_free bytebuf_free
+#define sseref_buf_clear bytebuf_clear
+#define sseref_buf_add bytebuf_add
+#define sseref_buf_str bytebuf_str
+#define sseref_buf_u64 bytebuf_u64
 /* Append `s` quoted canonically (bytes as given, no decoding). */
-void sseref_buf_quote(sseref_buf *b, const void *s, size_t n);
+#define sseref_buf_quote bytebuf_quote
 /* Append `s` decoded per R1 (U+FFFD for each maximal invalid subpart), then
  * quoted canonically. */
 void sseref_buf_quote_text(sseref_buf *b, const void *s, size_t n);
