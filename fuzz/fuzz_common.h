@@ -5,7 +5,7 @@
  * includes the same oracles to replay findings without libFuzzer).
  *
  *  - fz_fail: report a broken oracle and abort (libFuzzer saves the input);
- *  - fz_buf: a growable byte buffer for traces;
+ *  - fz_buf: a growable byte buffer for traces (tests/bytebuf.h);
  *  - fz_exact: copy a span into a fresh malloc block of exactly its size, so
  *    ASan catches any read past a span the library hands out;
  *  - fz_utf8_valid / fz_json_check / fz_json_decode_string: an independent
