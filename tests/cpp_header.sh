@@ -4,7 +4,9 @@
 # -std=c++17 -Wall -Wextra -Wpedantic -Werror -fno-rtti, ASan+UBSan. The
 # library is compiled by the matching C compiler with the same sanitizers,
 # then tests/cpp_header_test.cpp runs over every bundled recording, chunk-
-# split, and examples/cpp_stream.cpp builds and reads one recording.
+# split, and examples/cpp_stream.cpp builds and reads one recording. With
+# gcc the test build's library is linked when it is that same configuration
+# (SSEVAL_ASAN_GCC_LIB), instead of compiling src/ once more.
 set -u
 SRC=${SSEVAL_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${SSEVAL_BUILD:-$SRC/build/test}
@@ -23,13 +25,24 @@ for pair in "gcc g++" "clang clang++"; do
   ran=$((ran + 1))
   d=$work/$cxx; mkdir -p "$d"
   objs=()
-  for f in "$SRC"/src/*.c; do
-    o="$d/$(basename "$f" .c).o"
-    if ! "$cc" -std=c11 -O1 -g "${san[@]}" -I"$SRC/include" -I"$SRC/src" -c "$f" -o "$o" 2>>"$d/build.log"; then
-      echo "FAIL $cc: $f"; tail -n 20 "$d/build.log"; fail=$((fail + 1)); continue 2
-    fi
-    objs+=("$o")
-  done
+  # gcc: the test build's own library when it is that configuration (same
+  # compiler, sanitizers, -O1 -g; CMake passes SSEVAL_ASAN_GCC_LIB) and no
+  # library source is newer than it
+  lib=${SSEVAL_ASAN_GCC_LIB:-}
+  if [ "$cc" = gcc ] && [ -f "$lib" ] && [ -z "$(find "$SRC/src" "$SRC/include" -newer "$lib" \
+       \( -name '*.c' -o -name '*.h' \) -print -quit 2>/dev/null)" ]; then
+    objs=("$lib")
+    echo "     $cc: linking the test build's $lib"
+  fi
+  if [ ${#objs[@]} -eq 0 ]; then
+    for f in "$SRC"/src/*.c; do
+      o="$d/$(basename "$f" .c).o"
+      if ! "$cc" -std=c11 -O1 -g "${san[@]}" -I"$SRC/include" -I"$SRC/src" -c "$f" -o "$o" 2>>"$d/build.log"; then
+        echo "FAIL $cc: $f"; tail -n 20 "$d/build.log"; fail=$((fail + 1)); continue 2
+      fi
+      objs+=("$o")
+    done
+  fi
   flags=(-std=c++17 -Wall -Wextra -Wpedantic -Werror -fno-rtti -O1 -g "${san[@]}" -I"$SRC/include")
   if "$cxx" "${flags[@]}" "$SRC/tests/cpp_header_test.cpp" "${objs[@]}" -lm -o "$d/cpp_header_test" 2>>"$d/build.log" &&
      "$cxx" "${flags[@]}" "$SRC/examples/cpp_stream.cpp" "${objs[@]}" -lm -o "$d/cpp_stream" 2>>"$d/build.log"; then
