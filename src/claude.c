@@ -1227,6 +1227,8 @@ static int read_error(sseval_claude *c, sseval_span data) {
   cur.keys = &c->keys;
   ok = walk_event(&cur, T_ERROR, &ev) && ev.has_sub &&
        ev.sub[S_TYPE].present && !ev.sub[S_TYPE].bad;
+  /* no memory for the key set is no verdict on the shape */
+  if (cur.err == SSEVAL__J_NOMEM) return nomem(c);
   c->err_type.len = c->err_msg.len = 0;
   if (ok) {
     sseval_span t, m;
