@@ -37,7 +37,8 @@ if [ -z "$work" ]; then work=$(mktemp -d "${TMPDIR:-/tmp}/sseval-profile.XXXXXX"
 mkdir -p "$work"
 cc=${CC:-cc}
 libsrc=$(ls "$src"/src/*.c | grep -v '/_[^/]*$')
-$cc -std=c11 -O2 -g -o "$work/gen" "$here/gen.c"
+# shellcheck disable=SC2086
+$cc -std=c11 -O2 -g -I"$src/include" -I"$src/src" -o "$work/gen" "$here/gen.c" $libsrc -lm
 $cc -std=c11 -O2 -g -o "$work/base" "$here/base.c"
 for b in bench_sse bench_claude; do
   # shellcheck disable=SC2086

@@ -17,17 +17,21 @@
  *
  * Line scan (eol_scan below): with SSE2 (every x86-64) the chunk is read in
  * 64-byte blocks, each turned once into a 64-bit mask of its CR and LF
- * positions, and successive line ends are the mask's set bits. Without SSE2
+ * positions (eight blocks per call, AVX2 where the CPU has it), and
+ * successive line ends are the mask's set bits. Without SSE2
  * (or with SSEVAL_SSE_NO_SIMD) the next CR of the chunk is found once with
  * memchr and cached, and each line end is a memchr for LF bounded by it.
  *
- * sseval_sse_feed runs its steps in order: a tiny chunk inside a line is
- * appended at once (append_tiny); the BOM (feed_bom); the LF of a CRLF split
- * across chunks; the line left from the previous chunk (finish_pending_line);
- * then the lines in the chunk (scan_lines), where `data: ` and `event: `
- * lines take a hot path in line. R10 and R11 are written once
- * (first_data, event_type), for that hot path and process_line alike.
+ * sseval_sse_feed is small: a tiny chunk inside a line (no line end in it,
+ * room in `line`, as `tiny_lim` says) is appended at once; anything else
+ * goes to feed_chunk, which runs the steps in order: the BOM (feed_bom); the
+ * LF of a CRLF split across chunks; the line left from the previous chunk
+ * (finish_pending_line); then the lines in the chunk (scan_lines), where
+ * `data: ` and `event: ` lines take a hot path in line and the rest go
+ * through cold_line. R10 and R11 are written once (first_data, event_type),
+ * for that hot path and process_line alike.
  */
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -58,6 +62,14 @@ struct sseval_sse {
   unsigned char paused;     /* a callback asked to pause (this feed call) */
   unsigned char in_cb;      /* a user callback is running */
   unsigned char reentered;  /* it called feed, finish or reset */
+  unsigned char line_failed; /* the line `line_no` was counted, then failed */
+  /* The tiny-chunk path of sseval_sse_feed appends chunks without a line
+   * end to `line` while line.len stays <= tiny_lim; 0 when it must not run
+   * (inside a feed call, after an error, with a BOM or CRLF pending, after
+   * finish). It updates line.len only: the bytes it took, line.len -
+   * tiny_mark, are added to the byte counters by sync_tiny. */
+  size_t tiny_lim;
+  size_t tiny_mark;
 
   /* the event being built */
   unsigned char data_mode; /* MODE_* */
@@ -134,12 +146,11 @@ static int cb_result(sseval_sse *p, int rc, uint64_t off, uint64_t line) {
   return -1;
 }
 
+/* data_lines, data.len and type.len are meaningful only in the modes that
+ * set them first, so clearing the modes is enough. */
 static void clear_event(sseval_sse *p) {
   p->data_mode = MODE_NONE;
   p->type_mode = MODE_NONE;
-  p->data_lines = 0;
-  p->data.len = 0;
-  p->type.len = 0;
   p->pending_fields = 0;
 }
 
@@ -160,14 +171,16 @@ static int externalise(sseval_sse *p) {
 
 /* ---- the field rules (R5-R14) --------------------------------------------------- */
 
+/* R14: the blank line at absolute offset line_off (p->line_no is its
+ * number) dispatches the event being built. */
 static int dispatch(sseval_sse *p, uint64_t line_off) {
   sseval_sse_event ev;
+  const unsigned data_mode = p->data_mode, type_mode = p->type_mode;
   int rc;
-  if (p->data_mode == MODE_NONE) { /* R14b: nothing to dispatch */
-    clear_event(p);
-    return 0;
-  }
-  if (p->data_mode == MODE_SPAN) {
+  clear_event(p);
+  if (data_mode == MODE_NONE) return 0; /* R14b: nothing to dispatch */
+  p->st.events++;
+  if (data_mode == MODE_SPAN) {
     ev.data = p->data_span;
     ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
     p->st.bytes_zero_copy += p->data_span.len;
@@ -176,10 +189,11 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
     ev.data.len = p->data.len;
     ev.flags = 0;
   }
-  if (p->type_mode == MODE_SPAN) {
+  if (!p->cb.on_event) return 0;
+  if (type_mode == MODE_SPAN) {
     ev.type = p->type_span;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
-  } else if (p->type_mode == MODE_OWNED) {
+  } else if (type_mode == MODE_OWNED) {
     ev.type.ptr = p->type.ptr;
     ev.type.len = p->type.len;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
@@ -193,9 +207,7 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   ev.line = p->ev_line;
   ev.end_offset = line_off + 1; /* past the blank line's CR or LF */
   ev.data_lines = p->data_lines;
-  p->st.events++;
-  rc = p->cb.on_event ? USER_CB(p, p->cb.on_event(p->user, &ev)) : SSEVAL_CB_OK;
-  clear_event(p);
+  rc = USER_CB(p, p->cb.on_event(p->user, &ev));
   return cb_result(p, rc, line_off, p->line_no);
 }
 
@@ -270,7 +282,6 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
   size_t name_len, val_len;
   const char *colon;
 
-  p->st.lines++;
   if (n == 0) return dispatch(p, off); /* R5 */
   if (s[0] == ':') {                   /* R6 */
     p->st.comments++;
@@ -383,30 +394,64 @@ static void next_line(sseval_sse *p, uint64_t start) {
  * With SSE2 (every x86-64) the chunk is read in 64-byte blocks, each turned
  * into a 64-bit mask of its CR and LF positions once; successive line ends
  * are then the mask's set bits, so a line costs a few instructions instead
- * of a call. Elsewhere the next CR of the chunk is found once with memchr
- * and cached, and each line end is a memchr for LF bounded by it (a stream
- * without CR pays one extra memchr pass over the chunk). */
+ * of a call. The masks are made eight blocks (512 bytes) at a time by one
+ * call, with AVX2 (two 32-byte compares per block) where the CPU has it,
+ * checked at run time, else SSE2 (four 16-byte compares). Elsewhere the
+ * next CR of the chunk is found once with memchr and cached, and each line
+ * end is a memchr for LF bounded by it (a stream without CR pays one extra
+ * memchr pass over the chunk). */
+#if defined(__SSE2__) && !defined(SSEVAL_SSE_NO_SIMD)
+enum { SCAN_BATCH = 8 }; /* blocks whose masks are made by one call */
+
 typedef struct eol_scan {
-  const char *blk; /* start of the block `mask` describes */
-  const char *end; /* end of the chunk */
-  uint64_t mask;   /* bit i: blk[i] is CR or LF (bits beyond end are 0) */
+  const char *blk;  /* start of the block `mask` describes */
+  const char *end;  /* end of the chunk */
+  uint64_t mask;    /* bit i: blk[i] is CR or LF (bits beyond end are 0) */
+  const char *bbase; /* the block masks[0] describes */
+  size_t count;      /* masks made from bbase on */
+  uint64_t masks[SCAN_BATCH];
 } eol_scan;
 
-#if defined(__SSE2__) && !defined(SSEVAL_SSE_NO_SIMD)
-static uint64_t mask16(const char *b) {
+static inline uint64_t mask16(const char *b) {
   const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
   return (uint64_t)(unsigned)_mm_movemask_epi8(
       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
 }
 
-static uint64_t mask64(const char *b) {
+static inline uint64_t mask64(const char *b) {
   return mask16(b) | mask16(b + 16) << 16 | mask16(b + 32) << 32 |
          mask16(b + 48) << 48;
 }
 
-static uint64_t block_mask(const char *b, const char *end) {
-  if (end - b >= 64) return mask64(b);
+static void masks_sse2(const char *b, size_t n, uint64_t *out) {
+  size_t i;
+  for (i = 0; i < n; i++) out[i] = mask64(b + 64 * i);
+}
+
+#if defined(__x86_64__) && !defined(SSEVAL_NO_AVX2) &&                        \
+    (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SSE_AVX2 1
+__attribute__((target("avx2"))) static void masks_avx2(const char *b, size_t n,
+                                                       uint64_t *out) {
+  const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+  size_t i;
+  for (i = 0; i < n; i++, b += 64) {
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)b);
+    const __m256i hi =
+        _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
+    const uint64_t ml = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+        _mm256_cmpeq_epi8(lo, lf), _mm256_cmpeq_epi8(lo, cr)));
+    const uint64_t mh = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+        _mm256_cmpeq_epi8(hi, lf), _mm256_cmpeq_epi8(hi, cr)));
+    out[i] = ml | mh << 32;
+  }
+}
+#endif
+
+/* The mask of the block at b, shorter than 64 bytes (it ends at end). */
+static uint64_t tail_mask(const char *b, const char *end) {
   if (end - b < 16) { /* a few bytes (tiny chunks): test them one by one */
     uint64_t m = 0;
     unsigned i;
@@ -422,30 +467,72 @@ static uint64_t block_mask(const char *b, const char *end) {
   }
 }
 
+/* Make the masks of the blocks from sc->blk on (blk < end); returns the
+ * first. */
+static uint64_t refill(eol_scan *sc) {
+  const size_t full = (size_t)(sc->end - sc->blk) >> 6;
+  sc->bbase = sc->blk;
+  if (full == 0) {
+    sc->count = 1;
+    sc->masks[0] = tail_mask(sc->blk, sc->end);
+  } else {
+    sc->count = full < SCAN_BATCH ? full : SCAN_BATCH;
+#ifdef SSE_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+      masks_avx2(sc->blk, sc->count, sc->masks);
+#ifndef NDEBUG /* debug builds (the tests): the SSE2 path must agree */
+      {
+        uint64_t check[SCAN_BATCH];
+        masks_sse2(sc->blk, sc->count, check);
+        assert(memcmp(check, sc->masks, sc->count * sizeof check[0]) == 0);
+      }
+#endif
+    } else
+#endif
+      masks_sse2(sc->blk, sc->count, sc->masks);
+  }
+  return sc->masks[0];
+}
+
+/* The mask of the block at sc->blk (blk < end). */
+static inline uint64_t load_block(eol_scan *sc) {
+  const size_t i = (size_t)(sc->blk - sc->bbase) >> 6;
+  return i < sc->count ? sc->masks[i] : refill(sc);
+}
+
 static void scan_init(eol_scan *sc, const char *s, const char *end) {
   sc->end = end;
   sc->blk = s;
-  sc->mask = s < end ? block_mask(s, end) : 0;
+  sc->bbase = s;
+  sc->count = 0;
+  sc->mask = s < end ? refill(sc) : 0;
 }
 
 /* The first CR or LF at or after s, or NULL. */
 static inline const char *find_eol(eol_scan *sc, const char *s) {
   size_t off = (size_t)(s - sc->blk);
+  uint64_t m;
   if (off >= 64) { /* s is in a later block: move to it */
     sc->blk += off & ~(size_t)63;
     off &= 63;
     if (sc->blk >= sc->end) return NULL;
-    sc->mask = block_mask(sc->blk, sc->end);
+    sc->mask = load_block(sc);
   }
-  sc->mask &= ~(uint64_t)0 << off;
-  while (!sc->mask) {
+  m = sc->mask & (~(uint64_t)0 << off);
+  while (!m) {
     sc->blk += 64;
     if (sc->blk >= sc->end) return NULL;
-    sc->mask = block_mask(sc->blk, sc->end);
+    m = load_block(sc);
   }
-  return sc->blk + sseval__lowest_bit(sc->mask);
+  sc->mask = m;
+  return sc->blk + sseval__lowest_bit(m);
 }
 #else
+typedef struct eol_scan {
+  const char *blk; /* the cached next CR; NULL = not searched yet */
+  const char *end; /* end of the chunk */
+} eol_scan;
+
 static void scan_init(eol_scan *sc, const char *s, const char *end) {
   sc->end = end;
   sc->blk = NULL; /* the cached next CR; NULL = not searched yet */
@@ -465,13 +552,15 @@ static inline const char *find_eol(eol_scan *sc, const char *s) {
 #endif
 
 /* Past a line end at eol: a CR swallows a directly following LF (R3); a CR
- * that ends the chunk leaves after_cr set for the next feed. */
-static const char *skip_eol(sseval_sse *p, const char *eol, const char *end) {
+ * that ends the chunk leaves after_cr set for the next feed. `paused`: a
+ * callback paused on this line. */
+static const char *skip_eol(sseval_sse *p, const char *eol, const char *end,
+                            int paused) {
   const char *next = eol + 1;
   if (*eol == '\r') {
     /* a pause stops right after the CR, so that *consumed is the event's
      * end_offset whatever the chunking; the LF is swallowed on resume */
-    if (next < end && !p->paused) {
+    if (next < end && !paused) {
       if (*next == '\n') next++;
     } else {
       p->after_cr = 1;
@@ -480,32 +569,26 @@ static const char *skip_eol(sseval_sse *p, const char *eol, const char *end) {
   return next;
 }
 
-/* The steps of sseval_sse_feed. Each takes the position `*sp` in the chunk
+/* Count the bytes the tiny path appended since feed_chunk last ran, and
+ * stop it until feed_chunk enables it again. */
+static void sync_tiny(sseval_sse *p) {
+  if (p->tiny_lim) {
+    const size_t took = p->line.len - p->tiny_mark;
+    p->st.bytes += took;
+    p->st.bytes_copied += took;
+    p->tiny_lim = 0;
+  }
+}
+
+/* The bytes the tiny path appended and sync_tiny has not counted yet. */
+static size_t tiny_pending(const sseval_sse *p) {
+  return p->tiny_lim ? p->line.len - p->tiny_mark : 0;
+}
+
+/* The steps of feed_chunk. Each takes the position `*sp` in the chunk
  * [b0, end) whose first byte is at absolute offset `base`, moves it past
  * what it consumed, and returns 0 to go on, 1 when the chunk is used up (no
  * error), or -1 on an error (recorded in p->err). */
-
-/* Tiny chunks in the middle of a line (a byte-at-a-time transport): append
- * them to the pending line without the general machinery. Returns 1 when
- * the whole chunk was taken, 0 when the general path must run. */
-static int append_tiny(sseval_sse *p, const char *b0, size_t len) {
-  size_t i;
-  char *dst;
-  if (!(len < 16 && p->line.len > 0 && p->err.status == SSEVAL_OK &&
-        len <= p->line.cap - p->line.len && len <= p->max_line - p->line.len))
-    return 0;
-  dst = p->line.ptr + p->line.len;
-  for (i = 0; i < len; i++) {
-    char ch = b0[i];
-    if (ch == '\n' || ch == '\r') return 0;
-    dst[i] = ch;
-  }
-  p->line.len += len;
-  p->st.bytes += len;
-  p->st.bytes_copied += len;
-  p->paused = 0;
-  return 1;
-}
 
 /* R2: drop one EF BB BF at the very start, byte-wise so that a BOM split
  * across chunks is recognised. */
@@ -565,90 +648,120 @@ static int finish_pending_line(sseval_sse *p, const char **sp, const char *end,
   }
   n = p->line.len;
   p->line.len = 0;
-  if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) return -1;
-  *sp = s = skip_eol(p, eol, end);
+  if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) {
+    p->line_failed = 1;
+    return -1;
+  }
+  *sp = s = skip_eol(p, eol, end, p->paused);
   next_line(p, base + (uint64_t)(s - b0));
   return 0;
 }
 
+/* A line wholly inside the chunk that the hot paths of scan_lines do not
+ * take: a blank line dispatches, anything else goes through process_line.
+ * p->line_no and p->line_start describe the line. Returns 0 or -1. */
+static int cold_line(sseval_sse *p, const char *s, size_t n) {
+  int r = n == 0 ? dispatch(p, p->line_start)
+                 : process_line(p, s, n, 1, p->line_start);
+  if (r < 0) p->line_failed = 1;
+  return r;
+}
+
 /* The lines wholly inside the chunk, processed in place, until the chunk
- * ends (a cut last line is copied into `line`) or a callback pauses. */
+ * ends (a cut last line is copied into `line`) or a callback pauses. The
+ * line number and the line's start live in locals (`ls` is the line's
+ * first byte) and are stored only where a callee reads them. */
 static int scan_lines(sseval_sse *p, const char **sp, const char *end,
                       const char *b0, uint64_t base) {
-  const char *s = *sp;
+  const char *s = *sp, *ls = s;
+  const size_t max_line = p->max_line;
+  uint64_t line_no = p->line_no;
   eol_scan sc;
   int r = 0;
   if (s == end || p->paused) return 0;
   scan_init(&sc, s, end);
-  while (s < end && !p->paused) {
+  for (;;) {
     const char *eol = find_eol(&sc, s);
     size_t n;
+    int paused = 0;
     if (!eol) { /* the line straddles into the next chunk: keep a copy */
       n = (size_t)(end - s);
-      if (n > p->max_line) {
+      p->line_no = line_no;
+      p->line_start = base + (uint64_t)(s - b0);
+      if (n > max_line) {
         line_too_long(p);
         r = -1;
       } else if (!copy_in(p, &p->line, s, n)) {
-        fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
+        fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, line_no);
         r = -1;
       } else {
         s = end;
       }
-      break;
+      *sp = s;
+      return r;
     }
     n = (size_t)(eol - s);
-    if (n > p->max_line) {
-      line_too_long(p);
+    if (n > max_line) {
+      ls = s;
       r = -1;
+      p->line_no = line_no;
+      p->line_start = base + (uint64_t)(s - b0);
+      line_too_long(p);
       break;
     }
     if (n >= 6 && memcmp(s, "data: ", 6) == 0 && p->data_mode == MODE_NONE &&
         n - 6 <= p->max_event) {
       /* the hot path, in line: the first data line of an event (R11) */
-      p->st.lines++;
-      field_line(p, p->line_start);
+      if (p->pending_fields++ == 0) {
+        p->ev_offset = base + (uint64_t)(s - b0);
+        p->ev_line = line_no;
+      }
       first_data(p, s + 6, n - 6, 1); /* in the chunk: cannot fail */
     } else if (n >= 7 && memcmp(s, "event: ", 7) == 0) {
       /* the other hot path: a named event's type (R10) */
-      p->st.lines++;
-      field_line(p, p->line_start);
+      if (p->pending_fields++ == 0) {
+        p->ev_offset = base + (uint64_t)(s - b0);
+        p->ev_line = line_no;
+      }
       event_type(p, s + 7, n - 7, 1);
-    } else if (n == 0) {
-      p->st.lines++;
-      if (dispatch(p, p->line_start) < 0) {
+    } else {
+      p->line_no = line_no;
+      p->line_start = base + (uint64_t)(s - b0);
+      if (cold_line(p, s, n) < 0) {
+        ls = s;
         r = -1;
         break;
       }
-    } else if (process_line(p, s, n, 1, p->line_start) < 0) {
-      r = -1;
-      break;
+      paused = p->paused;
     }
-    s = skip_eol(p, eol, end);
-    next_line(p, base + (uint64_t)(s - b0));
+    s = ls = skip_eol(p, eol, end, paused);
+    line_no++;
+    if (paused || s >= end) break;
   }
+  p->line_no = line_no;
+  p->line_start = base + (uint64_t)(ls - b0);
   *sp = s;
   return r;
 }
 
-sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
-                              size_t *consumed) {
+/* sseval_sse_feed past its tiny-chunk path: the steps in order. */
+static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
+                                size_t *consumed) {
   static const char nothing[1] = {0};
   /* a NULL buffer is only valid with len 0 (checked below); never do
    * arithmetic on it */
   const char *const b0 = buf ? (const char *)buf : nothing;
   const char *s = b0, *const end = buf ? b0 + len : b0;
-  const uint64_t base = p->st.bytes;
+  uint64_t base;
   sseval_status rc = SSEVAL_OK;
   int r = 0;
 
+  sync_tiny(p); /* callbacks may run: the tiny path must not */
+  base = p->st.bytes;
   if (p->in_cb) { /* called from inside a callback: refused, state kept */
     p->reentered = 1;
     if (consumed) *consumed = 0;
     return SSEVAL_E_MISUSE;
-  }
-  if (buf && append_tiny(p, b0, len)) {
-    if (consumed) *consumed = len;
-    return SSEVAL_OK;
   }
   if (consumed) *consumed = 0;
   if (p->err.status != SSEVAL_OK) return p->err.status;
@@ -675,8 +788,38 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
     rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
   if (consumed) *consumed = (size_t)(s - b0);
   p->st.bytes = base + (uint64_t)(s - b0);
-  if (rc == SSEVAL_OK && p->paused) rc = SSEVAL_PAUSED;
+  if (rc == SSEVAL_OK) {
+    if (p->paused) rc = SSEVAL_PAUSED;
+    if (p->bom == 3 && !p->after_cr) { /* the tiny path may take what follows */
+      p->tiny_lim = p->line.cap < p->max_line ? p->line.cap : p->max_line;
+      p->tiny_mark = p->line.len;
+    }
+  }
   return rc;
+}
+
+/* Tiny chunks inside a line (a byte-at-a-time transport) are appended to
+ * the pending line here, with no more than one test at entry; everything
+ * else, and any chunk holding a line end, goes to feed_chunk. Kept small so
+ * that a call costs little more than the copy. */
+sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
+                              size_t *consumed) {
+  const size_t grown = p->line.len + len;
+  if (len - 1 < 15 && buf && grown <= p->tiny_lim) {
+    const char *const b = (const char *)buf;
+    char *const dst = p->line.ptr + p->line.len;
+    size_t i = 0;
+    do {
+      const char ch = b[i];
+      if ((unsigned char)ch <= '\r' && (ch == '\n' || ch == '\r'))
+        return feed_chunk(p, buf, len, consumed);
+      dst[i] = ch;
+    } while (++i < len);
+    p->line.len = grown;
+    if (consumed) *consumed = len;
+    return SSEVAL_OK;
+  }
+  return feed_chunk(p, buf, len, consumed);
 }
 
 sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
@@ -687,6 +830,7 @@ sseval_status sseval_sse_finish(sseval_sse *p, sseval_sse_tail *tail) {
     if (tail) *tail = t;
     return SSEVAL_E_MISUSE;
   }
+  sync_tiny(p); /* no more feeding */
   if (p->pending_fields > 0) {
     t.pending_fields = p->pending_fields;
     t.offset = p->ev_offset;
@@ -743,6 +887,8 @@ static void init_state(sseval_sse *p) {
   p->ended = 0;
   p->paused = 0;
   p->in_cb = p->reentered = 0;
+  p->line_failed = 0;
+  p->tiny_lim = 0;
   clear_event(p);
   p->ev_offset = p->ev_line = 0;
   p->id.len = 0;
@@ -820,7 +966,9 @@ void sseval_sse_reset(sseval_sse *p) {
 
 const sseval_error *sseval_sse_error(const sseval_sse *p) { return &p->err; }
 
-uint64_t sseval_sse_offset(const sseval_sse *p) { return p->st.bytes; }
+uint64_t sseval_sse_offset(const sseval_sse *p) {
+  return p->st.bytes + tiny_pending(p);
+}
 
 sseval_span sseval_sse_last_event_id(const sseval_sse *p) {
   sseval_span s;
@@ -837,6 +985,11 @@ int sseval_sse_retry(const sseval_sse *p, uint64_t *ms) {
 
 void sseval_sse_get_stats(const sseval_sse *p, sseval_sse_stats *out) {
   *out = p->st;
+  out->bytes += tiny_pending(p);
+  out->bytes_copied += tiny_pending(p);
+  /* every complete line advanced line_no, except one whose processing
+   * failed or whose callback is running now (counted already) */
+  out->lines = p->line_no - 1 + (p->line_failed | p->in_cb);
   out->allocations = p->mem.calls;
 }
 
