@@ -1532,16 +1532,15 @@ static void init_state(sseval_claude *c) {
   memset(&c->st, 0, sizeof c->st);
 }
 
-/* The sizes of the option and callback structs as first released (0.1.0):
- * the end of their last 0.1.0 field. A program built against those headers
- * passes these sizes; fields added later then take their defaults. Never
- * change these definitions (tests/test_abi.c holds the 0.1.0 layouts). */
+/* The size of the options struct as first released (0.1.0): the end of its
+ * last 0.1.0 field. A program built against those headers passes this size;
+ * fields added later then take their defaults. Never change it (the
+ * callbacks' twin is public, SSEVAL_CLAUDE_CALLBACKS_V1_SIZE in claude.h,
+ * because the curl binding checks it too; tests/test_abi.c holds the 0.1.0
+ * layouts). */
 #define OPTIONS_V1_SIZE                                                        \
   (offsetof(sseval_claude_options, max_unknown_fields) +                       \
    sizeof(((sseval_claude_options *)0)->max_unknown_fields))
-#define CALLBACKS_V1_SIZE                                                      \
-  (offsetof(sseval_claude_callbacks, on_sse_event) +                           \
-   sizeof(((sseval_claude_callbacks *)0)->on_sse_event))
 
 sseval_status sseval_claude_new(sseval_claude **out,
                                 const sseval_claude_callbacks *cbs, void *user,
@@ -1554,7 +1553,7 @@ sseval_status sseval_claude_new(sseval_claude **out,
   sseval_status st;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
-  if (cbs && cbs->struct_size < CALLBACKS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
+  if (cbs && cbs->struct_size < SSEVAL_CLAUDE_CALLBACKS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
   sseval_claude_options_init(&o);
   if (opts) {
     if (opts->struct_size < OPTIONS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;

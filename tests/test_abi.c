@@ -119,6 +119,8 @@ TEST(claude_010_structs) {
   cb.on_ping = on_ping;
   cb.on_message_stop = on_stop;
   cb.on_sse_event = on_sse; /* the last 0.1.0 field */
+  /* the public minimum is exactly the 0.1.0 layout's size */
+  CHECK_EQ_U64(SSEVAL_CLAUDE_CALLBACKS_V1_SIZE, sizeof cb);
   CHECK(sseval_claude_new(&c, (const sseval_claude_callbacks *)(void *)&cb, &s,
                           (const sseval_claude_options *)(void *)&o) ==
         SSEVAL_OK);

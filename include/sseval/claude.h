@@ -283,6 +283,17 @@ typedef struct sseval_claude_callbacks {
   int (*on_sse_event)(void *user, const sseval_sse_event *ev);
 } sseval_claude_callbacks;
 
+/**
+ * The size of sseval_claude_callbacks as first released (0.1.0): the end of
+ * its last 0.1.0 member, on_sse_event. The smallest struct_size that
+ * sseval_claude_new and sseval_curl_new accept; fields added after it take
+ * their defaults when a caller built against older headers passes less than
+ * sizeof. Fixed forever: later versions only append members.
+ */
+#define SSEVAL_CLAUDE_CALLBACKS_V1_SIZE                                        \
+  (offsetof(sseval_claude_callbacks, on_sse_event) +                           \
+   sizeof(((sseval_claude_callbacks *)0)->on_sse_event))
+
 SSEVAL_API void sseval_claude_callbacks_init(sseval_claude_callbacks *cbs);
 
 /* ---- options -------------------------------------------------------------------- */

@@ -253,9 +253,6 @@ static void wrap_callbacks(const sseval_claude_callbacks *in, sseval_claude_call
 #define CURL_OPTIONS_V1_SIZE                                                   \
   (offsetof(sseval_curl_options, on_progress) +                                \
    sizeof(((sseval_curl_options *)0)->on_progress))
-#define CALLBACKS_V1_SIZE                                                      \
-  (offsetof(sseval_claude_callbacks, on_sse_event) +                           \
-   sizeof(((sseval_claude_callbacks *)0)->on_sse_event))
 
 sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *cbs,
                               void *user, const sseval_curl_options *opts) {
@@ -267,7 +264,7 @@ sseval_status sseval_curl_new(sseval_curl **out, const sseval_claude_callbacks *
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
   if (opts && opts->struct_size < CURL_OPTIONS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
-  if (cbs && cbs->struct_size < CALLBACKS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
+  if (cbs && cbs->struct_size < SSEVAL_CLAUDE_CALLBACKS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
   s = (sseval_curl *)calloc(1, sizeof *s);
   if (!s) return SSEVAL_E_NOMEM;
   sseval_curl_options_init(&s->opts);
