@@ -3,11 +3,17 @@
 #
 #   make / make all    release build (-O2) in build/release: libs, CLI, bench, examples
 #   make demo          release build, then `sseval check demo/recording.sse`
-#   make test          gcc ASan+UBSan -Werror build + ctest -j2 (build/test), a
-#                      clang -Werror build of the library and CLI (build/clang;
-#                      the static library: on Linux the shared one is the same
-#                      code) and the fuzz targets (build/fuzz) for the fuzz smoke
-#                      test; tests/README.md: adding tests, the time budget
+#   make test          gcc ASan+UBSan -Werror build + ctest -j3 -LE long
+#                      (build/test; three at once: some tests mostly wait on
+#                      timers and sockets) and a clang -Werror build of the
+#                      library and CLI (build/clang; the static library: on
+#                      Linux the shared one is the same code); about 4 minutes
+#                      on 2 quiet cores. tests/README.md: adding tests, the
+#                      time budget
+#   make test-long     the long tests (ctest -L long): static analysers, fuzz
+#                      smoke runs (builds build/fuzz), amalgamation, C++ header,
+#                      installed and embedded package; CI runs it after
+#                      `make test`
 #   make fuzz          clang libFuzzer build (build/fuzz) + a short run of each target
 #   make bench         release build, then bench/run.sh
 #   make install       installs the release build into $(DESTDIR)$(PREFIX)
@@ -16,7 +22,7 @@
 #                      of the tree ($(B)/package/*.deb), consumers built against
 #                      the unpacked packages, as root also dpkg -i then purge
 #                      (PACKAGE_INSTALL=0: not), lintian; CI runs it after
-#                      `make test`
+#                      `make test` and `make test-long`
 #   make clean         removes build/
 #   make fuzz-long | fuzz-coverage | amalgamation | docs
 #                      run fuzz/long.sh, fuzz/coverage.sh, tools/amalgamate.sh,
@@ -34,6 +40,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 10
+TEST_JOBS    ?= 3
 PACKAGE_INSTALL ?= 1
 CLANG        ?= clang
 CLANGXX      ?= clang++
@@ -74,7 +81,7 @@ define run_script
 	else echo "make $@: $(1) does not exist yet"; exit 1; fi
 endef
 
-.PHONY: all release demo test fuzz fuzz-build bench install package clean deps deps-build have-cmake \
+.PHONY: all release demo test test-long fuzz fuzz-build bench install package clean deps deps-build have-cmake \
         fuzz-long fuzz-coverage amalgamation docs help
 
 all: release
@@ -121,17 +128,28 @@ test: deps
 	@a=$$($(B)/test/sseval gen --quiet --seed 5 --count 40 --concat --broken any | cksum); \
 	  b=$$($(B)/clang/sseval gen --quiet --seed 5 --count 40 --concat --broken any | cksum); \
 	  [ "$$a" = "$$b" ] || { echo "sseval gen --broken any: the gcc and clang builds differ"; exit 1; }
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/conformance/node_modules/@anthropic-ai/sdk ]; then \
+	  echo "==> npm peers for tests/gen_sdk.py (tests/conformance/package.json, pinned)"; \
+	  (cd tests/conformance && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) || \
+	  echo "==> npm ci failed: tests/gen_sdk.py will be skipped"; fi
+	@echo "==> ctest ($(B)/test), all but the long tests (make test-long)"
+	@cd $(B)/test && $(CTEST) --output-on-failure -j$(TEST_JOBS) -LE long
+
+# The long tests (label `long`, CMakeLists.txt): the static analysers, the
+# fuzz smoke runs, the amalgamation, the C++ header under both compilers, the
+# installed and the embedded package. Same build/test as `make test` (built
+# here if it is not), plus the fuzz targets in build/fuzz.
+test-long: deps
+	@echo "==> gcc build, ASan+UBSan, -Werror ($(B)/test)"
+	@$(call CONFIGURE,$(B)/test) $(TEST_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/test -j2
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 	  echo "==> clang libFuzzer build for the fuzz smoke test ($(B)/fuzz)"; \
 	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && \
 	  $(CMAKE) --build $(B)/fuzz -j2 --target sseval_fuzzers; \
 	else echo "==> no $(CLANG): the fuzz smoke test is skipped"; fi
-	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/conformance/node_modules/@anthropic-ai/sdk ]; then \
-	  echo "==> npm peers for tests/gen_sdk.py (tests/conformance/package.json, pinned)"; \
-	  (cd tests/conformance && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) || \
-	  echo "==> npm ci failed: tests/gen_sdk.py will be skipped"; fi
-	@echo "==> ctest ($(B)/test)"
-	@cd $(B)/test && $(CTEST) --output-on-failure -j2
+	@echo "==> ctest ($(B)/test), the long tests"
+	@cd $(B)/test && $(CTEST) --output-on-failure -j2 -L long
 
 fuzz-build: deps
 	@$(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null
