@@ -403,13 +403,19 @@ static void next_line(sseval_sse *p, uint64_t start) {
 #if defined(__SSE2__) && !defined(SSEVAL_SSE_NO_SIMD)
 enum { SCAN_BATCH = 8 }; /* blocks whose masks are made by one call */
 
+/* The masks made by one call (kept apart from eol_scan, whose fields stay
+ * in registers once find_eol is inlined). */
+typedef struct eol_batch {
+  const char *bbase; /* the block masks[0] describes */
+  size_t count;      /* masks made from bbase on */
+  uint64_t masks[SCAN_BATCH];
+} eol_batch;
+
 typedef struct eol_scan {
   const char *blk;  /* start of the block `mask` describes */
   const char *end;  /* end of the chunk */
   uint64_t mask;    /* bit i: blk[i] is CR or LF (bits beyond end are 0) */
-  const char *bbase; /* the block masks[0] describes */
-  size_t count;      /* masks made from bbase on */
-  uint64_t masks[SCAN_BATCH];
+  eol_batch *bt;
 } eol_scan;
 
 static inline uint64_t mask16(const char *b) {
@@ -467,45 +473,46 @@ static uint64_t tail_mask(const char *b, const char *end) {
   }
 }
 
-/* Make the masks of the blocks from sc->blk on (blk < end); returns the
+/* Make the masks of the blocks from blk on (blk < end); returns the
  * first. */
-static uint64_t refill(eol_scan *sc) {
-  const size_t full = (size_t)(sc->end - sc->blk) >> 6;
-  sc->bbase = sc->blk;
+static uint64_t refill(eol_batch *bt, const char *blk, const char *end) {
+  const size_t full = (size_t)(end - blk) >> 6;
+  bt->bbase = blk;
   if (full == 0) {
-    sc->count = 1;
-    sc->masks[0] = tail_mask(sc->blk, sc->end);
+    bt->count = 1;
+    bt->masks[0] = tail_mask(blk, end);
   } else {
-    sc->count = full < SCAN_BATCH ? full : SCAN_BATCH;
+    bt->count = full < SCAN_BATCH ? full : SCAN_BATCH;
 #ifdef SSE_AVX2
     if (__builtin_cpu_supports("avx2")) {
-      masks_avx2(sc->blk, sc->count, sc->masks);
+      masks_avx2(blk, bt->count, bt->masks);
 #ifndef NDEBUG /* debug builds (the tests): the SSE2 path must agree */
       {
         uint64_t check[SCAN_BATCH];
-        masks_sse2(sc->blk, sc->count, check);
-        assert(memcmp(check, sc->masks, sc->count * sizeof check[0]) == 0);
+        masks_sse2(blk, bt->count, check);
+        assert(memcmp(check, bt->masks, bt->count * sizeof check[0]) == 0);
       }
 #endif
     } else
 #endif
-      masks_sse2(sc->blk, sc->count, sc->masks);
+      masks_sse2(blk, bt->count, bt->masks);
   }
-  return sc->masks[0];
+  return bt->masks[0];
 }
 
 /* The mask of the block at sc->blk (blk < end). */
 static inline uint64_t load_block(eol_scan *sc) {
-  const size_t i = (size_t)(sc->blk - sc->bbase) >> 6;
-  return i < sc->count ? sc->masks[i] : refill(sc);
+  eol_batch *const bt = sc->bt;
+  const size_t i = (size_t)(sc->blk - bt->bbase) >> 6;
+  return i < bt->count ? bt->masks[i] : refill(bt, sc->blk, sc->end);
 }
 
-static void scan_init(eol_scan *sc, const char *s, const char *end) {
+static void scan_init(eol_scan *sc, eol_batch *bt, const char *s,
+                      const char *end) {
   sc->end = end;
   sc->blk = s;
-  sc->bbase = s;
-  sc->count = 0;
-  sc->mask = s < end ? refill(sc) : 0;
+  sc->bt = bt;
+  sc->mask = s < end ? refill(bt, s, end) : 0;
 }
 
 /* The first CR or LF at or after s, or NULL. */
@@ -532,10 +539,15 @@ typedef struct eol_scan {
   const char *blk; /* the cached next CR; NULL = not searched yet */
   const char *end; /* end of the chunk */
 } eol_scan;
+typedef struct eol_batch {
+  char unused;
+} eol_batch;
 
-static void scan_init(eol_scan *sc, const char *s, const char *end) {
+static void scan_init(eol_scan *sc, eol_batch *bt, const char *s,
+                      const char *end) {
   sc->end = end;
   sc->blk = NULL; /* the cached next CR; NULL = not searched yet */
+  (void)bt;
   (void)s;
 }
 
@@ -624,13 +636,14 @@ static int finish_pending_line(sseval_sse *p, const char **sp, const char *end,
                                const char *b0, uint64_t base) {
   const char *s = *sp, *eol;
   eol_scan sc;
+  eol_batch bt;
   size_t take, n;
   if (end - s < 64) { /* small chunks: look at the bytes directly */
     for (eol = s; eol < end && *eol != '\n' && *eol != '\r'; eol++)
       ;
     if (eol == end) eol = NULL;
   } else {
-    scan_init(&sc, s, end);
+    scan_init(&sc, &bt, s, end);
     eol = find_eol(&sc, s);
   }
   take = (size_t)((eol ? eol : end) - s);
@@ -667,6 +680,120 @@ static int cold_line(sseval_sse *p, const char *s, size_t n) {
   return r;
 }
 
+/* An event begun in scan_lines and held in locals: while every line of an
+ * event is an `event: ` or a first `data: ` line inside the chunk (every
+ * Claude event), nothing is stored in the instance until the blank line
+ * dispatches it straight from here. Any other line first commits it to
+ * the instance (commit_local), where the per-line rules go on. */
+typedef struct local_ev {
+  uint64_t fields;  /* field lines taken; 0: no local event */
+  uint64_t offset;  /* absolute offset of its first field line */
+  uint64_t line;    /* that line's number */
+  sseval_span type; /* type.ptr NULL: none set (or an empty one) */
+  sseval_span data; /* data.ptr NULL: no data line yet */
+} local_ev;
+
+/* Hand a local event to the instance, as the per-line rules would have
+ * built it (first_data, event_type, field_line). */
+static void commit_local(sseval_sse *p, local_ev *le) {
+  p->pending_fields = le->fields;
+  p->ev_offset = le->offset;
+  p->ev_line = le->line;
+  if (le->data.ptr) first_data(p, le->data.ptr, le->data.len, 1);
+  if (le->type.ptr) event_type(p, le->type.ptr, le->type.len, 1);
+  le->fields = 0;
+}
+
+/* R14 for a local event: the blank line at offset off (number line_no).
+ * Returns 0 or -1 (a callback aborted); the caller checks p->paused. */
+static int dispatch_local(sseval_sse *p, local_ev *le, uint64_t off,
+                          uint64_t line_no) {
+  sseval_sse_event ev;
+  int rc;
+  le->fields = 0;
+  if (!le->data.ptr) return 0; /* R14b: nothing to dispatch */
+  p->st.events++;
+  p->st.bytes_zero_copy += le->data.len;
+  if (!p->cb.on_event) return 0;
+  ev.data = le->data;
+  ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
+  if (le->type.ptr) {
+    ev.type = le->type;
+    ev.flags |= SSEVAL_SSE_TYPE_SET;
+  } else {
+    ev.type.ptr = "message";
+    ev.type.len = 7;
+  }
+  ev.id.ptr = p->id.ptr;
+  ev.id.len = p->id.len;
+  ev.offset = le->offset;
+  ev.line = le->line;
+  ev.end_offset = off + 1;
+  ev.data_lines = 1;
+  p->line_no = line_no; /* the stats read it inside the callback */
+  rc = USER_CB(p, p->cb.on_event(p->user, &ev));
+  return cb_result(p, rc, off, line_no);
+}
+
+/* A line of the chunk at s, n bytes, as the hot paths take it. Returns 1
+ * when done (into the local event or the instance), 0 when the line must
+ * go to cold_line. */
+static inline int hot_line(sseval_sse *p, local_ev *le, const char *s,
+                           size_t n, uint64_t off, uint64_t line_no) {
+  if (n >= 6 && memcmp(s, "data: ", 6) == 0 && n - 6 <= p->max_event) {
+    /* the first data line of an event (R11) */
+    if (le->fields != 0 || p->pending_fields == 0) {
+      if (le->data.ptr) return 0; /* a second one: joined by the rules */
+      if (le->fields++ == 0) {
+        le->offset = off;
+        le->line = line_no;
+        le->type.ptr = NULL;
+      }
+      le->data.ptr = s + 6;
+      le->data.len = n - 6;
+      return 1;
+    }
+    if (p->data_mode != MODE_NONE) return 0;
+    p->pending_fields++;
+    first_data(p, s + 6, n - 6, 1); /* in the chunk: cannot fail */
+    return 1;
+  }
+  if (n >= 7 && memcmp(s, "event: ", 7) == 0) { /* a named event's type (R10) */
+    if (le->fields != 0 || p->pending_fields == 0) {
+      if (le->fields++ == 0) {
+        le->offset = off;
+        le->line = line_no;
+        le->data.ptr = NULL;
+      }
+      le->type.ptr = n > 7 ? s + 7 : NULL;
+      le->type.len = n - 7;
+      return 1;
+    }
+    p->pending_fields++;
+    event_type(p, s + 7, n - 7, 1);
+    return 1;
+  }
+  return 0;
+}
+
+/* The line at *sp where scan_lines stopped: longer than max_line (its end
+ * at eol) or cut by the chunk end (eol NULL), when it is copied into `line`
+ * for the next feed. p->line_start and p->line_no describe it. */
+static int stop_line(sseval_sse *p, const char **sp, const char *end,
+                     const char *eol) {
+  const size_t n = (size_t)((eol ? eol : end) - *sp);
+  if (n > p->max_line) {
+    line_too_long(p);
+    return -1;
+  }
+  if (!copy_in(p, &p->line, *sp, n)) {
+    fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
+    return -1;
+  }
+  *sp = end;
+  return 0;
+}
+
 /* The lines wholly inside the chunk, processed in place, until the chunk
  * ends (a cut last line is copied into `line`) or a callback pauses. The
  * line number and the line's start live in locals (`ls` is the line's
@@ -674,61 +801,44 @@ static int cold_line(sseval_sse *p, const char *s, size_t n) {
 static int scan_lines(sseval_sse *p, const char **sp, const char *end,
                       const char *b0, uint64_t base) {
   const char *s = *sp, *ls = s;
-  const size_t max_line = p->max_line;
+  /* the absolute offset of a byte at q is at0 + (uintptr_t)q */
+  const uint64_t at0 = base - (uint64_t)(uintptr_t)b0;
   uint64_t line_no = p->line_no;
+  const char *eol = NULL;
+  local_ev le;
   eol_scan sc;
-  int r = 0;
+  eol_batch bt;
+  int r = 0, stopped = 0;
   if (s == end || p->paused) return 0;
-  scan_init(&sc, s, end);
+  le.fields = 0;
+  le.type.ptr = le.data.ptr = NULL;
+  le.type.len = le.data.len = 0;
+  le.offset = le.line = 0;
+  scan_init(&sc, &bt, s, end);
   for (;;) {
-    const char *eol = find_eol(&sc, s);
+    const uint64_t off = at0 + (uint64_t)(uintptr_t)s;
     size_t n;
     int paused = 0;
-    if (!eol) { /* the line straddles into the next chunk: keep a copy */
-      n = (size_t)(end - s);
-      p->line_no = line_no;
-      p->line_start = base + (uint64_t)(s - b0);
-      if (n > max_line) {
-        line_too_long(p);
-        r = -1;
-      } else if (!copy_in(p, &p->line, s, n)) {
-        fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, line_no);
-        r = -1;
-      } else {
-        s = end;
-      }
-      *sp = s;
-      return r;
-    }
-    n = (size_t)(eol - s);
-    if (n > max_line) {
-      ls = s;
-      r = -1;
-      p->line_no = line_no;
-      p->line_start = base + (uint64_t)(s - b0);
-      line_too_long(p);
+    eol = find_eol(&sc, s);
+    if (!eol || (size_t)(eol - s) > p->max_line) { /* cut, or too long */
+      stopped = 1;
       break;
     }
-    if (n >= 6 && memcmp(s, "data: ", 6) == 0 && p->data_mode == MODE_NONE &&
-        n - 6 <= p->max_event) {
-      /* the hot path, in line: the first data line of an event (R11) */
-      if (p->pending_fields++ == 0) {
-        p->ev_offset = base + (uint64_t)(s - b0);
-        p->ev_line = line_no;
+    n = (size_t)(eol - s);
+    if (hot_line(p, &le, s, n, off, line_no)) {
+      /* taken */
+    } else if (n == 0 && le.fields != 0) {
+      if (dispatch_local(p, &le, off, line_no) < 0) {
+        p->line_failed = 1;
+        r = -1;
+        break;
       }
-      first_data(p, s + 6, n - 6, 1); /* in the chunk: cannot fail */
-    } else if (n >= 7 && memcmp(s, "event: ", 7) == 0) {
-      /* the other hot path: a named event's type (R10) */
-      if (p->pending_fields++ == 0) {
-        p->ev_offset = base + (uint64_t)(s - b0);
-        p->ev_line = line_no;
-      }
-      event_type(p, s + 7, n - 7, 1);
+      paused = p->paused;
     } else {
+      if (le.fields != 0) commit_local(p, &le);
       p->line_no = line_no;
-      p->line_start = base + (uint64_t)(s - b0);
+      p->line_start = off;
       if (cold_line(p, s, n) < 0) {
-        ls = s;
         r = -1;
         break;
       }
@@ -738,8 +848,10 @@ static int scan_lines(sseval_sse *p, const char **sp, const char *end,
     line_no++;
     if (paused || s >= end) break;
   }
+  if (le.fields != 0) commit_local(p, &le);
   p->line_no = line_no;
   p->line_start = base + (uint64_t)(ls - b0);
+  if (stopped) r = stop_line(p, &s, end, eol);
   *sp = s;
   return r;
 }
