@@ -45,8 +45,30 @@
 
 enum { MODE_NONE = 0, MODE_SPAN, MODE_OWNED };
 
+/* The callbacks, without the table's struct_size. */
+typedef struct sse_cbs {
+  int (*on_event)(void *user, const sseval_sse_event *ev);
+  int (*on_retry)(void *user, uint64_t ms, uint64_t offset);
+  int (*on_comment)(void *user, sseval_span text, uint64_t offset);
+  int (*on_unknown_field)(void *user, sseval_span name, sseval_span value,
+                          uint64_t offset);
+} sse_cbs;
+
+/* The counters of sseval_sse_stats the instance keeps: `lines` follows
+ * from line_no and `allocations` from mem.calls. */
+typedef struct sse_counts {
+  uint64_t bytes, events, comments, bytes_copied, bytes_zero_copy;
+} sse_counts;
+
+/* Values of the event being built that point into the chunk of the
+ * current feed call (MODE_SPAN): they live on feed_chunk's stack, since
+ * they are externalised before it returns. */
+typedef struct chunk_vals {
+  sseval_span data, type;
+} chunk_vals;
+
 struct sseval_sse {
-  sseval_sse_callbacks cb;
+  sse_cbs cb;
   void *user;
   sseval__mem mem;
   size_t max_line;
@@ -63,20 +85,20 @@ struct sseval_sse {
   unsigned char in_cb;      /* a user callback is running */
   unsigned char reentered;  /* it called feed, finish or reset */
   unsigned char line_failed; /* the line `line_no` was counted, then failed */
+  unsigned char has_retry;   /* a valid retry field was seen */
   /* The tiny-chunk path of sseval_sse_feed appends chunks without a line
    * end to `line` while line.len stays <= tiny_lim; 0 when it must not run
    * (inside a feed call, after an error, with a BOM or CRLF pending, after
-   * finish). It updates line.len only: the bytes it took, line.len -
-   * tiny_mark, are added to the byte counters by sync_tiny. */
+   * finish). It updates line.len only: feed_chunk subtracted line.len
+   * from the byte counters when it enabled the path, and sync_tiny adds
+   * line.len back. */
   size_t tiny_lim;
-  size_t tiny_mark;
 
   /* the event being built */
   unsigned char data_mode; /* MODE_* */
   unsigned char type_mode; /* MODE_*; NONE = default "message" */
   uint32_t data_lines;
-  sseval_span data_span; /* MODE_SPAN: points into the current chunk */
-  sseval_span type_span; /* MODE_SPAN: points into the current chunk */
+  chunk_vals *cur;       /* MODE_SPAN values (inside a feed call only) */
   sseval__buf data;      /* MODE_OWNED */
   sseval__buf type;      /* MODE_OWNED */
   uint64_t pending_fields; /* field lines since the last blank line */
@@ -84,10 +106,9 @@ struct sseval_sse {
 
   sseval__buf id; /* last-event-ID buffer (R12); persists across events */
   uint64_t retry;
-  int has_retry;
 
   sseval_error err;
-  sseval_sse_stats st;
+  sse_counts st;
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -158,12 +179,12 @@ static void clear_event(sseval_sse *p) {
 static int externalise(sseval_sse *p) {
   if (p->data_mode == MODE_SPAN) {
     p->data.len = 0;
-    if (!copy_in(p, &p->data, p->data_span.ptr, p->data_span.len)) return 0;
+    if (!copy_in(p, &p->data, p->cur->data.ptr, p->cur->data.len)) return 0;
     p->data_mode = MODE_OWNED;
   }
   if (p->type_mode == MODE_SPAN) {
     p->type.len = 0;
-    if (!copy_in(p, &p->type, p->type_span.ptr, p->type_span.len)) return 0;
+    if (!copy_in(p, &p->type, p->cur->type.ptr, p->cur->type.len)) return 0;
     p->type_mode = MODE_OWNED;
   }
   return 1;
@@ -181,9 +202,9 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   if (data_mode == MODE_NONE) return 0; /* R14b: nothing to dispatch */
   p->st.events++;
   if (data_mode == MODE_SPAN) {
-    ev.data = p->data_span;
+    ev.data = p->cur->data;
     ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
-    p->st.bytes_zero_copy += p->data_span.len;
+    p->st.bytes_zero_copy += p->cur->data.len;
   } else {
     ev.data.ptr = p->data.ptr;
     ev.data.len = p->data.len;
@@ -191,7 +212,7 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   }
   if (!p->cb.on_event) return 0;
   if (type_mode == MODE_SPAN) {
-    ev.type = p->type_span;
+    ev.type = p->cur->type;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
   } else if (type_mode == MODE_OWNED) {
     ev.type.ptr = p->type.ptr;
@@ -244,8 +265,8 @@ static inline int first_data(sseval_sse *p, const char *val, size_t n,
                              int in_chunk) {
   p->data_lines = 1;
   if (in_chunk) {
-    p->data_span.ptr = val;
-    p->data_span.len = n;
+    p->cur->data.ptr = val;
+    p->cur->data.len = n;
     p->data_mode = MODE_SPAN;
     return 1;
   }
@@ -261,8 +282,8 @@ static inline int event_type(sseval_sse *p, const char *val, size_t n,
   if (n == 0) {
     p->type_mode = MODE_NONE;
   } else if (in_chunk) {
-    p->type_span.ptr = val;
-    p->type_span.len = n;
+    p->cur->type.ptr = val;
+    p->cur->type.len = n;
     p->type_mode = MODE_SPAN;
   } else {
     p->type.len = 0;
@@ -323,7 +344,7 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
       if (val_len > p->max_event) goto too_big;
       if (!first_data(p, val, val_len, in_chunk)) goto nomem;
     } else {
-      size_t cur = p->data_mode == MODE_SPAN ? p->data_span.len : p->data.len;
+      size_t cur = p->data_mode == MODE_SPAN ? p->cur->data.len : p->data.len;
       if (val_len + 1 > p->max_event - cur) goto too_big;
       if (!externalise(p)) goto nomem;
       if (!copy_in(p, &p->data, "\n", 1) || !copy_in(p, &p->data, val, val_len))
@@ -585,16 +606,15 @@ static const char *skip_eol(sseval_sse *p, const char *eol, const char *end,
  * stop it until feed_chunk enables it again. */
 static void sync_tiny(sseval_sse *p) {
   if (p->tiny_lim) {
-    const size_t took = p->line.len - p->tiny_mark;
-    p->st.bytes += took;
-    p->st.bytes_copied += took;
+    p->st.bytes += p->line.len;
+    p->st.bytes_copied += p->line.len;
     p->tiny_lim = 0;
   }
 }
 
 /* The bytes the tiny path appended and sync_tiny has not counted yet. */
 static size_t tiny_pending(const sseval_sse *p) {
-  return p->tiny_lim ? p->line.len - p->tiny_mark : 0;
+  return p->tiny_lim ? p->line.len : 0;
 }
 
 /* The steps of feed_chunk. Each takes the position `*sp` in the chunk
@@ -866,6 +886,7 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
   const char *s = b0, *const end = buf ? b0 + len : b0;
   uint64_t base;
   sseval_status rc = SSEVAL_OK;
+  chunk_vals vals;
   int r = 0;
 
   sync_tiny(p); /* callbacks may run: the tiny path must not */
@@ -882,6 +903,7 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
   if (len == 0) return SSEVAL_OK;
   if (!buf) return fail(p, SSEVAL_E_MISUSE, "NULL buffer", base, p->line_no);
   p->paused = 0;
+  p->cur = &vals; /* no value points into a chunk yet (externalised) */
 
   if (p->bom < 3) r = feed_bom(p, &s, end, b0, base);
   if (r == 0 && p->after_cr) { /* R3: the LF of a CRLF split across chunks */
@@ -904,7 +926,10 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
     if (p->paused) rc = SSEVAL_PAUSED;
     if (p->bom == 3 && !p->after_cr) { /* the tiny path may take what follows */
       p->tiny_lim = p->line.cap < p->max_line ? p->line.cap : p->max_line;
-      p->tiny_mark = p->line.len;
+      if (p->tiny_lim) { /* sync_tiny adds line.len back */
+        p->st.bytes -= p->line.len;
+        p->st.bytes_copied -= p->line.len;
+      }
     }
   }
   return rc;
@@ -1041,10 +1066,16 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
   if (!p) return SSEVAL_E_NOMEM;
   memset(p, 0, sizeof *p);
   p->mem = mem;
-  sseval_sse_callbacks_init(&p->cb);
-  if (cbs)
-    memcpy(&p->cb, cbs,
-           cbs->struct_size < sizeof p->cb ? cbs->struct_size : sizeof p->cb);
+  {
+    sseval_sse_callbacks c;
+    sseval_sse_callbacks_init(&c);
+    if (cbs)
+      memcpy(&c, cbs, cbs->struct_size < sizeof c ? cbs->struct_size : sizeof c);
+    p->cb.on_event = c.on_event;
+    p->cb.on_retry = c.on_retry;
+    p->cb.on_comment = c.on_comment;
+    p->cb.on_unknown_field = c.on_unknown_field;
+  }
   p->user = user;
   p->max_line = (opts && opts->max_line_bytes) ? opts->max_line_bytes
                                                : SSEVAL_SSE_DEFAULT_MAX_LINE;
@@ -1096,9 +1127,11 @@ int sseval_sse_retry(const sseval_sse *p, uint64_t *ms) {
 }
 
 void sseval_sse_get_stats(const sseval_sse *p, sseval_sse_stats *out) {
-  *out = p->st;
-  out->bytes += tiny_pending(p);
-  out->bytes_copied += tiny_pending(p);
+  out->bytes = p->st.bytes + tiny_pending(p);
+  out->events = p->st.events;
+  out->comments = p->st.comments;
+  out->bytes_copied = p->st.bytes_copied + tiny_pending(p);
+  out->bytes_zero_copy = p->st.bytes_zero_copy;
   /* every complete line advanced line_no, except one whose processing
    * failed or whose callback is running now (counted already) */
   out->lines = p->line_no - 1 + (p->line_failed | p->in_cb);
