@@ -7,6 +7,7 @@
 #define SSEVAL_SRC_BITS_H
 
 #include <stdint.h>
+#include <string.h>
 
 /* Index of the lowest set bit of a non-zero mask (count trailing zeros). */
 static inline unsigned sseval__lowest_bit(uint64_t m) {
@@ -19,6 +20,22 @@ static inline unsigned sseval__lowest_bit(uint64_t m) {
     n++;
   }
   return n;
+#endif
+}
+
+/* The 8 bytes at p as a little-endian word (byte i is bits 8i..8i+7). */
+static inline uint64_t sseval__load64le(const void *p) {
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&             \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+#else
+  const unsigned char *b = (const unsigned char *)p;
+  return (uint64_t)b[0] | ((uint64_t)b[1] << 8) | ((uint64_t)b[2] << 16) |
+         ((uint64_t)b[3] << 24) | ((uint64_t)b[4] << 32) |
+         ((uint64_t)b[5] << 40) | ((uint64_t)b[6] << 48) |
+         ((uint64_t)b[7] << 56);
 #endif
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "accum.h"
+#include "bits.h"
 #include "internal.h"
 #include "json.h"
 #include "sseval/claude.h"
@@ -310,20 +311,63 @@ static int walk_event(sseval__jcur *cur, int sub_key, parsed *ev) {
 /* Fast path for the shape of nearly every event of a real stream:
  *   {"type":"content_block_delta","index":N,"delta":{"type":"T","F":"..."}}
  * followed by optional whitespace (the API pads before the last brace).
- * Every byte outside the string is matched literally and the string goes
- * through the strict scanner, so a match is valid JSON with exactly these
- * members; anything else (other order, spacing, fields) returns 0 and takes
- * the general walker. Fills ev exactly as walk_event would. */
-/* Skip JSON whitespace; runs of spaces (the API's padding) 8 at a time. */
+ * After each of the two top-level commas any JSON whitespace may stand (a
+ * relay that splits the data over several `data:` lines after commas: the
+ * tokenizer joins them with LF). Every other byte outside the string is
+ * matched literally and the string goes through the strict scanner, so a
+ * match is valid JSON with exactly these members; anything else (other
+ * order, spacing, fields) returns 0 and takes the general walker. Fills ev
+ * exactly as walk_event would. */
+
+/* 1 when p[0, n) is lit[0, n), 8 <= n <= 40 (a constant once inlined, so
+ * the tests on n fold away and the literal's words are immediates): 8-byte
+ * words, the last one overlapping, no call to memcmp. */
+static inline int lit_eq(const char *p, const char *lit, size_t n) {
+  uint64_t diff = (sseval__load64le(p) ^ sseval__load64le(lit)) |
+                  (sseval__load64le(p + n - 8) ^ sseval__load64le(lit + n - 8));
+  if (n > 16) diff |= sseval__load64le(p + 8) ^ sseval__load64le(lit + 8);
+  if (n > 24) diff |= sseval__load64le(p + 16) ^ sseval__load64le(lit + 16);
+  if (n > 32) diff |= sseval__load64le(p + 24) ^ sseval__load64le(lit + 24);
+  return diff == 0;
+}
+
+/* the fast rows' tails (fast_delta) are within what lit_eq compares */
+#define SSEVAL__X(k, wire, field, fk, fam, dl, cb, fast)                       \
+  _Static_assert(!(fast) || (sizeof(wire "\",\"" field "\":") - 1 >= 8 &&     \
+                             sizeof(wire "\",\"" field "\":") - 1 <= 40),     \
+                 "lit_eq compares 8 to 40 bytes");
+SSEVAL__DELTA_TYPES(SSEVAL__X)
+#undef SSEVAL__X
+
+static int is_ws(char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* Skip JSON whitespace byte by byte (the rare, non-space cases). */
 static const char *skip_ws_bytes(const char *p, const char *end) {
-  while (end - p >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    if (w != 0x2020202020202020ull) break;
-    p += 8;
-  }
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  while (p < end && is_ws(*p)) p++;
   return p;
+}
+
+#define SPACES8 UINT64_C(0x2020202020202020)
+
+/* 1 when [p, end) is JSON whitespace, '}', JSON whitespace: the end of the
+ * event object after the delta. The API pads with 0-15 spaces before the
+ * brace: two overlapping 8-byte loads ending at the brace (the 8 bytes
+ * before p are readable: the head of the shape); other padding takes the
+ * byte loop. */
+static int object_closes(const char *p, const char *end) {
+  size_t n;
+  if (end - p >= 1 && end[-1] == '}' && (n = (size_t)(end - 1 - p)) <= 16) {
+    uint64_t last = sseval__load64le(end - 9) ^ SPACES8; /* bytes n-8..n-1 */
+    if (n == 0) return 1;
+    if (n <= 8 ? (last >> (64 - 8 * n)) == 0
+               : last == 0 && sseval__load64le(p) == SPACES8)
+      return 1;
+  }
+  p = skip_ws_bytes(p, end);
+  if (p == end || *p != '}') return 0;
+  return skip_ws_bytes(p + 1, end) == end;
 }
 
 static void set_slot(slot *s, const char *ptr, size_t len) {
@@ -336,18 +380,26 @@ static void set_slot(slot *s, const char *ptr, size_t len) {
 }
 
 static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
-  static const char head[] = "{\"type\":\"content_block_delta\",\"index\":";
-  static const char mid[] = ",\"delta\":{\"type\":\"";
-  const char *p = data.ptr, *end = data.ptr + data.len, *num, *delta_obj;
+  static const char head[] = "{\"type\":\"content_block_delta\",";
+  static const char index[] = "\"index\":";
+  static const char mid[] = "\"delta\":{\"type\":\"";
+  const char *p = data.ptr, *end = data.ptr + data.len, *num, *num_end;
+  const char *delta_obj;
   uint64_t v = 0;
   size_t tail_len = 0, type_len = 0;
   int dk = D_NONE;
-  sseval__jcur cur;
   slot *val;
+  /* the shortest match: head, index, N, ',', mid, two letters */
   if (max_depth < 2 || /* the shape nests 2 deep: the walker reports */
-      data.len < sizeof head - 1 || memcmp(p, head, sizeof head - 1) != 0)
+      data.len < sizeof head + sizeof index + sizeof mid ||
+      !lit_eq(p, head, sizeof head - 1))
     return 0;
   p += sizeof head - 1;
+  if (is_ws(*p)) p = skip_ws_bytes(p, end);
+  if ((size_t)(end - p) < sizeof index - 1 ||
+      !lit_eq(p, index, sizeof index - 1))
+    return 0;
+  p += sizeof index - 1;
   num = p;
   if (p < end && *p == '0') {
     p++;
@@ -355,21 +407,24 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
     while (p < end && *p >= '0' && *p <= '9' && p - num < 18)
       v = v * 10 + (uint64_t)(*p++ - '0');
   }
-  if (p == num || (size_t)(end - p) < sizeof mid - 1 ||
-      memcmp(p, mid, sizeof mid - 1) != 0)
+  num_end = p;
+  if (p == num || p == end || *p != ',') return 0;
+  p++;
+  if (p < end && is_ws(*p)) p = skip_ws_bytes(p, end);
+  /* (mid and the two letters of the type fit: the shape is longer) */
+  if ((size_t)(end - p) < sizeof mid + 1 || !lit_eq(p, mid, sizeof mid - 1))
     return 0;
-  delta_obj = p + 9; /* the '{' after ,"delta": */
+  delta_obj = p + 8; /* the '{' after "delta": */
   p += sizeof mid - 1;
   /* the rows of src/types.h marked fast, tried in order: two letters, then
    * one compare of constant size (inlined) from the delta type to the value */
-  if (end - p < 2) return 0;
 /* string literals pasted: no parentheses possible */
 #define TAIL(wire, field) wire "\",\"" field "\":" /* NOLINT(bugprone-macro-parentheses) */
 #define FAST_ROW_0(k, wire, field)
 #define FAST_ROW_1(k, wire, field)                                             \
   if (p[0] == (wire)[0] && p[1] == (wire)[1] &&                                \
       (size_t)(end - p) > sizeof TAIL(wire, field) - 1 &&                      \
-      memcmp(p, TAIL(wire, field), sizeof TAIL(wire, field) - 1) == 0) {       \
+      lit_eq(p, TAIL(wire, field), sizeof TAIL(wire, field) - 1)) {            \
     dk = D_##k;                                                                \
     tail_len = sizeof TAIL(wire, field) - 1;                                   \
     type_len = sizeof(wire) - 1;                                               \
@@ -386,25 +441,23 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
   set_slot(&ev->sub[S_TYPE], p, type_len);
   p += tail_len;
   if (*p != '"') return 0;
-  sseval__jcur_init(&cur, data.ptr, data.len, max_depth);
-  cur.p = (const unsigned char *)p;
   val = &ev->sub[DELTA_SLOT(dk)];
-  if (!sseval__j_str(&cur, &val->v)) return 0; /* the general walker reports */
+  p = (const char *)sseval__j_str_at((const unsigned char *)data.ptr,
+                                     (const unsigned char *)p,
+                                     (const unsigned char *)end, &val->v);
+  if (!p) return 0; /* the general walker reports */
   val->present = 1;
   val->is_null = 0;
   val->bad = 0;
-  p = (const char *)cur.p;
   if (p == end || *p != '}') return 0;
   p++; /* end of the delta object */
   set_slot(&ev->top[T_DELTA], delta_obj, (size_t)(p - delta_obj));
-  p = skip_ws_bytes(p, end);
-  if (p == end || *p != '}') return 0;
-  if (skip_ws_bytes(p + 1, end) != end) return 0;
+  if (!object_closes(p, end)) return 0;
   ev->has_sub = 1;
   ev->delta_kind = dk;
   ev->unknown = 0;
   set_slot(&ev->top[T_TYPE], data.ptr + 9, 19);
-  set_slot(&ev->top[T_INDEX], num, (size_t)(delta_obj - 9 - num));
+  set_slot(&ev->top[T_INDEX], num, (size_t)(num_end - num));
   ev->top[T_INDEX].u = v;
   return 1;
 }
@@ -655,6 +708,8 @@ static int deliver_pieces_to(sseval_claude *c, uint32_t index,
 
 static int deliver_pieces(sseval_claude *c, uint32_t index,
                           const sseval__jstr *s, piece_cb cb) {
+  if (!cb && !c->acc) return 0; /* (before the call: nearly every delta of a
+                                   validate-only stream) */
   return deliver_pieces_to(c, index, s, cb, sseval__acc_append);
 }
 

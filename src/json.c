@@ -169,17 +169,7 @@ static unsigned utf8_lead(unsigned b, unsigned *lo, unsigned *hi) {
 #define HIGHS UINT64_C(0x8080808080808080)
 
 static inline uint64_t load64le(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&             \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-#else
-  return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
-         ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) |
-         ((uint64_t)p[5] << 40) | ((uint64_t)p[6] << 48) |
-         ((uint64_t)p[7] << 56);
-#endif
+  return sseval__load64le(p);
 }
 
 /*
@@ -804,29 +794,39 @@ J_COLD int str_slow_path(sseval__jcur *c, sseval__jstr *out) {
   return 1;
 }
 
-int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
-  const unsigned char *p = c->p, *end = c->end, *q;
+const unsigned char *sseval__j_str_at(const unsigned char *lo,
+                                      const unsigned char *p,
+                                      const unsigned char *end,
+                                      sseval__jstr *out) {
+  const unsigned char *q = str_run(p + 1, end, lo);
   sseval__strscan s;
-  if (!c->err && p < end && *p == '"') { /* a plain string, no call */
-    q = str_run(p + 1, end, c->base);
-    if (q < end && *q == '"') {
-      out->ptr = (const char *)p + 1;
-      out->len = (size_t)(q - p - 1);
-      out->has_escapes = 0;
-      c->p = q + 1;
-      return 1;
-    }
-    /* escapes or non-ASCII: the rest of the string in one vector pass
-     * (src/simd.c); anything it is not sure of takes the exact path */
-    if (q < end && sseval__str_scan(q, end, &s)) {
-      out->ptr = (const char *)p + 1;
-      out->len = (size_t)(s.close - p - 1);
-      out->has_escapes = s.has_escapes;
-      out->dlen = (size_t)(q - p - 1) + s.decoded_len;
-      c->p = s.close + 1;
-      return 1;
-    }
+  if (q < end && *q == '"') { /* a plain string */
+    out->ptr = (const char *)p + 1;
+    out->len = (size_t)(q - p - 1);
+    out->has_escapes = 0;
+    return q + 1;
   }
+  /* escapes or non-ASCII: the rest of the string in one vector pass
+   * (src/simd.c) */
+  if (q < end && sseval__str_scan(q, end, &s)) {
+    out->ptr = (const char *)p + 1;
+    out->len = (size_t)(s.close - p - 1);
+    out->has_escapes = s.has_escapes;
+    out->dlen = (size_t)(q - p - 1) + s.decoded_len;
+    return s.close + 1;
+  }
+  return NULL;
+}
+
+int sseval__j_str(sseval__jcur *c, sseval__jstr *out) {
+  const unsigned char *p = c->p, *q;
+  if (!c->err && p < c->end && *p == '"' &&
+      (q = sseval__j_str_at(c->base, p, c->end, out)) != NULL) {
+    c->p = q;
+    return 1;
+  }
+  /* not a string, or one the fast scans are not sure of: the exact path
+   * (errors with their offsets) */
   return str_slow_path(c, out);
 }
 

@@ -169,6 +169,16 @@ int sseval__j_arr_next(sseval__jcur *c);
  * Returns 1, or 0 on error (J_TYPE when the value is not a string). */
 int sseval__j_str(sseval__jcur *c, sseval__jstr *out);
 
+/* The string value at p (its opening quote) of a buffer [lo, end), without
+ * a cursor: returns the position after its closing quote with *out set, or
+ * NULL when it is not a valid string closing before end (nothing recorded:
+ * sseval__j_str on a cursor gives the error). Same strictness as
+ * sseval__j_str; reads no byte outside [lo, end). */
+const unsigned char *sseval__j_str_at(const unsigned char *lo,
+                                      const unsigned char *p,
+                                      const unsigned char *end,
+                                      sseval__jstr *out);
+
 /* Read a number that is a non-negative integer fitting uint64_t.
  * Returns 1; 0 on error (J_TYPE for any other valid value, including
  * negatives, fractions, exponents and too-large integers: the value is then

@@ -116,13 +116,18 @@ static int done(const unsigned char *p, const unsigned char *close,
   return 1;
 }
 
+#ifndef SSEVAL__STR_SHORT
+#define SSEVAL__STR_SHORT 64
+#endif
+
 /* ---- portable: eight bytes per step -------------------------------------------- */
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
 /* Non-zero when a byte of w is '"', '\\', < 0x20 or >= 0x80 (each test is
- * exact as a yes/no, whatever the byte order). */
+ * exact as a yes/no; with w loaded little-endian, the lowest flagged byte
+ * is the first special one). */
 S_INLINE uint64_t swar_special(uint64_t w) {
   uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
   return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20u) & ~w) | w) &
@@ -136,12 +141,17 @@ static int scan_portable(const unsigned char *p, const unsigned char *end,
   int esc = 0;
   for (;;) {
     while ((size_t)(end - q) >= 8) {
-      uint64_t w;
-      memcpy(&w, q, 8);
-      if (swar_special(w)) break;
+      /* the lowest flag is exact (borrows run upwards only from a flagged
+       * byte): jump straight to it */
+      const uint64_t m = swar_special(sseval__load64le(q));
+      if (m) {
+        q += sseval__lowest_bit(m) >> 3;
+        goto special;
+      }
       q += 8;
     }
     while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') q++;
+  special:
     if (q == end) return 0;
     if (*q == '"') return done(p, q, saved, esc, out);
     if (*q == '\\') {
@@ -601,6 +611,10 @@ int sseval__str_scan_with(sseval__simd_impl impl, const unsigned char *p,
 
 int sseval__str_scan(const unsigned char *p, const unsigned char *end,
                      sseval__strscan *out) {
+  /* a short rest (a token-sized delta, 30% of which hold an escape or a
+   * non-ASCII byte): eight bytes per step beats setting up 64-byte blocks
+   * (the tail copy, the masks and the UTF-8 tables) */
+  if (end - p < SSEVAL__STR_SHORT) return scan_portable(p, end, out);
 #ifdef SSEVAL__X86
 #ifdef SSEVAL__AVX2
   if (__builtin_cpu_supports("avx2")) return scan_avx2(p, end, out);
