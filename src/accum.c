@@ -15,10 +15,25 @@
  * (its delta's members, e.g. stop_details and container, and its own
  * top-level members, e.g. context_management) laid over or appended, as the
  * TypeScript SDK's MessageStream does to its snapshot.
+ *
+ * Summary mode (SSEVAL_CLAUDE_SUMMARY): the text of text and thinking blocks
+ * is not kept, only its first SSEVAL_CLAUDE_PREVIEW_BYTES bytes (cut at a
+ * character boundary) and its length in bytes and characters, counted as the
+ * pieces arrive; an escaped string is counted on its raw bytes and only the
+ * part the preview needs is decoded. A report that summarises a message of
+ * megabytes of text then touches no memory in proportion to it.
  */
 #include <string.h>
 
+/* SSE2 is part of every x86-64; SSEVAL_JSON_NO_SIMD forces the portable
+ * path (the *_portable tests build with it). */
+#if defined(__SSE2__) && !defined(SSEVAL_JSON_NO_SIMD)
+#include <emmintrin.h>
+#define ACC_SSE2 1
+#endif
+
 #include "accum.h"
+#include "bits.h"
 #include "simd.h"
 #include "types.h"
 
@@ -64,12 +79,16 @@ typedef struct acc_block {
   size_t type_len, id_len, name_len;
   size_t input_off, input_len; /* start's "input" value inside `start` */
   int has_input;
+  /* summary mode, text and thinking blocks: `text` holds the preview only */
+  int summarised, cut;          /* cut: the preview dropped a piece */
+  size_t sum_bytes, sum_chars;  /* the whole text's length */
   kvmap fields; /* merged delta fields (compaction) */
 } acc_block;
 
 struct sseval__acc {
   sseval__mem *mem;
   size_t max_keys; /* per merged map (usage, a block's delta fields) */
+  int summary;     /* SSEVAL_CLAUDE_SUMMARY */
   int has_start;
   sseval__buf id, model, stop_reason, stop_sequence;
   int has_stop_reason, has_stop_sequence;
@@ -257,14 +276,132 @@ static acc_block *get_block(const sseval__acc *a, uint32_t i) {
   return i < a->nblocks ? &a->blocks[i] : NULL;
 }
 
+/* A DL_PIECES family (text, thinking): the blocks summary mode summarises. */
+static int is_text_family(sseval_block_type t) {
+  return sseval__delta_specs[sseval__block_spec_of(t)->family].delivery ==
+         DL_PIECES;
+}
+
+/* Continuation bytes (10xxxxxx) in p[0..n): valid UTF-8 has one character
+ * per other byte. 16 bytes per step with SSE2 (a signed compare below 0xC0
+ * finds 0x80..0xBF), 8 with SWAR, then byte by byte. */
+static size_t count_cont(const unsigned char *p, size_t n) {
+  size_t i = 0, cont = 0;
+#ifdef ACC_SSE2
+  const __m128i below = _mm_set1_epi8((char)0xC0), zero = _mm_setzero_si128();
+  while (n - i >= 16) {
+    __m128i sum = zero;
+    unsigned k;
+    /* at most 255 steps per byte counter, then add them up */
+    for (k = 0; k < 255 && n - i >= 16; k++, i += 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      sum = _mm_sub_epi8(sum, _mm_cmplt_epi8(v, below));
+    }
+    sum = _mm_sad_epu8(sum, zero);
+    cont += (size_t)_mm_cvtsi128_si32(sum) +
+            (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+  }
+#endif
+  for (; n - i >= 8; i += 8) {
+    uint64_t w, m;
+    memcpy(&w, p + i, 8);
+    m = w & ~(w << 1) & 0x8080808080808080ull; /* bit 7 set, bit 6 clear */
+    cont += (size_t)((m >> 7) * 0x0101010101010101ull >> 56);
+  }
+  for (; i < n; i++) cont += (p[i] & 0xC0) == 0x80;
+  return cont;
+}
+
+/* What a \u escape at q (a real one: an unescaped backslash) adds to the
+ * bytes of the decoded text beyond its one character: 0 for U+0000-007F,
+ * 1 below U+0800, 2 for the rest of the BMP, 3 for a surrogate pair
+ * (counted at its high half; the low half, \uDC00-\uDFFF, adds 0). */
+static size_t u_extra(const unsigned char *q) {
+  unsigned cp = 0, i;
+  for (i = 2; i < 6; i++) {
+    unsigned c = q[i];
+    cp = cp * 16 + (c <= '9' ? c - '0' : (c | 0x20u) - 'a' + 10);
+  }
+  if (cp < 0x80) return 0;
+  if (cp < 0x800) return 1;
+  if (cp >= 0xD800 && cp < 0xDC00) return 3;
+  return cp >= 0xDC00 && cp < 0xE000 ? 0 : 2;
+}
+
+/* At p[j] a backslash followed by 'u': the extra bytes of its \u escape,
+ * or 0 when that backslash is itself escaped (an odd run of backslashes
+ * before it, as in \\u: a backslash, then the letter). */
+static size_t u_candidate(const unsigned char *p, size_t j) {
+  size_t k = j;
+  while (k > 0 && p[k - 1] == '\\') k--;
+  return (j - k) % 2 ? 0 : u_extra(p + j);
+}
+
+/* Characters of a validated JSON string's value, from its raw bytes and
+ * its decoded length dlen, without decoding it: the decoded text has the
+ * raw continuation bytes (escapes are ASCII) plus those \u escapes of
+ * non-ASCII characters make; a simple escape (\n, \", \\, ...) is one byte
+ * and one character. So only the \u escapes are looked at: found with
+ * SSE2 16 bytes at a time, as the continuation bytes are counted. */
+static size_t raw_chars(const sseval__jstr *s, size_t dlen) {
+  const unsigned char *p = (const unsigned char *)s->ptr;
+  size_t len = s->len, i = 0, extra = 0, cont = 0;
+  if (!s->has_escapes) return len - count_cont(p, len);
+#ifdef ACC_SSE2
+  {
+    const __m128i below = _mm_set1_epi8((char)0xC0),
+                  bsl = _mm_set1_epi8('\\'), u = _mm_set1_epi8('u'),
+                  zero = _mm_setzero_si128();
+    while (len - i >= 17) { /* the 'u' test reads one byte ahead */
+      __m128i sum = zero;
+      unsigned k;
+      for (k = 0; k < 255 && len - i >= 17; k++, i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpeq_epi8(v, bsl), _mm_cmpeq_epi8(w, u)));
+        sum = _mm_sub_epi8(sum, _mm_cmplt_epi8(v, below));
+        while (m) {
+          extra += u_candidate(p, i + sseval__lowest_bit(m));
+          m &= m - 1;
+        }
+      }
+      sum = _mm_sad_epu8(sum, zero);
+      cont += (size_t)_mm_cvtsi128_si32(sum) +
+              (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
+  }
+#endif
+  for (; i < len; i++) {
+    cont += (p[i] & 0xC0) == 0x80;
+    if (p[i] == '\\' && i + 1 < len && p[i + 1] == 'u')
+      extra += u_candidate(p, i);
+  }
+  return dlen - cont - extra;
+}
+
+/* Summary mode: keep what of a piece the preview has room for, whole
+ * characters only; after the first cut nothing more is kept. */
+static int preview_add(acc_block *b, sseval__mem *m, const char *p, size_t n) {
+  size_t k = SSEVAL_CLAUDE_PREVIEW_BYTES - b->text.len;
+  if (b->cut) return 1;
+  if (n > k) {
+    while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) k--;
+    b->cut = 1;
+    n = k;
+  }
+  return n == 0 || sseval__buf_append(&b->text, m, p, n);
+}
+
 /* ---- lifecycle ----------------------------------------------------------------- */
 
-sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys) {
+sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys, int summary) {
   sseval__acc *a = (sseval__acc *)sseval__mem_alloc(m, sizeof *a);
   if (!a) return NULL;
   memset(a, 0, sizeof *a);
   a->mem = m;
   a->max_keys = max_keys;
+  a->summary = summary;
   return a;
 }
 
@@ -352,6 +489,9 @@ int sseval__acc_block_start(sseval__acc *a, sseval_block_type type,
   b->type = type;
   b->stopped = b->input_complete = b->has_signature = b->ncitations = 0;
   b->has_input = 0;
+  b->summarised = a->summary && is_text_family(type);
+  b->cut = 0;
+  b->sum_bytes = b->sum_chars = 0;
   b->start.len = b->text.len = b->signature.len = b->citations.len = 0;
   b->strings.len = 0;
   kv_clear(&b->fields);
@@ -383,6 +523,12 @@ int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p,
                        size_t n) {
   acc_block *b = get_block(a, index);
   if (!b) return 1;
+  if (b->summarised) {
+    if (!preview_add(b, a->mem, p, n)) return 0;
+    b->sum_bytes += n;
+    b->sum_chars += n - count_cont((const unsigned char *)p, n);
+    return 1;
+  }
   return sseval__buf_append(&b->text, a->mem, p, n);
 }
 
@@ -392,6 +538,20 @@ int sseval__acc_append_decoded(sseval__acc *a, uint32_t index,
   size_t n = sseval__jstr_decoded_len(s);
   *from_escapes = 0;
   if (!b) return 1;
+  if (b->summarised) { /* decode what the preview keeps, count the rest */
+    sseval__jdec d;
+    sseval_span piece;
+    sseval__jdec_init(&d, s);
+    while (!b->cut && sseval__jdec_next(&d, &piece)) {
+      size_t before = b->text.len;
+      if (!preview_add(b, a->mem, piece.ptr, piece.len)) return 0;
+      if (piece.ptr < s->ptr || piece.ptr >= s->ptr + s->len)
+        *from_escapes += b->text.len - before;
+    }
+    b->sum_bytes += n;
+    b->sum_chars += raw_chars(s, n);
+    return 1;
+  }
   if (!sseval__buf_reserve(&b->text, a->mem, n)) return 0;
   b->text.len += sseval__unescape((const unsigned char *)s->ptr, s->len,
                                   (unsigned char *)b->text.ptr + b->text.len, n,
@@ -569,6 +729,23 @@ int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out) 
     }
   } else {
     out->text = sp(b->text.ptr, b->text.len);
+  }
+  return 1;
+}
+
+int sseval__acc_text_length(const sseval__acc *a, uint32_t i, size_t *bytes,
+                            size_t *chars) {
+  const acc_block *b = get_block(a, i);
+  if (!b) return 0;
+  if (b->summarised) {
+    *bytes = b->sum_bytes;
+    *chars = b->sum_chars;
+  } else if (is_text_family(b->type)) {
+    *bytes = b->text.len;
+    *chars = b->text.len - count_cont((const unsigned char *)b->text.ptr,
+                                      b->text.len);
+  } else {
+    *bytes = *chars = 0;
   }
   return 1;
 }

@@ -15,8 +15,9 @@
 typedef struct sseval__acc sseval__acc;
 
 /* max_keys caps the distinct keys of each merged map (usage, a block's
- * delta fields): merges return -1 past it. */
-sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys);
+ * delta fields): merges return -1 past it. summary: SSEVAL_CLAUDE_SUMMARY
+ * (text and thinking kept as a preview and a length, see accum.c). */
+sseval__acc *sseval__acc_new(sseval__mem *m, size_t max_keys, int summary);
 void sseval__acc_free(sseval__acc *a);
 void sseval__acc_reset(sseval__acc *a);
 
@@ -69,6 +70,10 @@ int sseval__acc_message_delta(sseval__acc *a, const sseval__jstr *stop_reason,
 
 uint32_t sseval__acc_count(const sseval__acc *a);
 int sseval__acc_block(const sseval__acc *a, uint32_t i, sseval_block_view *out);
+/* Block i's text (text, thinking) in bytes and characters, 0 and 0 for
+ * other blocks; returns 0 when i is out of range. */
+int sseval__acc_text_length(const sseval__acc *a, uint32_t i, size_t *bytes,
+                            size_t *chars);
 void sseval__acc_message(const sseval__acc *a, sseval_message_view *out);
 sseval_status sseval__acc_write_usage(const sseval__acc *a,
                                       sseval_write_fn write, void *ctx);

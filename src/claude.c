@@ -1654,7 +1654,8 @@ sseval_status sseval_claude_new(sseval_claude **out,
   }
   sseval__jkeys_init(&c->keys, &c->mem);
   if (c->flags & SSEVAL_CLAUDE_ACCUMULATE) {
-    c->acc = sseval__acc_new(&c->mem, c->max_unknown);
+    c->acc = sseval__acc_new(&c->mem, c->max_unknown,
+                             (c->flags & SSEVAL_CLAUDE_SUMMARY) != 0);
     if (!c->acc) {
       sseval_sse_free(c->tok);
       sseval__mem_free(&c->mem, c, sizeof *c);
@@ -2029,6 +2030,14 @@ sseval_status sseval_claude_block(const sseval_claude *c, uint32_t i,
                                   sseval_block_view *out) {
   if (!c->acc || !sseval__acc_block(c->acc, i, out)) return SSEVAL_E_MISUSE;
   return SSEVAL_OK;
+}
+
+sseval_status sseval_claude_block_text_length(const sseval_claude *c,
+                                              uint32_t i, size_t *bytes,
+                                              size_t *chars) {
+  if (!c->acc || !bytes || !chars) return SSEVAL_E_MISUSE;
+  return sseval__acc_text_length(c->acc, i, bytes, chars) ? SSEVAL_OK
+                                                          : SSEVAL_E_MISUSE;
 }
 
 void sseval_claude_message(const sseval_claude *c, sseval_message_view *out) {

@@ -1026,6 +1026,182 @@ static int ways_check(void *ctx, const test_chunking *ch, int pause) {
   return check_way(x->where, what, x->in, x->len, x->k, &w, x->base, 1, NULL);
 }
 
+/* ---- summary mode (SSEVAL_CLAUDE_SUMMARY) ------------------------------------------ */
+
+static int sum_piece_cb(void *u, uint32_t i, sseval_span p) {
+  (void)u;
+  (void)i;
+  (void)p;
+  return SSEVAL_CB_OK;
+}
+
+/* Feed `in` in the chunks `sizes` (each its own malloc'd block) to an
+ * accumulating instance with `flags` added; content callbacks (which make
+ * the accumulator store piece by piece) when with_cb. */
+static sseval_claude *feed_summary_run(const unsigned char *in, const cfg *k,
+                                       unsigned flags, const size_t *sizes,
+                                       size_t n, int with_cb) {
+  sseval_claude_callbacks cbs;
+  sseval_claude_options o;
+  sseval_claude *c = NULL;
+  size_t i, pos = 0;
+  make_opts(k, &o);
+  o.flags |= SSEVAL_CLAUDE_ACCUMULATE | flags;
+  sseval_claude_callbacks_init(&cbs);
+  cbs.on_text = sum_piece_cb;
+  cbs.on_thinking = sum_piece_cb;
+  if (sseval_claude_new(&c, with_cb ? &cbs : NULL, NULL, &o) != SSEVAL_OK)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    char *buf = (char *)xmalloc(sizes[i] ? sizes[i] : 1);
+    memcpy(buf, in + pos, sizes[i]);
+    sseval_claude_feed(c, buf, sizes[i], NULL);
+    free(buf);
+    pos += sizes[i];
+  }
+  sseval_claude_finish(c, NULL);
+  return c;
+}
+
+static size_t ref_chars(sseval_span s) {
+  size_t i, n = 0;
+  for (i = 0; i < s.len; i++) n += ((unsigned char)s.ptr[i] & 0xC0) != 0x80;
+  return n;
+}
+
+static int span_same(sseval_span a, sseval_span b) {
+  return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+/* A summary run against the full one: the same verdict and blocks; text
+ * and thinking as a preview (the text itself when it is short, else its
+ * longest prefix of whole characters within SSEVAL_CLAUDE_PREVIEW_BYTES)
+ * with the whole text's length; everything else the same. */
+static int same_summary(const char *where, const char *what,
+                        const sseval_claude *full, const sseval_claude *sum) {
+  sseval_claude_result rf, rs;
+  uint32_t i, n = sseval_claude_block_count(full);
+  sb msg = {0};
+  const char *bad = NULL;
+  sseval_claude_get_result(full, &rf);
+  sseval_claude_get_result(sum, &rs);
+  if (rf.verdict != rs.verdict || rf.rule != rs.rule || rf.offset != rs.offset)
+    bad = "verdict, rule or offset";
+  else if (sseval_claude_block_count(sum) != n)
+    bad = "block count";
+  else if (sseval_claude_write_message_json(sum, sb_sink, &msg) != SSEVAL_OK)
+    bad = "write_message_json";
+  for (i = 0; i < n && !bad; i++) {
+    sseval_block_view f, v;
+    size_t fb = 1, fc = 1, sbytes = 2, schars = 2;
+    int text = 0;
+    sseval_claude_block(full, i, &f);
+    sseval_claude_block(sum, i, &v);
+    if (sseval_claude_block_text_length(full, i, &fb, &fc) != SSEVAL_OK ||
+        sseval_claude_block_text_length(sum, i, &sbytes, &schars) != SSEVAL_OK)
+      bad = "block_text_length status";
+    else if (f.type == SSEVAL_BLOCK_TEXT || f.type == SSEVAL_BLOCK_THINKING) {
+      text = 1;
+      if (fb != f.text.len || fc != ref_chars(f.text))
+        bad = "text length of the full run";
+      else if (sbytes != fb || schars != fc)
+        bad = "text length of the summary run";
+      else {
+        /* the longest prefix of whole characters that fits */
+        size_t want = f.text.len;
+        if (want > SSEVAL_CLAUDE_PREVIEW_BYTES) {
+          want = SSEVAL_CLAUDE_PREVIEW_BYTES;
+          while (want > 0 && ((unsigned char)f.text.ptr[want] & 0xC0) == 0x80)
+            want--;
+        }
+        if (v.text.len != want ||
+            (want && memcmp(v.text.ptr, f.text.ptr, want) != 0))
+          bad = "the preview";
+      }
+    } else if (fb != 0 || fc != 0 || sbytes != 0 || schars != 0)
+      bad = "text length of a block without text";
+    if (!bad &&
+        (f.type != v.type || f.stopped != v.stopped ||
+         f.input_complete != v.input_complete || (!text && !span_same(f.text, v.text)) ||
+         !span_same(f.type_name, v.type_name) ||
+         !span_same(f.signature, v.signature) ||
+         !span_same(f.citations_json, v.citations_json) ||
+         !span_same(f.tool_id, v.tool_id) || !span_same(f.tool_name, v.tool_name) ||
+         !span_same(f.input_json, v.input_json) ||
+         !span_same(f.partial_json, v.partial_json) ||
+         !span_same(f.start_json, v.start_json)))
+      bad = "a block field other than the text";
+    if (bad)
+      fprintf(stderr, "%s: summary, %s: block %u: %s differs\n", where, what,
+              (unsigned)i, bad);
+  }
+  if (bad && i == 0 && n == 0)
+    fprintf(stderr, "%s: summary, %s: %s differs\n", where, what, bad);
+  sb_free(&msg);
+  if (bad) test_failed_checks_++;
+  return bad == NULL;
+}
+
+typedef struct summary_ctx {
+  const char *where;
+  const unsigned char *in;
+  const cfg *k;
+  const sseval_claude *full;
+} summary_ctx;
+
+static int summary_check(void *ctx, const test_chunking *ch, int with_cb) {
+  const summary_ctx *x = (const summary_ctx *)ctx;
+  sseval_claude *c = feed_summary_run(x->in, x->k, SSEVAL_CLAUDE_SUMMARY,
+                                      ch->sizes, ch->n, with_cb);
+  char what[160];
+  int ok;
+  snprintf(what, sizeof what, "%s%s", ch->desc,
+           with_cb ? ", with content callbacks" : "");
+  if (!c) {
+    test_failed_checks_++;
+    fprintf(stderr, "%s: summary, %s: sseval_claude_new failed\n", x->where,
+            what);
+    return 0;
+  }
+  ok = same_summary(x->where, what, x->full, c);
+  sseval_claude_free(c);
+  return ok;
+}
+
+/* SSEVAL_CLAUDE_SUMMARY on `in`, chunked every way (whole, byte by byte,
+ * every (8 * stride)-th 2-way split, random chunks; without callbacks, as
+ * `sseval check` runs, where escaped strings are counted without being
+ * decoded, and with content callbacks, piece by piece), against one full
+ * run. Returns 1 when all agree. */
+static int summary_every_way(const char *where, const unsigned char *in,
+                             size_t len, const cfg *k, size_t stride) {
+  static const test_chunk_plan plan = {TC_WHOLE | TC_BYTES | TC_CUTS, 0, 1, 0,
+                                       {{2, 7, TC_PAUSE_ALTERNATE},
+                                        {2, 64, TC_PAUSE_ALTERNATE}}};
+  test_chunk_plan p = plan;
+  test_chunking ch;
+  summary_ctx x;
+  sseval_claude *full;
+  int ok;
+  tc_init(&ch, len);
+  tc_whole(&ch, len);
+  full = feed_summary_run(in, k, 0, ch.sizes, ch.n, 0);
+  tc_free(&ch);
+  if (!full) {
+    test_failed_checks_++;
+    fprintf(stderr, "%s: summary: sseval_claude_new failed\n", where);
+    return 0;
+  }
+  x.where = where;
+  x.in = in;
+  x.k = k;
+  x.full = full;
+  p.cut_stride = stride * 8; /* the full suite splits every way already */
+  ok = test_every_chunking(len, &p, summary_check, &x);
+  sseval_claude_free(full);
+  return ok;
+}
+
 /*
  * Run `in` every way: whole (verbose: `base` receives it, caller frees),
  * without ACCUMULATE, byte by byte, pausing in every callback, through an
@@ -1112,6 +1288,8 @@ static int run_all_ways(const char *where, const unsigned char *in, size_t len,
   x.base = base;
   p.cut_stride = stride;
   if (ok) ok = test_every_chunking(len, &p, ways_check, &x);
+  /* and as a summary (SSEVAL_CLAUDE_SUMMARY): the same but the text */
+  if (ok) ok = summary_every_way(where, in, len, &k, stride);
   return ok;
 }
 
@@ -3172,6 +3350,139 @@ TEST(text_delta_of_64_kib) {
   sb_free(&want);
 }
 
+/* SSEVAL_CLAUDE_SUMMARY on text built to cross every case of its counting:
+ * simple escapes, \u escapes of 1- to 3-byte characters and a surrogate
+ * pair, an escaped backslash before a 'u' (\\u: two characters, not an
+ * escape), raw 2- to 4-byte characters, at every alignment against the
+ * 16-byte steps, in deltas long and short; run every way (run_all_ways
+ * compares a summary run with the full one in every chunking), then the
+ * lengths and the preview checked against the text built here. */
+static const struct {
+  const char *json; /* as written in the delta */
+  const char *text; /* decoded */
+  size_t chars;
+} sum_pieces[] = {
+    {"ab", "ab", 2},
+    {"\\n", "\n", 1},
+    {"\\u00e9", "\xC3\xA9", 1},
+    {"\xC3\xA9", "\xC3\xA9", 1},
+    {"\\\\u", "\\u", 2},
+    {"\\ud83d\\ude00", "\xF0\x9F\x98\x80", 1},
+    {"\xE2\x82\xAC", "\xE2\x82\xAC", 1},
+    {"\\\"", "\"", 1},
+    {"xyz", "xyz", 3},
+    {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", 1},
+    {"\\\\\\u20ac", "\\\xE2\x82\xAC", 2},
+    {"\\u0041", "A", 1},
+    {"\\u07ff", "\xDF\xBF", 1},
+    {"\\\\\\\\u", "\\\\u", 3},
+    {"\\t", "\t", 1},
+};
+#define SUM_NPIECES (sizeof sum_pieces / sizeof sum_pieces[0])
+
+TEST(summary_counts_and_preview) {
+  sb s = {0}, want[3] = {{0}, {0}, {0}}, d = {0};
+  size_t chars[3] = {0, 0, 0}, i, b, j;
+  outcome base;
+  cfg k;
+  sseval_claude *c;
+  memset(&k, 0, sizeof k);
+  add_ev(&s, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+  /* block 0: text in 40 deltas of 1..40 pieces; block 1: thinking in one
+   * delta; block 2: text shorter than the preview */
+  for (b = 0; b < 3; b++) {
+    char head[160];
+    snprintf(head, sizeof head,
+             "{'type':'content_block_start','index':%u,'content_block':"
+             "{'type':'%s','%s':''}}",
+             (unsigned)b, b == 1 ? "thinking" : "text", b == 1 ? "thinking" : "text");
+    add_ev(&s, "content_block_start", head, "\n");
+    for (j = 0; j < (b == 0 ? 40u : 1u); j++) {
+      size_t np = b == 0 ? j + 1 : b == 1 ? 400 : 5;
+      d.len = 0;
+      snprintf(head, sizeof head,
+               "{'type':'content_block_delta','index':%u,'delta':{'type':'%s','%s':'",
+               (unsigned)b, b == 1 ? "thinking_delta" : "text_delta",
+               b == 1 ? "thinking" : "text");
+      sb_adds(&d, head);
+      for (i = 0; i < np; i++) {
+        size_t q = (i * 7 + j * 3 + b) % SUM_NPIECES;
+        sb_adds(&d, sum_pieces[q].json);
+        sb_adds(&want[b], sum_pieces[q].text);
+        chars[b] += sum_pieces[q].chars;
+      }
+      sb_adds(&d, "'}}");
+      add_ev(&s, "content_block_delta", d.p, "\n");
+    }
+    snprintf(head, sizeof head, "{'type':'content_block_stop','index':%u}", (unsigned)b);
+    add_ev(&s, "content_block_stop", head, "\n");
+  }
+  add_ev(&s, "message_delta", "{'type':'message_delta','delta':{'stop_reason':'end_turn'}}", "\n");
+  add_ev(&s, "message_stop", "{'type':'message_stop'}", "\n");
+  CHECK(want[0].len > SSEVAL_CLAUDE_PREVIEW_BYTES);
+  CHECK(want[1].len > SSEVAL_CLAUDE_PREVIEW_BYTES);
+  CHECK(want[2].len < SSEVAL_CLAUDE_PREVIEW_BYTES);
+  if (run_all_ways("summary_counts", (const unsigned char *)s.p, s.len, &k, 13,
+                   &base))
+    CHECK(base.res.verdict == SSEVAL_VERDICT_COMPLETE);
+  outcome_free(&base);
+  /* the numbers themselves, whole, without callbacks (as `sseval check`) */
+  {
+    size_t whole = s.len;
+    c = feed_summary_run((const unsigned char *)s.p, &k, SSEVAL_CLAUDE_SUMMARY,
+                         &whole, 1, 0);
+    CHECK(c != NULL);
+    for (b = 0; c && b < 3; b++) {
+      sseval_block_view v;
+      size_t nb = 0, nc = 0, pre = want[b].len;
+      if (pre > SSEVAL_CLAUDE_PREVIEW_BYTES) {
+        pre = SSEVAL_CLAUDE_PREVIEW_BYTES;
+        while (((unsigned char)want[b].p[pre] & 0xC0) == 0x80) pre--;
+      }
+      CHECK(sseval_claude_block_text_length(c, (uint32_t)b, &nb, &nc) == SSEVAL_OK);
+      CHECK_EQ_U64(nb, want[b].len);
+      CHECK_EQ_U64(nc, chars[b]);
+      CHECK(sseval_claude_block(c, (uint32_t)b, &v) == SSEVAL_OK);
+      CHECK_MEM(v.text.ptr, v.text.len, want[b].p, pre);
+    }
+    /* the message is written with the previews as the texts */
+    if (c) {
+      sb msg = {0};
+      CHECK(sseval_claude_write_message_json(c, sb_sink, &msg) == SSEVAL_OK);
+      CHECK(msg.len > 0 && msg.len < 1000);
+      sseval_claude_free(c);
+      sb_free(&msg);
+    }
+  }
+  /* misuse: out of range, NULL outputs, no ACCUMULATE (SUMMARY alone is
+   * ignored: no blocks) */
+  {
+    sseval_claude_options o;
+    size_t nb = 7, nc = 7, whole = s.len;
+    c = feed_summary_run((const unsigned char *)s.p, &k, SSEVAL_CLAUDE_SUMMARY,
+                         &whole, 1, 0);
+    CHECK(c != NULL);
+    if (c) {
+      CHECK(sseval_claude_block_text_length(c, 3, &nb, &nc) == SSEVAL_E_MISUSE);
+      CHECK(nb == 7 && nc == 7);
+      CHECK(sseval_claude_block_text_length(c, 0, NULL, &nc) == SSEVAL_E_MISUSE);
+      CHECK(sseval_claude_block_text_length(c, 0, &nb, NULL) == SSEVAL_E_MISUSE);
+      sseval_claude_free(c);
+    }
+    sseval_claude_options_init(&o);
+    o.flags = SSEVAL_CLAUDE_SUMMARY;
+    CHECK(sseval_claude_new(&c, NULL, NULL, &o) == SSEVAL_OK);
+    CHECK(sseval_claude_feed(c, s.p, s.len, NULL) == SSEVAL_OK);
+    CHECK(sseval_claude_finish(c, NULL) == SSEVAL_OK);
+    CHECK_EQ_U64(sseval_claude_block_count(c), 0);
+    CHECK(sseval_claude_block_text_length(c, 0, &nb, &nc) == SSEVAL_E_MISUSE);
+    sseval_claude_free(c);
+  }
+  for (b = 0; b < 3; b++) sb_free(&want[b]);
+  sb_free(&d);
+  sb_free(&s);
+}
+
 /* ---- main ------------------------------------------------------------------------- */
 
 /* Usage merged by overwrite through the hashed map (more than 8 keys): 100
@@ -3249,6 +3560,7 @@ int main(int argc, char **argv) {
   RUN(message_writer_and_views);
   RUN(tool_block_views);
   RUN(text_delta_of_64_kib);
+  RUN(summary_counts_and_preview);
   RUN(usage_merge_many_keys);
   return test_summary();
 }

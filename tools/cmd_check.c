@@ -54,21 +54,11 @@ void cli_report_json(FILE *out, const sseval_claude *c,
 }
 
 
-/* Characters of valid UTF-8 text: bytes that are not continuation bytes
- * (10xxxxxx), counted eight at a time (a block's text can be megabytes). */
-static size_t utf8_chars(sseval_span s) {
-  const unsigned char *p = (const unsigned char *)s.ptr;
-  size_t i = 0, cont = 0;
-  for (; i + 8 <= s.len; i += 8) {
-    uint64_t w, m;
-    memcpy(&w, p + i, 8);
-    m = w & ~(w << 1) & 0x8080808080808080ull; /* bit 7 set, bit 6 clear */
-    m = (m >> 7) * 0x0101010101010101ull >> 56;  /* count the flags */
-    cont += (size_t)m;
-  }
-  for (; i < s.len; i++) cont += (p[i] & 0xC0) == 0x80;
-  return s.len - cont;
-}
+/* A preview cut at a character boundary loses at most 3 bytes: one of 64
+ * bytes or more still has more than the 60 the report shows when the text
+ * is longer, so the report reads the same from it as from the whole text. */
+_Static_assert(SSEVAL_CLAUDE_PREVIEW_BYTES >= 64,
+               "the summary preview must cover the report's 60 bytes");
 
 void cli_report_human(FILE *out, const sseval_claude *c,
                       const sseval_claude_result *r, const char *name) {
@@ -112,8 +102,13 @@ void cli_report_human(FILE *out, const sseval_claude *c,
     switch (b.type) {
     case SSEVAL_BLOCK_TEXT:
     case SSEVAL_BLOCK_THINKING:
-      fprintf(out, "%zu chars  ", utf8_chars(b.text));
+    { /* the length of the whole text; b.text may be only its beginning
+       * (SSEVAL_CLAUDE_SUMMARY keeps SSEVAL_CLAUDE_PREVIEW_BYTES > 60) */
+      size_t bytes = 0, chars = 0;
+      sseval_claude_block_text_length(c, i, &bytes, &chars);
+      fprintf(out, "%zu chars  ", chars);
       cli_preview(out, b.text, 60);
+    }
       if (b.type == SSEVAL_BLOCK_THINKING)
         fprintf(out, "  signature %zu bytes", b.signature.len);
       if (b.citations_json.len) fputs("  +citations", out);
@@ -259,6 +254,9 @@ int cli_check(int argc, char **argv) {
       return 1;
     }
   }
+  /* the human report shows each block's size and first 60 bytes: keep
+   * only that of the text (not megabytes of it); --json needs it all */
+  if (!json) opts.flags |= SSEVAL_CLAUDE_SUMMARY;
   if (sseval_claude_new(&k.c, NULL, NULL, &opts) != SSEVAL_OK) {
     fprintf(stderr, "sseval check: out of memory\n");
     return 1;

@@ -308,8 +308,27 @@ enum {
    * altered on the way, and an unnamed event whose data lacks `type` is
    * still rejected. Off by default.
    */
-  SSEVAL_CLAUDE_LENIENT_UNNAMED = 1u << 1
+  SSEVAL_CLAUDE_LENIENT_UNNAMED = 1u << 1,
+  /**
+   * With ACCUMULATE: rebuild the message as a summary, for a report that
+   * shows each block's size and beginning (`sseval check` without --json).
+   * The text of text and thinking blocks is not kept: the block view's
+   * `text` holds only its first SSEVAL_CLAUDE_PREVIEW_BYTES bytes (fewer
+   * when a character would be cut; the whole text when it is that short),
+   * and sseval_claude_block_text_length gives the whole text's length in
+   * bytes and characters. Everything else is kept as without this flag
+   * (signatures, citations, tool input, the start objects, usage, stop
+   * reason). The JSON writers (sseval_claude_write_message_json,
+   * sseval_claude_message_json) then write each text and thinking block
+   * with its preview as the text: valid JSON, not the message. Memory and
+   * time no longer grow with the length of the text. Ignored without
+   * ACCUMULATE. Validation and callbacks are unchanged.
+   */
+  SSEVAL_CLAUDE_SUMMARY = 1u << 2
 };
+
+/** Bytes of text kept per text or thinking block with SSEVAL_CLAUDE_SUMMARY. */
+#define SSEVAL_CLAUDE_PREVIEW_BYTES 128u
 
 #define SSEVAL_CLAUDE_DEFAULT_MAX_JSON_DEPTH 64u
 #define SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS 4096u
@@ -464,6 +483,19 @@ SSEVAL_API uint32_t sseval_claude_block_count(const sseval_claude *c);
 /** Fill *out for block i; returns SSEVAL_E_MISUSE if i is out of range. */
 SSEVAL_API sseval_status sseval_claude_block(const sseval_claude *c, uint32_t i,
                                              sseval_block_view *out);
+/**
+ * The length of block i's text (text and thinking blocks; 0 and 0 for
+ * every other block): *bytes in UTF-8 bytes, *chars in characters (Unicode
+ * code points), both of the whole text also when SSEVAL_CLAUDE_SUMMARY kept
+ * only a preview. Without SUMMARY it counts the kept text (time in
+ * proportion to it); with SUMMARY the counts were kept as the text arrived.
+ * Returns SSEVAL_OK, or SSEVAL_E_MISUSE without ACCUMULATE, with i out of
+ * range or a NULL bytes or chars (then nothing is written).
+ */
+SSEVAL_API sseval_status sseval_claude_block_text_length(const sseval_claude *c,
+                                                         uint32_t i,
+                                                         size_t *bytes,
+                                                         size_t *chars);
 /** Message-level fields (decoded; has_* 0 when absent or null). */
 typedef struct sseval_message_view {
   sseval_span id, model;
