@@ -524,9 +524,14 @@ int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p,
   acc_block *b = get_block(a, index);
   if (!b) return 1;
   if (b->summarised) {
+    size_t cont = 0, i;
     if (!preview_add(b, a->mem, p, n)) return 0;
+    if (n < 16) /* most pieces are a token or two: no call, no setup */
+      for (i = 0; i < n; i++) cont += ((unsigned char)p[i] & 0xC0) == 0x80;
+    else
+      cont = count_cont((const unsigned char *)p, n);
     b->sum_bytes += n;
-    b->sum_chars += n - count_cont((const unsigned char *)p, n);
+    b->sum_chars += n - cont;
     return 1;
   }
   return sseval__buf_append(&b->text, a->mem, p, n);
