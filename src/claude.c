@@ -488,8 +488,19 @@ enum {
   SNIFF_OTHER    /* not an event stream (verdict given) */
 };
 
+/* Buffers that most streams never use. */
+typedef struct cold_bufs {
+  sseval__buf detail;            /* the detail sentence of a problem */
+  sseval__buf err_type, err_msg; /* the error event's strings (owned) */
+  sseval__buf scratch2;          /* a second decoded string for callbacks */
+  sseval__buf body;              /* SNIFF_JSON: the body, to classify */
+} cold_bufs;
+
 struct sseval_claude {
-  sseval_claude_callbacks cb;
+  const sseval_claude_callbacks *cb; /* no_callbacks, or the caller's table
+                                        copied after the instance (same
+                                        allocation): an idle validator
+                                        without hooks holds no table */
   void *user;
   sseval__mem mem;
   unsigned flags;
@@ -508,7 +519,6 @@ struct sseval_claude {
   unsigned char sniff, sniff_len; /* what the body is (SNIFF_*), from its
                                      first bytes (feed only) */
   char sniff_buf[8];              /* the first line's first bytes */
-  sseval__buf body;               /* SNIFF_JSON: the body, to classify */
   uint64_t enough_at; /* input bytes after which nothing more could be
                          learned (0: not yet known) */
   sseval_status status;               /* sticky status error */
@@ -520,9 +530,9 @@ struct sseval_claude {
   uint64_t ev_offset, ev_line;
 
   sseval_claude_result res;
-  sseval__buf detail; /* allocated when a problem is met, not before */
-  sseval__buf err_type, err_msg; /* the error event's strings (owned) */
-  sseval__buf scratch, scratch2; /* decoded strings for callbacks */
+  sseval__buf scratch; /* decoded strings for callbacks */
+  struct cold_bufs *cold; /* the rarely used buffers, allocated on first
+                             use (an idle instance stays small) */
 
   sseval__acc *acc;
   sseval_claude_stats st;
@@ -535,20 +545,30 @@ struct sseval_claude {
 #define PRINTF_LIKE(f, a)
 #endif
 
+/* The cold buffers, allocated on first use; NULL without memory. */
+static cold_bufs *cold_of(sseval_claude *c) {
+  if (!c->cold) {
+    c->cold = (cold_bufs *)sseval__mem_alloc(&c->mem, sizeof *c->cold);
+    if (c->cold) memset(c->cold, 0, sizeof *c->cold);
+  }
+  return c->cold;
+}
+
 /* Format the detail sentence into its own buffer, reserved only now so that
  * an idle instance stays small; without memory the rule's description is
  * the detail. */
 static void set_detail_v(sseval_claude *c, sseval_rule rule, const char *fmt,
                          va_list ap) {
   enum { DETAIL_MAX = 256 };
+  cold_bufs *k = cold_of(c);
   c->res.detail = sseval_rule_description(rule);
-  if (c->detail.cap < DETAIL_MAX &&
-      !sseval__buf_reserve(&c->detail, &c->mem, DETAIL_MAX)) {
+  if (!k || (k->detail.cap < DETAIL_MAX &&
+             !sseval__buf_reserve(&k->detail, &c->mem, DETAIL_MAX))) {
     if (c->status == SSEVAL_OK) c->status = SSEVAL_E_NOMEM; /* verdict kept */
     return;
   }
-  vsnprintf(c->detail.ptr, c->detail.cap, fmt, ap);
-  c->res.detail = c->detail.ptr;
+  vsnprintf(k->detail.ptr, k->detail.cap, fmt, ap);
+  c->res.detail = k->detail.ptr;
 }
 
 static PRINTF_LIKE(3, 4) void set_detail(sseval_claude *c, sseval_rule rule,
@@ -664,7 +684,7 @@ typedef int (*piece_store)(sseval__acc *a, uint32_t index, const char *p,
 /* The callback a delta kind's row names (src/types.h); never D_NONE. */
 static piece_cb callback_of(const sseval_claude *c, unsigned dk) {
   piece_cb cb;
-  memcpy(&cb, (const char *)&c->cb + sseval__delta_specs[dk].callback,
+  memcpy(&cb, (const char *)c->cb + sseval__delta_specs[dk].callback,
          sizeof cb);
   return cb;
 }
@@ -862,20 +882,22 @@ static int on_message_start(sseval_claude *c, parsed *ev) {
                                                      &s[S_USAGE].v,
                                                      &ev->top[T_MESSAGE].v)) < 0)
     return -1;
-  if (c->cb.on_message_start) {
+  if (c->cb->on_message_start) {
     memset(&mi, 0, sizeof mi);
     mi.usage_json = span_of(&s[S_USAGE].v);
     mi.raw_json = span_of(&ev->top[T_MESSAGE].v);
     if (!decoded(c, &s[S_MODEL].v, &mi.model)) return nomem(c);
     if (s[S_ID].v.has_escapes) { /* rare: keep the model out of scratch */
-      c->scratch2.len = 0;
-      if (!sseval__buf_append(&c->scratch2, &c->mem, mi.model.ptr,
+      cold_bufs *k = cold_of(c);
+      if (!k) return nomem(c);
+      k->scratch2.len = 0;
+      if (!sseval__buf_append(&k->scratch2, &c->mem, mi.model.ptr,
                               mi.model.len))
         return nomem(c);
-      mi.model.ptr = c->scratch2.ptr;
+      mi.model.ptr = k->scratch2.ptr;
     }
     if (!decoded(c, &s[S_ID].v, &mi.id)) return nomem(c);
-    return cb_rc(c, c->cb.on_message_start(c->user, &mi));
+    return cb_rc(c, c->cb->on_message_start(c->user, &mi));
   }
   return 0;
 }
@@ -946,7 +968,7 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
                                          &s[S_ID].v, &s[S_NAME].v,
                                          &ev->top[T_BLOCK].v))
     return nomem(c);
-  if (c->cb.on_block_start) {
+  if (c->cb->on_block_start) {
     sseval_block_info bi;
     memset(&bi, 0, sizeof bi);
     bi.index = (uint32_t)ix->u;
@@ -958,17 +980,19 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
       if (s[S_NAME].v.has_escapes) {
         sseval__jdec d;
         sseval_span piece;
-        c->scratch2.len = 0;
+        cold_bufs *k = cold_of(c);
+        if (!k) return nomem(c);
+        k->scratch2.len = 0;
         sseval__jdec_init(&d, &s[S_NAME].v);
         while (sseval__jdec_next(&d, &piece))
-          if (!sseval__buf_append(&c->scratch2, &c->mem, piece.ptr, piece.len))
+          if (!sseval__buf_append(&k->scratch2, &c->mem, piece.ptr, piece.len))
             return nomem(c);
-        bi.tool_name.ptr = c->scratch2.ptr;
-        bi.tool_name.len = c->scratch2.len;
+        bi.tool_name.ptr = k->scratch2.ptr;
+        bi.tool_name.len = k->scratch2.len;
       }
     }
     bi.raw_json = span_of(&ev->top[T_BLOCK].v);
-    if (cb_rc(c, c->cb.on_block_start(c->user, &bi)) < 0) return -1;
+    if (cb_rc(c, c->cb->on_block_start(c->user, &bi)) < 0) return -1;
   }
   /* initial content carried by the start event (normally ""): the field
    * of the block family's delta, when that delta delivers pieces */
@@ -1107,8 +1131,8 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
   dk = ev->delta_kind >= 0 ? ev->delta_kind : delta_kind_of(&s[S_TYPE].v);
   if (dk == D_NONE || b->type == SSEVAL_BLOCK_UNKNOWN) {
     c->st.unknown_deltas++;
-    if (c->cb.on_unknown_delta)
-      return cb_rc(c, c->cb.on_unknown_delta(c->user, index,
+    if (c->cb->on_unknown_delta)
+      return cb_rc(c, c->cb->on_unknown_delta(c->user, index,
                                              span_of(&s[S_TYPE].v),
                                              span_of(&ev->top[T_DELTA].v)));
     return 0;
@@ -1173,8 +1197,8 @@ static int on_block_stop(sseval_claude *c, parsed *ev) {
   }
   b->state = B_STOPPED;
   if (c->acc) sseval__acc_block_stop(c->acc, index, complete);
-  if (c->cb.on_block_stop)
-    return cb_rc(c, c->cb.on_block_stop(c->user, index));
+  if (c->cb->on_block_stop)
+    return cb_rc(c, c->cb->on_block_stop(c->user, index));
   return 0;
 }
 
@@ -1212,7 +1236,7 @@ static int on_message_delta(sseval_claude *c, parsed *ev, sseval_span data) {
                     &ev->top[T_DELTA].v, &whole,
                     ev->top[T_USAGE].present ? &ev->top[T_USAGE].v : NULL)) < 0)
     return -1;
-  if (c->cb.on_message_delta) {
+  if (c->cb->on_message_delta) {
     memset(&di, 0, sizeof di);
     di.has_stop_reason = s[S_STOP_REASON].present && !s[S_STOP_REASON].is_null;
     di.has_stop_sequence =
@@ -1222,13 +1246,15 @@ static int on_message_delta(sseval_claude *c, parsed *ev, sseval_span data) {
       if (s[S_STOP_REASON].v.has_escapes) { /* rare: decode via scratch2 */
         sseval__jdec d;
         sseval_span piece;
-        c->scratch2.len = 0;
+        cold_bufs *k = cold_of(c);
+        if (!k) return nomem(c);
+        k->scratch2.len = 0;
         sseval__jdec_init(&d, &s[S_STOP_REASON].v);
         while (sseval__jdec_next(&d, &piece))
-          if (!sseval__buf_append(&c->scratch2, &c->mem, piece.ptr, piece.len))
+          if (!sseval__buf_append(&k->scratch2, &c->mem, piece.ptr, piece.len))
             return nomem(c);
-        di.stop_reason.ptr = c->scratch2.ptr;
-        di.stop_reason.len = c->scratch2.len;
+        di.stop_reason.ptr = k->scratch2.ptr;
+        di.stop_reason.len = k->scratch2.len;
       }
     }
     if (di.has_stop_sequence) {
@@ -1237,7 +1263,7 @@ static int on_message_delta(sseval_claude *c, parsed *ev, sseval_span data) {
     }
     di.usage_json = span_of(&ev->top[T_USAGE].v);
     di.delta_json = span_of(&ev->top[T_DELTA].v);
-    return cb_rc(c, c->cb.on_message_delta(c->user, &di));
+    return cb_rc(c, c->cb->on_message_delta(c->user, &di));
   }
   return 0;
 }
@@ -1263,12 +1289,12 @@ static int on_message_stop(sseval_claude *c) {
     release_js(c, &c->blocks[last_open]);
   }
   c->seen_stop = 1;
-  if (c->cb.on_message_stop)
-    return cb_rc(c, c->cb.on_message_stop(c->user));
+  if (c->cb->on_message_stop)
+    return cb_rc(c, c->cb->on_message_stop(c->user));
   return 0;
 }
 
-/* Read an `error` event's data into c->err_type / c->err_msg and the
+/* Read an `error` event's data into the cold err_type / err_msg and the
  * result's error (has_error). Data that is not the documented shape gives
  * an empty type and the raw data as the message. Returns 0 or -1 (no
  * memory). */
@@ -1276,6 +1302,7 @@ static int read_error(sseval_claude *c, sseval_span data) {
   sseval__jcur cur;
   parsed ev;
   sseval_api_error *e = &c->res.error;
+  cold_bufs *k;
   int ok;
   sseval__jcur_init(&cur, data.ptr, data.len, c->max_depth);
   sseval__jkeys_clear(&c->keys); /* a repeated name: not the documented shape */
@@ -1284,25 +1311,26 @@ static int read_error(sseval_claude *c, sseval_span data) {
        ev.sub[S_TYPE].present && !ev.sub[S_TYPE].bad;
   /* no memory for the key set is no verdict on the shape */
   if (cur.err == SSEVAL__J_NOMEM) return nomem(c);
-  c->err_type.len = c->err_msg.len = 0;
+  if (!(k = cold_of(c))) return nomem(c);
+  k->err_type.len = k->err_msg.len = 0;
   if (ok) {
     sseval_span t, m;
     if (!decoded(c, &ev.sub[S_TYPE].v, &t) ||
-        !sseval__buf_append(&c->err_type, &c->mem, t.ptr, t.len))
+        !sseval__buf_append(&k->err_type, &c->mem, t.ptr, t.len))
       return nomem(c);
     if (ev.sub[S_MESSAGE].present && !ev.sub[S_MESSAGE].bad) {
       if (!decoded(c, &ev.sub[S_MESSAGE].v, &m) ||
-          !sseval__buf_append(&c->err_msg, &c->mem, m.ptr, m.len))
+          !sseval__buf_append(&k->err_msg, &c->mem, m.ptr, m.len))
         return nomem(c);
     }
-  } else if (!sseval__buf_append(&c->err_msg, &c->mem, data.ptr, data.len)) {
+  } else if (!sseval__buf_append(&k->err_msg, &c->mem, data.ptr, data.len)) {
     return nomem(c);
   }
   memset(e, 0, sizeof *e);
-  e->type.ptr = c->err_type.ptr;
-  e->type.len = c->err_type.len;
-  e->message.ptr = c->err_msg.ptr;
-  e->message.len = c->err_msg.len;
+  e->type.ptr = k->err_type.ptr;
+  e->type.len = k->err_type.len;
+  e->message.ptr = k->err_msg.ptr;
+  e->message.len = k->err_msg.len;
   e->retryable = sseval_error_type_classify(e->type, &e->http_status);
   c->res.has_error = 1;
   return 0;
@@ -1333,7 +1361,7 @@ static int on_error(sseval_claude *c, sseval_span data) {
              error_type_note(e, tb, sizeof tb),
              e->retryable ? "retrying the request can succeed."
                           : "retrying the same request will not help.");
-  if (c->cb.on_error_event) return cb_rc(c, c->cb.on_error_event(c->user, e));
+  if (c->cb->on_error_event) return cb_rc(c, c->cb->on_error_event(c->user, e));
   return 0;
 }
 
@@ -1348,8 +1376,8 @@ static int on_error_after_stop(sseval_claude *c, sseval_span data) {
            "An error event%s arrived after message_stop; the message was "
            "already complete, so do not retry it.",
            error_type_note(&c->res.error, tb, sizeof tb));
-  if (c->cb.on_error_event)
-    return cb_rc(c, c->cb.on_error_event(c->user, &c->res.error));
+  if (c->cb->on_error_event)
+    return cb_rc(c, c->cb->on_error_event(c->user, &c->res.error));
   return 0;
 }
 
@@ -1429,12 +1457,12 @@ static int process_event(sseval_claude *c, const sseval_sse_event *sev) {
   kind = event_kind(name.ptr, name.len);
   if (kind == E_PING) {
     c->st.pings++;
-    return c->cb.on_ping ? cb_rc(c, c->cb.on_ping(c->user)) : 0;
+    return c->cb->on_ping ? cb_rc(c, c->cb->on_ping(c->user)) : 0;
   }
   if (kind == E_UNKNOWN) {
     c->st.unknown_events++;
-    return c->cb.on_unknown_event
-               ? cb_rc(c, c->cb.on_unknown_event(c->user, name, sev->data))
+    return c->cb->on_unknown_event
+               ? cb_rc(c, c->cb->on_unknown_event(c->user, name, sev->data))
                : 0;
   }
   if (kind == E_ERROR)
@@ -1521,8 +1549,8 @@ int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
   c->st.events++;
   c->res.events++;
   c->busy = 1;
-  if (c->cb.on_sse_event &&
-      cb_rc(c, c->cb.on_sse_event(c->user, sev)) < 0) {
+  if (c->cb->on_sse_event &&
+      cb_rc(c, c->cb->on_sse_event(c->user, sev)) < 0) {
     c->busy = 0;
     return SSEVAL_CB_ABORT;
   }
@@ -1577,13 +1605,13 @@ static void init_state(sseval_claude *c) {
   c->enough_at = 0;
   c->sniff = SNIFF_BOM;
   c->sniff_len = 0;
-  c->body.len = 0;
+  if (c->cold) c->cold->body.len = 0;
   c->status = SSEVAL_OK;
   memset(&c->res, 0, sizeof c->res);
   c->res.verdict = SSEVAL_VERDICT_COMPLETE;
   c->res.rule = SSEVAL_RULE_NONE;
   c->res.detail = "";
-  c->err_type.len = c->err_msg.len = 0;
+  if (c->cold) c->cold->err_type.len = c->cold->err_msg.len = 0;
   memset(&c->st, 0, sizeof c->st);
 }
 
@@ -1597,15 +1625,27 @@ static void init_state(sseval_claude *c) {
   (offsetof(sseval_claude_options, max_unknown_fields) +                       \
    sizeof(((sseval_claude_options *)0)->max_unknown_fields))
 
+/* The callbacks of an instance created without hooks (all NULL). */
+static const sseval_claude_callbacks no_callbacks;
+
+/* One allocation: the instance, then its copy of the callback table when
+ * any hook is set. The table is aligned: the instance's size is a multiple
+ * of its alignment, which includes the pointers the table holds. */
+static size_t instance_size(int hooks) {
+  return sizeof(sseval_claude) + (hooks ? sizeof(sseval_claude_callbacks) : 0);
+}
+
 sseval_status sseval_claude_new(sseval_claude **out,
                                 const sseval_claude_callbacks *cbs, void *user,
                                 const sseval_claude_options *opts) {
   sseval__mem mem;
   sseval_claude *c;
   sseval_claude_options o;
+  sseval_claude_callbacks table;
   sseval_sse_callbacks tcb;
   sseval_sse_options topts;
   sseval_status st;
+  int hooks;
   if (!out) return SSEVAL_E_MISUSE;
   *out = NULL;
   if (cbs && cbs->struct_size < SSEVAL_CLAUDE_CALLBACKS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
@@ -1616,14 +1656,22 @@ sseval_status sseval_claude_new(sseval_claude **out,
            opts->struct_size < sizeof o ? opts->struct_size : sizeof o);
   }
   if (!sseval__mem_init(&mem, o.allocator)) return SSEVAL_E_MISUSE;
-  c = (sseval_claude *)sseval__mem_alloc(&mem, sizeof *c);
+  sseval_claude_callbacks_init(&table);
+  if (cbs)
+    memcpy(&table, cbs,
+           cbs->struct_size < sizeof table ? cbs->struct_size : sizeof table);
+  table.struct_size = 0; /* (no_callbacks' value: compared below) */
+  hooks = memcmp(&table, &no_callbacks, sizeof table) != 0;
+  c = (sseval_claude *)sseval__mem_alloc(&mem, instance_size(hooks));
   if (!c) return SSEVAL_E_NOMEM;
   memset(c, 0, sizeof *c);
   c->mem = mem;
-  sseval_claude_callbacks_init(&c->cb);
-  if (cbs)
-    memcpy(&c->cb, cbs,
-           cbs->struct_size < sizeof c->cb ? cbs->struct_size : sizeof c->cb);
+  c->cb = &no_callbacks;
+  if (hooks) {
+    table.struct_size = sizeof table;
+    memcpy(c + 1, &table, sizeof table);
+    c->cb = (const sseval_claude_callbacks *)(const void *)(c + 1);
+  }
   c->user = user;
   c->flags = o.flags;
   c->max_depth = o.max_json_depth ? o.max_json_depth
@@ -1649,7 +1697,7 @@ sseval_status sseval_claude_new(sseval_claude **out,
   topts.allocator = o.allocator;
   st = sseval_sse_new(&c->tok, &tcb, c, &topts);
   if (st != SSEVAL_OK) {
-    sseval__mem_free(&c->mem, c, sizeof *c);
+    sseval__mem_free(&c->mem, c, instance_size(hooks));
     return st;
   }
   sseval__jkeys_init(&c->keys, &c->mem);
@@ -1658,7 +1706,7 @@ sseval_status sseval_claude_new(sseval_claude **out,
                              (c->flags & SSEVAL_CLAUDE_SUMMARY) != 0);
     if (!c->acc) {
       sseval_sse_free(c->tok);
-      sseval__mem_free(&c->mem, c, sizeof *c);
+      sseval__mem_free(&c->mem, c, instance_size(hooks));
       return SSEVAL_E_NOMEM;
     }
   }
@@ -1675,16 +1723,19 @@ void sseval_claude_free(sseval_claude *c) {
   if (c->free_js) free_js(c, c->free_js);
   sseval__jkeys_free(&c->keys);
   sseval__mem_free(&c->mem, c->blocks, c->cap_blocks * sizeof *c->blocks);
-  sseval__buf_free(&c->err_type, &c->mem);
-  sseval__buf_free(&c->err_msg, &c->mem);
   sseval__buf_free(&c->scratch, &c->mem);
-  sseval__buf_free(&c->detail, &c->mem);
-  sseval__buf_free(&c->scratch2, &c->mem);
-  sseval__buf_free(&c->body, &c->mem);
+  if (c->cold) {
+    sseval__buf_free(&c->cold->err_type, &c->mem);
+    sseval__buf_free(&c->cold->err_msg, &c->mem);
+    sseval__buf_free(&c->cold->detail, &c->mem);
+    sseval__buf_free(&c->cold->scratch2, &c->mem);
+    sseval__buf_free(&c->cold->body, &c->mem);
+    sseval__mem_free(&c->mem, c->cold, sizeof *c->cold);
+  }
   if (c->acc) sseval__acc_free(c->acc);
   sseval_sse_free(c->tok);
   mem = c->mem;
-  sseval__mem_free(&mem, c, sizeof *c);
+  sseval__mem_free(&mem, c, instance_size(c->cb != &no_callbacks));
 }
 
 void sseval_claude_reset(sseval_claude *c) {
@@ -1805,14 +1856,16 @@ static size_t sniff(sseval_claude *c, const char *buf, size_t len) {
  * the input offset of buf. */
 static sseval_status collect_body(sseval_claude *c, const char *buf,
                                   size_t len, uint64_t base) {
-  if (len > c->max_event - c->body.len) {
-    c->enough_at = base + (c->max_event - c->body.len) + 1;
+  const size_t have = c->cold ? c->cold->body.len : 0;
+  cold_bufs *k;
+  if (len > c->max_event - have) {
+    c->enough_at = base + (c->max_event - have) + 1;
     not_event_stream(c, SSEVAL_RULE_NOT_EVENT_STREAM,
                      "The body is JSON larger than max_event_bytes, not an "
                      "event stream; do not retry it as a cut stream.");
     return SSEVAL_OK;
   }
-  if (!sseval__buf_append(&c->body, &c->mem, buf, len)) {
+  if (!(k = cold_of(c)) || !sseval__buf_append(&k->body, &c->mem, buf, len)) {
     c->status = SSEVAL_E_NOMEM;
     problem_at(c, SSEVAL_RULE_OUT_OF_MEMORY, 0, 1,
                "Memory allocation failed.");
@@ -1827,25 +1880,27 @@ static void classify_body(sseval_claude *c) {
   parsed ev;
   sseval_api_error e;
   char scratch[1];
-  if (sseval_parse_error_body(c->body.ptr, c->body.len, scratch, 0, &e) ==
-      SSEVAL_OK) {
+  cold_bufs *k = c->cold; /* (the body is collected there) */
+  const char *body = k ? k->body.ptr : NULL;
+  const size_t body_len = k ? k->body.len : 0;
+  if (sseval_parse_error_body(body, body_len, scratch, 0, &e) == SSEVAL_OK) {
     /* parse again into owned buffers (the result's strings live here) */
-    sseval__jcur_init(&cur, c->body.ptr, c->body.len, c->max_depth);
-    if (walk_event(&cur, T_ERROR, &ev)) {
+    sseval__jcur_init(&cur, body, body_len, c->max_depth);
+    if (k && walk_event(&cur, T_ERROR, &ev)) {
       sseval_span t, m;
-      c->err_type.len = c->err_msg.len = 0;
+      k->err_type.len = k->err_msg.len = 0;
       memset(&t, 0, sizeof t);
       m = t;
       if ((decoded(c, &ev.sub[S_TYPE].v, &t) &&
-           sseval__buf_append(&c->err_type, &c->mem, t.ptr, t.len)) &&
+           sseval__buf_append(&k->err_type, &c->mem, t.ptr, t.len)) &&
           (!ev.sub[S_MESSAGE].present || ev.sub[S_MESSAGE].bad ||
            (decoded(c, &ev.sub[S_MESSAGE].v, &m) &&
-            sseval__buf_append(&c->err_msg, &c->mem, m.ptr, m.len)))) {
+            sseval__buf_append(&k->err_msg, &c->mem, m.ptr, m.len)))) {
         memset(&c->res.error, 0, sizeof c->res.error);
-        c->res.error.type.ptr = c->err_type.ptr;
-        c->res.error.type.len = c->err_type.len;
-        c->res.error.message.ptr = c->err_msg.ptr;
-        c->res.error.message.len = c->err_msg.len;
+        c->res.error.type.ptr = k->err_type.ptr;
+        c->res.error.type.len = k->err_type.len;
+        c->res.error.message.ptr = k->err_msg.ptr;
+        c->res.error.message.len = k->err_msg.len;
         c->res.error.retryable =
             sseval_error_type_classify(c->res.error.type,
                                        &c->res.error.http_status);
@@ -1857,7 +1912,7 @@ static void classify_body(sseval_claude *c) {
                      "request), not an event stream; see error.");
     return;
   }
-  sseval__jcur_init(&cur, c->body.ptr, c->body.len, c->max_depth);
+  sseval__jcur_init(&cur, body, body_len, c->max_depth);
   if (walk_event(&cur, T_N, &ev) && ev.top[T_TYPE].present &&
       !ev.top[T_TYPE].bad && sseval__jstr_eq(&ev.top[T_TYPE].v, "message", 7)) {
     not_event_stream(c, SSEVAL_RULE_MESSAGE_BODY,

@@ -3066,6 +3066,76 @@ TEST(memory_matches_the_allocator) {
   sb_free(&s);
 }
 
+static int idle_text(void *user, uint32_t index, sseval_span piece) {
+  (void)user;
+  (void)index;
+  (void)piece;
+  return SSEVAL_CB_OK;
+}
+
+/* An idle validator holds no callback table when no hook is set and none
+ * of the rarely used buffers (detail, error strings, JSON body) before they
+ * are needed; what it allocates later is freed with the sizes it was
+ * allocated with, whichever of them were used. */
+TEST(idle_memory_small) {
+  static const char err_stream[] =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":"
+      "{\"id\":\"m\",\"model\":\"m\",\"usage\":{\"input_tokens\":1}}}\n\n"
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":"
+      "\"overloaded_error\",\"message\":\"busy\"}}\n\n";
+  static const char json_body[] =
+      "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+      "\"message\":\"busy\"}}";
+  counting cnt;
+  sseval_allocator al = counting_allocator(&cnt);
+  sseval_claude_options opts;
+  sseval_claude_callbacks cbs;
+  sseval_sse_options so;
+  sseval_claude *c = NULL, *h = NULL, *e = NULL;
+  sseval_sse *tok = NULL;
+  sseval_claude_result r;
+  size_t idle, tok_idle;
+  int round;
+  memset(&cnt, 0, sizeof cnt);
+  sseval_claude_options_init(&opts);
+  opts.allocator = &al;
+  sseval_sse_options_init(&so);
+  so.allocator = &al;
+  CHECK(sseval_sse_new(&tok, NULL, NULL, &so) == SSEVAL_OK);
+  tok_idle = sseval_sse_memory(tok);
+  sseval_sse_free(tok);
+  CHECK(sseval_claude_new(&c, NULL, NULL, &opts) == SSEVAL_OK);
+  idle = sseval_claude_memory(c);
+  CHECK_EQ_U64(idle, cnt.live_bytes);
+  CHECK(idle - tok_idle <= 512); /* the validator's own part */
+  sseval_claude_callbacks_init(&cbs); /* a table without hooks: the same */
+  CHECK(sseval_claude_new(&e, &cbs, NULL, &opts) == SSEVAL_OK);
+  CHECK_EQ_U64(sseval_claude_memory(e), idle);
+  cbs.on_text = idle_text; /* one hook: the table is kept */
+  CHECK(sseval_claude_new(&h, &cbs, NULL, &opts) == SSEVAL_OK);
+  CHECK_EQ_U64(sseval_claude_memory(h), idle + sizeof cbs);
+  for (round = 0; round < 2; round++) { /* the second after a reset */
+    CHECK(sseval_claude_feed(c, err_stream, sizeof err_stream - 1, NULL) ==
+          SSEVAL_OK);
+    sseval_claude_get_result(c, &r);
+    CHECK(r.verdict == SSEVAL_VERDICT_ERROR_EVENT && r.has_error);
+    CHECK(r.error.message.len == 4 && memcmp(r.error.message.ptr, "busy", 4) == 0);
+    CHECK(sseval_claude_memory(c) > idle);
+    sseval_claude_reset(c);
+    CHECK(sseval_claude_feed(h, json_body, sizeof json_body - 1, NULL) ==
+          SSEVAL_OK);
+    CHECK(sseval_claude_finish(h, &r) == SSEVAL_OK);
+    CHECK(r.rule == SSEVAL_RULE_ERROR_BODY && r.has_error);
+    CHECK(r.error.message.len == 4 && memcmp(r.error.message.ptr, "busy", 4) == 0);
+    CHECK(r.detail[0] != '\0');
+    sseval_claude_reset(h);
+  }
+  sseval_claude_free(c);
+  sseval_claude_free(e);
+  sseval_claude_free(h);
+  CHECK(cnt.live == 0 && cnt.live_bytes == 0 && !cnt.size_mismatch);
+}
+
 /* ---- partial JSON preview --------------------------------------------------------------- */
 
 static void preview_case(const char *in, size_t len, sseval_status want_st,
@@ -3555,6 +3625,7 @@ int main(int argc, char **argv) {
   RUN(steady_state_allocates_nothing);
   RUN(failing_allocator_every_k);
   RUN(memory_matches_the_allocator);
+  RUN(idle_memory_small);
   RUN(partial_json_preview_hand_checked);
   RUN(partial_json_preview_every_prefix_is_json);
   RUN(message_writer_and_views);
