@@ -57,37 +57,18 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <stdarg.h>
 
 #include "sseval/claude.h"
+#include "casefile.h"
 #include "test.h"
 
 /* ---- small utilities ----------------------------------------------------------- */
 
-/* A growable byte buffer. */
-typedef struct sb {
-  char *p;
-  size_t len, cap;
-} sb;
+/* The growable byte buffer of tests/bytebuf.h, always NUL-terminated. */
+typedef bytebuf sb;
 
-static void sb_reserve(sb *b, size_t extra) {
-  if (b->len + extra + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1) cap *= 2;
-    b->p = (char *)realloc(b->p, cap);
-    if (!b->p) abort();
-    b->cap = cap;
-  }
-}
-
-static void sb_add(sb *b, const void *p, size_t n) {
-  sb_reserve(b, n);
-  if (n) memcpy(b->p + b->len, p, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
+static void sb_add(sb *b, const void *p, size_t n) { bytebuf_add(b, p, n); }
 static void sb_adds(sb *b, const char *s) { sb_add(b, s, strlen(s)); }
 static void sb_addc(sb *b, char c) { sb_add(b, &c, 1); }
 
@@ -121,11 +102,7 @@ static void sb_esc(sb *b, const void *p, size_t n) {
 
 static void sb_span(sb *b, sseval_span s) { sb_esc(b, s.ptr, s.len); }
 
-static void sb_free(sb *b) {
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-}
+static void sb_free(sb *b) { bytebuf_free(b); }
 
 static const char *sb_str(const sb *b) { return b->p ? b->p : ""; }
 
@@ -1323,46 +1300,6 @@ typedef struct ccase {
   int bad; /* line number of a malformed line */
 } ccase;
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/* Unescape \n \r \t \s \\ \xhh; returns 0 on a bad escape. */
-static int unescape(const char *s, const char *end, sb *out) {
-  while (s < end) {
-    char c = *s++;
-    if (c != '\\') {
-      sb_addc(out, c);
-      continue;
-    }
-    if (s >= end) return 0;
-    c = *s++;
-    switch (c) {
-    case 'n': sb_addc(out, '\n'); break;
-    case 'r': sb_addc(out, '\r'); break;
-    case 't': sb_addc(out, '\t'); break;
-    case 's': sb_addc(out, ' '); break;
-    case '\\': sb_addc(out, '\\'); break;
-    case 'x': {
-      int h, l;
-      if (end - s < 2) return 0;
-      h = hexval(s[0]);
-      l = hexval(s[1]);
-      if (h < 0 || l < 0) return 0;
-      sb_addc(out, (char)(h * 16 + l));
-      s += 2;
-      break;
-    }
-    default:
-      return 0;
-    }
-  }
-  return 1;
-}
-
 static const char *eol_str(int eol) {
   return eol == 1 ? "\r\n" : eol == 2 ? "\r" : "\n";
 }
@@ -1444,7 +1381,7 @@ static int parse_error_line(ccase *c, char *s, char *end) {
   if (strcmp(t1, "-") != 0) sb_adds(&c->err_type, t1);
   c->err_status = atoi(t2);
   c->err_retryable = atoi(t3);
-  return unescape(msg, end, &c->err_msg);
+  return casefile_unescape(msg, end, 0, &c->err_msg) != NULL;
 }
 
 static int parse_stats(ccase *c, char *s) {
@@ -1519,7 +1456,7 @@ static ccase *load_cases(const char *path, size_t *count, ccase *cases,
       sb_adds(&cur->input, eol_str(cur->eol));
       sb_adds(&cur->input, eol_str(cur->eol));
     } else if (strcmp(line, "in") == 0) {
-      if (!unescape(rest, line + n, &cur->input)) cur->bad = lineno;
+      if (!casefile_unescape(rest, line + n, 0, &cur->input)) cur->bad = lineno;
     } else if (strcmp(line, "mark") == 0) {
       cur->has_mark = 1;
       cur->mark = cur->input.len;
@@ -1551,57 +1488,17 @@ static ccase *load_cases(const char *path, size_t *count, ccase *cases,
   return cases;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static char case_dir[1024];
 static ccase *cases;
-static size_t ncases;
+static size_t ncases, ccap;
 
-static void find_case_dir(int argc, char **argv) {
-  const char *src = getenv("SSEVAL_SRC");
-  if (argc > 1) {
-    snprintf(case_dir, sizeof case_dir, "%s", argv[1]);
-  } else if (src && *src) {
-    snprintf(case_dir, sizeof case_dir, "%s/tests/claude_cases", src);
-  } else {
-    const char *file = __FILE__;
-    const char *slash = strrchr(file, '/');
-    if (slash)
-      snprintf(case_dir, sizeof case_dir, "%.*s/claude_cases",
-               (int)(slash - file), file);
-    else
-      snprintf(case_dir, sizeof case_dir, "claude_cases");
-  }
+static void load_case_file(const char *path, void *ctx) {
+  (void)ctx;
+  cases = load_cases(path, &ncases, cases, &ccap);
 }
 
 static void load_all_cases(void) {
-  DIR *d = opendir(case_dir);
-  struct dirent *e;
-  char **names = NULL;
-  size_t nn = 0, i, ccap = 0;
-  if (!d) {
-    fprintf(stderr, "cannot open the case directory %s\n", case_dir);
-    test_failed_checks_++;
-    return;
-  }
-  while ((e = readdir(d)) != NULL) {
-    size_t l = strlen(e->d_name);
-    if (l < 5 || strcmp(e->d_name + l - 4, ".txt") != 0) continue;
-    names = (char **)realloc(names, (nn + 1) * sizeof *names);
-    if (!names) abort();
-    names[nn] = (char *)xmalloc(strlen(case_dir) + l + 2);
-    sprintf(names[nn], "%s/%s", case_dir, e->d_name);
-    nn++;
-  }
-  closedir(d);
-  qsort(names, nn, sizeof *names, cmp_str);
-  for (i = 0; i < nn; i++) {
-    cases = load_cases(names[i], &ncases, cases, &ccap);
-    free(names[i]);
-  }
-  free(names);
+  if (casefile_each(case_dir, load_case_file, NULL) < 0) test_failed_checks_++;
 }
 
 static void free_all_cases(void) {
@@ -1615,7 +1512,7 @@ static void free_all_cases(void) {
   }
   free(cases);
   cases = NULL;
-  ncases = 0;
+  ncases = ccap = 0;
 }
 
 static uint64_t stat_value(const outcome *o, const char *key, int *known) {
@@ -3601,7 +3498,7 @@ TEST(usage_merge_many_keys) {
 
 int main(int argc, char **argv) {
   rng_state = 0x2545F4914F6CDD1Du; /* this suite's sequence */
-  find_case_dir(argc, argv);
+  casefile_dir(case_dir, sizeof case_dir, argc, argv, "claude_cases");
   RUN(cases_load);
   RUN(cases_every_chunking);
   free_all_cases();

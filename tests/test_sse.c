@@ -34,9 +34,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <stdarg.h>
 
+#include "casefile.h"
 #include "sse_ref.h"
 #include "sseval/sse.h"
 #include "test.h"
@@ -352,93 +352,6 @@ typedef struct gcase {
   int has_error;        /* the expected trace ends in an error */
 } gcase;
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-static void add_utf8(sseref_buf *b, uint32_t cp) {
-  unsigned char o[4];
-  size_t n;
-  if (cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    n = 1;
-  } else if (cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (cp >> 6));
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (cp >> 12));
-    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  sseref_buf_add(b, o, n);
-}
-
-/* Decode escapes from s up to `end` (or up to an unescaped '"' when quoted);
- * returns a pointer past what was read, or NULL on a bad escape. */
-static const char *unescape(const char *s, const char *end, int quoted,
-                            sseref_buf *out) {
-  while (s < end) {
-    if (quoted && *s == '"') return s;
-    if (*s != '\\') {
-      sseref_buf_add(out, s, 1);
-      s++;
-      continue;
-    }
-    if (s + 1 >= end) return NULL;
-    s++;
-    switch (*s) {
-    case 'r': sseref_buf_add(out, "\r", 1); s++; break;
-    case 'n': sseref_buf_add(out, "\n", 1); s++; break;
-    case 't': sseref_buf_add(out, "\t", 1); s++; break;
-    case '0': sseref_buf_add(out, "", 1); s++; break;
-    case 's': sseref_buf_add(out, " ", 1); s++; break;
-    case '\\': sseref_buf_add(out, "\\", 1); s++; break;
-    case '"': sseref_buf_add(out, "\"", 1); s++; break;
-    case 'x': {
-      int h, l;
-      unsigned char c;
-      if (end - s < 3) return NULL;
-      h = hexval(s[1]);
-      l = hexval(s[2]);
-      if (h < 0 || l < 0) return NULL;
-      c = (unsigned char)(h * 16 + l);
-      sseref_buf_add(out, &c, 1);
-      s += 3;
-      break;
-    }
-    case 'u': {
-      uint32_t cp = 0;
-      if (s + 1 >= end || s[1] != '{') return NULL;
-      s += 2;
-      while (s < end && *s != '}') {
-        int v = hexval(*s);
-        if (v < 0) return NULL;
-        cp = cp * 16 + (uint32_t)v;
-        s++;
-      }
-      if (s >= end) return NULL;
-      s++;
-      add_utf8(out, cp);
-      break;
-    }
-    default:
-      return NULL;
-    }
-  }
-  return quoted ? NULL : s;
-}
-
 /* Canonicalise one expected trace line; returns 0 if malformed. */
 static int canon_line(const char *s, const char *end, sseref_buf *out) {
   int first = 1;
@@ -456,7 +369,7 @@ static int canon_line(const char *s, const char *end, sseref_buf *out) {
       if (s < end && *s == '"') {
         sseref_buf val;
         sseref_buf_init(&val);
-        s = unescape(s + 1, end, 1, &val);
+        s = casefile_unescape(s + 1, end, 1, &val);
         if (!s) {
           sseref_buf_free(&val);
           return 0;
@@ -527,7 +440,7 @@ static gcase *load_cases(const char *path, size_t *count, gcase *cases,
       while (*s == ' ') s++;
       while (n > 2 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
         line[--n] = 0;
-      if (!unescape(s, line + n, 0, &cur->input)) cur->bad = lineno;
+      if (!casefile_unescape(s, line + n, 0, &cur->input)) cur->bad = lineno;
     } else if (strncmp(line, "out ", 4) == 0) {
       if (!canon_line(line + 4, line + n, &cur->expect)) cur->bad = lineno;
     } else {
@@ -538,61 +451,17 @@ static gcase *load_cases(const char *path, size_t *count, gcase *cases,
   return cases;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static char case_dir[1024];
 static gcase *cases;
-static size_t ncases;
+static size_t ncases, ccap;
 
-static void find_case_dir(int argc, char **argv) {
-  const char *src = getenv("SSEVAL_SRC");
-  if (argc > 1) {
-    snprintf(case_dir, sizeof case_dir, "%s", argv[1]);
-  } else if (src && *src) {
-    snprintf(case_dir, sizeof case_dir, "%s/tests/sse_cases", src);
-  } else {
-#ifdef SSEVAL_SOURCE_DIR
-    snprintf(case_dir, sizeof case_dir, "%s/tests/sse_cases",
-             SSEVAL_SOURCE_DIR);
-    return;
-#endif
-    const char *file = __FILE__;
-    const char *slash = strrchr(file, '/');
-    if (slash)
-      snprintf(case_dir, sizeof case_dir, "%.*s/sse_cases",
-               (int)(slash - file), file);
-    else
-      snprintf(case_dir, sizeof case_dir, "sse_cases");
-  }
+static void load_case_file(const char *path, void *ctx) {
+  (void)ctx;
+  cases = load_cases(path, &ncases, cases, &ccap);
 }
 
 static void load_all_cases(void) {
-  DIR *d = opendir(case_dir);
-  struct dirent *e;
-  char **names = NULL;
-  size_t nn = 0, i, ccap = 0;
-  if (!d) {
-    fprintf(stderr, "cannot open the case directory %s\n", case_dir);
-    return;
-  }
-  while ((e = readdir(d)) != NULL) {
-    size_t l = strlen(e->d_name);
-    if (l < 5 || strcmp(e->d_name + l - 4, ".txt") != 0) continue;
-    names = (char **)realloc(names, (nn + 1) * sizeof *names);
-    if (!names) abort();
-    names[nn] = (char *)xmalloc(strlen(case_dir) + l + 2);
-    sprintf(names[nn], "%s/%s", case_dir, e->d_name);
-    nn++;
-  }
-  closedir(d);
-  if (nn) qsort(names, nn, sizeof *names, cmp_str);
-  for (i = 0; i < nn; i++) {
-    cases = load_cases(names[i], &ncases, cases, &ccap);
-    free(names[i]);
-  }
-  free(names);
+  if (casefile_each(case_dir, load_case_file, NULL) < 0) test_failed_checks_++;
 }
 
 /* Compare a trace with the expected one; report the first differing line. */
@@ -1905,7 +1774,7 @@ TEST(helpers_agree_with_reference) {
 
 int main(int argc, char **argv) {
   size_t i;
-  find_case_dir(argc, argv);
+  casefile_dir(case_dir, sizeof case_dir, argc, argv, "sse_cases");
   RUN(golden_cases_load);
   RUN(golden_cases_vs_reference);
   RUN(golden_cases_all_chunkings);
