@@ -14,7 +14,9 @@
  * Metrics (M records), from untimed passes with a counting allocator:
  *   sse.<corpus>.<chunk>.allocs_per_event   after one warm-up pass (goal 0)
  *   sse.<corpus>.<chunk>.bytes_copied / bytes_zero_copy / copied_pct
- *   sse.memory.<corpus>.at_rest / after_stream_64k / _1k / _1b (first corpus)
+ *   sse.memory.<corpus>.at_rest (default allocator) / at_rest_own_allocator
+ *     (a caller's allocator, which the instance copies) / after_stream_64k /
+ *     _1k / _1b (first corpus)
  */
 #include "bench.h"
 
@@ -120,7 +122,14 @@ static void memory(const char *corpus, const unsigned char *buf, size_t len) {
   bench_counting alloc = {0, 0};
   char key[256];
   tok *t = tok_new(&alloc);
-  snprintf(key, sizeof key, "sse.memory.%s.at_rest", corpus);
+  {
+    sseval_sse *idle = NULL;
+    check(sseval_sse_new(&idle, NULL, NULL, NULL), "new");
+    snprintf(key, sizeof key, "sse.memory.%s.at_rest", corpus);
+    bench_metric(key, "%zu", sseval_sse_memory(idle));
+    sseval_sse_free(idle);
+  }
+  snprintf(key, sizeof key, "sse.memory.%s.at_rest_own_allocator", corpus);
   bench_metric(key, "%zu", sseval_sse_memory(t->p));
   bench_streams s = bench_split(buf, len);
   size_t *sizes = malloc(s.n * sizeof *sizes);

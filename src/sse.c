@@ -33,6 +33,7 @@
  */
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bits.h"
@@ -67,48 +68,64 @@ typedef struct chunk_vals {
   sseval_span data, type;
 } chunk_vals;
 
+/* An owned buffer; 32-bit sizes (the limits are clamped to match). */
+typedef struct tbuf {
+  char *ptr;
+  uint32_t len, cap;
+} tbuf;
+
+/* The instance: 256 bytes with the default allocator (sseval_sse_memory of
+ * an idle one), 32 more with a caller's (its copy follows the instance).
+ * Wide fields first, then the 32-bit ones, then the flags, so that there
+ * is no padding. */
 struct sseval_sse {
   sse_cbs cb;
   void *user;
-  sseval__mem mem;
-  size_t max_line;
-  size_t max_event;
+  const sseval_allocator *al; /* &default_allocator, or the copy after the
+                                 instance (sse_with_allocator) */
+  uint64_t line_no;    /* 1-based number of the line being read */
+  uint64_t line_start; /* absolute offset of that line's first byte */
+  tbuf line;           /* the current line when it straddles chunks */
 
-  uint64_t line_no;         /* 1-based number of the line being read */
-  uint64_t line_start;      /* absolute offset of that line's first byte */
-  sseval__buf line;         /* the current line when it straddles chunks */
-  unsigned char after_cr;   /* previous chunk ended with a CR line end */
-  unsigned char bom;        /* R2: BOM bytes matched at stream start (0-2);
-                               3 once decided */
-  unsigned char ended;      /* finish was called */
-  unsigned char paused;     /* a callback asked to pause (this feed call) */
-  unsigned char in_cb;      /* a user callback is running */
-  unsigned char reentered;  /* it called feed, finish or reset */
-  unsigned char line_failed; /* the line `line_no` was counted, then failed */
-  unsigned char has_retry;   /* a valid retry field was seen */
+  /* the event being built */
+  chunk_vals *cur;         /* MODE_SPAN values (inside a feed call only) */
+  uint64_t pending_fields; /* field lines since the last blank line */
+  uint64_t ev_offset, ev_line;
+  /* One owned buffer for the last event ID (R12; persists across events),
+   * the type (MODE_OWNED) and the data (MODE_OWNED), in that order:
+   * [0, id_len) the ID, [id_len, id_len + type_len) the type, the rest the
+   * data. A type no longer in force may stay in its place until replaced
+   * (the data starts after it all the same). */
+  tbuf ev;
+  uint64_t retry;
+
+  sseval_error err;
+  sse_counts st;
+
+  uint32_t id_len, type_len;
+  uint32_t data_lines;
+  uint32_t max_line; /* the limits, clamped to 32 bits */
+  uint32_t max_event;
+  uint32_t calls; /* allocator calls (malloc + realloc) since new or reset */
   /* The tiny-chunk path of sseval_sse_feed appends chunks without a line
    * end to `line` while line.len stays <= tiny_lim; 0 when it must not run
    * (inside a feed call, after an error, with a BOM or CRLF pending, after
    * finish). It updates line.len only: feed_chunk subtracted line.len
    * from the byte counters when it enabled the path, and sync_tiny adds
    * line.len back. */
-  size_t tiny_lim;
+  uint32_t tiny_lim;
 
-  /* the event being built */
-  unsigned char data_mode; /* MODE_* */
-  unsigned char type_mode; /* MODE_*; NONE = default "message" */
-  uint32_t data_lines;
-  chunk_vals *cur;       /* MODE_SPAN values (inside a feed call only) */
-  sseval__buf data;      /* MODE_OWNED */
-  sseval__buf type;      /* MODE_OWNED */
-  uint64_t pending_fields; /* field lines since the last blank line */
-  uint64_t ev_offset, ev_line;
-
-  sseval__buf id; /* last-event-ID buffer (R12); persists across events */
-  uint64_t retry;
-
-  sseval_error err;
-  sse_counts st;
+  unsigned char data_mode;   /* MODE_* */
+  unsigned char type_mode;   /* MODE_*; NONE = default "message" */
+  unsigned char after_cr;    /* previous chunk ended with a CR line end */
+  unsigned char bom;         /* R2: BOM bytes matched at stream start (0-2);
+                                3 once decided */
+  unsigned char ended;       /* finish was called */
+  unsigned char paused;      /* a callback asked to pause (this feed call) */
+  unsigned char in_cb;       /* a user callback is running */
+  unsigned char reentered;   /* it called feed, finish or reset */
+  unsigned char line_failed; /* the line `line_no` was counted, then failed */
+  unsigned char has_retry;   /* a valid retry field was seen */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -132,14 +149,94 @@ static sseval_status fail(sseval_sse *p, sseval_status s, const char *msg,
   return fail_kind(p, s, SSEVAL_SSE_ERR_NONE, msg, offset, line);
 }
 
-static int copy_in(sseval_sse *p, sseval__buf *b, const char *src, size_t n) {
-  if (n <= b->cap - b->len) { /* the steady state: room is there */
-    if (n) memcpy(b->ptr + b->len, src, n);
-    b->len += n;
-  } else if (!sseval__buf_append(b, &p->mem, src, n)) {
-    return 0;
-  }
+/* ---- memory ------------------------------------------------------------------ */
+
+static void *libc_malloc(void *ctx, size_t n) {
+  (void)ctx;
+  return malloc(n);
+}
+static void *libc_realloc(void *ctx, void *q, size_t old_n, size_t n) {
+  (void)ctx;
+  (void)old_n;
+  return realloc(q, n);
+}
+static void libc_free(void *ctx, void *q, size_t n) {
+  (void)ctx;
+  (void)n;
+  free(q);
+}
+static const sseval_allocator default_allocator = {libc_malloc, libc_realloc,
+                                                   libc_free, NULL};
+
+/* An instance with a caller's allocator keeps its copy right after it. */
+typedef struct sse_with_allocator {
+  struct sseval_sse s;
+  sseval_allocator a;
+} sse_with_allocator;
+
+static size_t instance_size(const sseval_sse *p) {
+  return p->al == &default_allocator ? sizeof(sseval_sse)
+                                     : sizeof(sse_with_allocator);
+}
+
+/* Make room for `extra` more bytes in b: 128 bytes first, then doubling,
+ * as sseval__buf_reserve does, within 32 bits. Returns 0 on allocation
+ * failure (b unchanged). */
+static int reserve(sseval_sse *p, tbuf *b, size_t extra) {
+  const size_t need = (size_t)b->len + extra;
+  uint64_t cap;
+  char *q;
+  if (need <= b->cap) return 1;
+  if (need < extra || (uint64_t)need > UINT32_MAX) return 0;
+  cap = b->cap ? b->cap : 128;
+  while (cap < need) cap *= 2;
+  if (cap > UINT32_MAX) cap = UINT32_MAX;
+  p->calls++;
+  q = b->ptr ? (char *)p->al->realloc(p->al->ctx, b->ptr, b->cap, (size_t)cap)
+             : (char *)p->al->malloc(p->al->ctx, (size_t)cap);
+  if (!q) return 0;
+  b->ptr = q;
+  b->cap = (uint32_t)cap;
+  return 1;
+}
+
+static void buf_free(sseval_sse *p, tbuf *b) {
+  if (b->ptr) p->al->free(p->al->ctx, b->ptr, b->cap);
+  b->ptr = NULL;
+  b->len = b->cap = 0;
+}
+
+/* Append n bytes to b. Returns 0 on allocation failure. */
+static int copy_in(sseval_sse *p, tbuf *b, const char *src, size_t n) {
+  if (n > (size_t)(b->cap - b->len) && !reserve(p, b, n)) return 0;
+  if (n) memcpy(b->ptr + b->len, src, n);
+  b->len += (uint32_t)n;
   p->st.bytes_copied += n;
+  return 1;
+}
+
+/* Replace the old_n bytes at `at` of the event buffer with src[0, n) (what
+ * follows moves). Room is made first: on failure nothing changed. */
+static int splice(sseval_sse *p, uint32_t at, uint32_t old_n, const char *src,
+                  size_t n) {
+  tbuf *const b = &p->ev;
+  if (n > old_n && !reserve(p, b, n - old_n)) return 0;
+  if (n != old_n)
+    memmove(b->ptr + at + n, b->ptr + at + old_n, b->len - at - old_n);
+  if (n) memcpy(b->ptr + at, src, n);
+  b->len = (uint32_t)(b->len - old_n + n);
+  p->st.bytes_copied += n;
+  return 1;
+}
+
+/* Start the owned data: empty, after the ID and the type. */
+static void data_restart(sseval_sse *p) { p->ev.len = p->id_len + p->type_len; }
+
+/* R10 with an owned copy of the type. */
+static int set_owned_type(sseval_sse *p, const char *val, size_t n) {
+  if (!splice(p, p->id_len, p->type_len, val, n)) return 0;
+  p->type_len = (uint32_t)n;
+  p->type_mode = MODE_OWNED;
   return 1;
 }
 
@@ -178,15 +275,13 @@ static void clear_event(sseval_sse *p) {
 /* Copy values that point into the caller's chunk into owned buffers. */
 static int externalise(sseval_sse *p) {
   if (p->data_mode == MODE_SPAN) {
-    p->data.len = 0;
-    if (!copy_in(p, &p->data, p->cur->data.ptr, p->cur->data.len)) return 0;
+    data_restart(p);
+    if (!copy_in(p, &p->ev, p->cur->data.ptr, p->cur->data.len)) return 0;
     p->data_mode = MODE_OWNED;
   }
-  if (p->type_mode == MODE_SPAN) {
-    p->type.len = 0;
-    if (!copy_in(p, &p->type, p->cur->type.ptr, p->cur->type.len)) return 0;
-    p->type_mode = MODE_OWNED;
-  }
+  if (p->type_mode == MODE_SPAN &&
+      !set_owned_type(p, p->cur->type.ptr, p->cur->type.len))
+    return 0;
   return 1;
 }
 
@@ -206,8 +301,9 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
     ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
     p->st.bytes_zero_copy += p->cur->data.len;
   } else {
-    ev.data.ptr = p->data.ptr;
-    ev.data.len = p->data.len;
+    const uint32_t at = p->id_len + p->type_len;
+    ev.data.ptr = p->ev.ptr + at;
+    ev.data.len = p->ev.len - at;
     ev.flags = 0;
   }
   if (!p->cb.on_event) return 0;
@@ -215,15 +311,15 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
     ev.type = p->cur->type;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
   } else if (type_mode == MODE_OWNED) {
-    ev.type.ptr = p->type.ptr;
-    ev.type.len = p->type.len;
+    ev.type.ptr = p->ev.ptr + p->id_len;
+    ev.type.len = p->type_len;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
   } else {
     ev.type.ptr = "message";
     ev.type.len = 7;
   }
-  ev.id.ptr = p->id.ptr;
-  ev.id.len = p->id.len;
+  ev.id.ptr = p->ev.ptr;
+  ev.id.len = p->id_len;
   ev.offset = p->ev_offset;
   ev.line = p->ev_line;
   ev.end_offset = line_off + 1; /* past the blank line's CR or LF */
@@ -270,8 +366,8 @@ static inline int first_data(sseval_sse *p, const char *val, size_t n,
     p->data_mode = MODE_SPAN;
     return 1;
   }
-  p->data.len = 0;
-  if (!copy_in(p, &p->data, val, n)) return 0;
+  data_restart(p);
+  if (!copy_in(p, &p->ev, val, n)) return 0;
   p->data_mode = MODE_OWNED;
   return 1;
 }
@@ -285,10 +381,8 @@ static inline int event_type(sseval_sse *p, const char *val, size_t n,
     p->cur->type.ptr = val;
     p->cur->type.len = n;
     p->type_mode = MODE_SPAN;
-  } else {
-    p->type.len = 0;
-    if (!copy_in(p, &p->type, val, n)) return 0;
-    p->type_mode = MODE_OWNED;
+  } else if (!set_owned_type(p, val, n)) {
+    return 0;
   }
   return 1;
 }
@@ -344,10 +438,12 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
       if (val_len > p->max_event) goto too_big;
       if (!first_data(p, val, val_len, in_chunk)) goto nomem;
     } else {
-      size_t cur = p->data_mode == MODE_SPAN ? p->cur->data.len : p->data.len;
+      size_t cur = p->data_mode == MODE_SPAN
+                       ? p->cur->data.len
+                       : (size_t)(p->ev.len - p->id_len - p->type_len);
       if (val_len + 1 > p->max_event - cur) goto too_big;
       if (!externalise(p)) goto nomem;
-      if (!copy_in(p, &p->data, "\n", 1) || !copy_in(p, &p->data, val, val_len))
+      if (!copy_in(p, &p->ev, "\n", 1) || !copy_in(p, &p->ev, val, val_len))
         goto nomem;
       p->data_lines++;
     }
@@ -359,12 +455,9 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
   }
   if (name_len == 2 && memcmp(name, "id", 2) == 0) { /* R12 */
     if (val_len && memchr(val, 0, val_len)) return 0;
-    /* make room first: a failed allocation keeps the previous ID */
-    if (val_len > p->id.len &&
-        !sseval__buf_reserve(&p->id, &p->mem, val_len - p->id.len))
-      goto nomem;
-    p->id.len = 0;
-    if (!copy_in(p, &p->id, val, val_len)) goto nomem;
+    /* splice makes room first: a failed allocation keeps the previous ID */
+    if (!splice(p, 0, p->id_len, val, val_len)) goto nomem;
+    p->id_len = (uint32_t)val_len;
     return 0;
   }
   if (name_len == 5 && memcmp(name, "retry", 5) == 0) { /* R13 */
@@ -744,8 +837,8 @@ static int dispatch_local(sseval_sse *p, local_ev *le, uint64_t off,
     ev.type.ptr = "message";
     ev.type.len = 7;
   }
-  ev.id.ptr = p->id.ptr;
-  ev.id.len = p->id.len;
+  ev.id.ptr = p->ev.ptr;
+  ev.id.len = p->id_len;
   ev.offset = le->offset;
   ev.line = le->line;
   ev.end_offset = off + 1;
@@ -952,7 +1045,7 @@ sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
         return feed_chunk(p, buf, len, consumed);
       dst[i] = ch;
     } while (++i < len);
-    p->line.len = grown;
+    p->line.len = (uint32_t)grown; /* <= tiny_lim */
     if (consumed) *consumed = len;
     return SSEVAL_OK;
   }
@@ -1028,7 +1121,7 @@ static void init_state(sseval_sse *p) {
   p->tiny_lim = 0;
   clear_event(p);
   p->ev_offset = p->ev_line = 0;
-  p->id.len = 0;
+  p->ev.len = p->id_len = p->type_len = 0;
   p->retry = 0;
   p->has_retry = 0;
   memset(&p->err, 0, sizeof p->err);
@@ -1043,9 +1136,15 @@ static void init_state(sseval_sse *p) {
   (offsetof(sseval_sse_callbacks, on_unknown_field) +                          \
    sizeof(((sseval_sse_callbacks *)0)->on_unknown_field))
 
+/* A limit as the instance keeps it (its buffers have 32-bit sizes). */
+static uint32_t limit32(size_t v, size_t dflt) {
+  if (v == 0) v = dflt;
+  return (uint64_t)v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
                              void *user, const sseval_sse_options *opts) {
-  sseval__mem mem;
+  const sseval_allocator *al = &default_allocator;
   sseval_sse *p;
   sseval_sse_options o;
   if (!out) return SSEVAL_E_MISUSE;
@@ -1060,12 +1159,23 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
     if (opts->struct_size < SSE_OPTIONS_V1_SIZE) return SSEVAL_E_STRUCT_SIZE;
     memcpy(&o, opts, opts->struct_size < sizeof o ? opts->struct_size : sizeof o);
   }
-  opts = &o;
-  if (!sseval__mem_init(&mem, o.allocator)) return SSEVAL_E_MISUSE;
-  p = (sseval_sse *)sseval__mem_alloc(&mem, sizeof *p);
-  if (!p) return SSEVAL_E_NOMEM;
-  memset(p, 0, sizeof *p);
-  p->mem = mem;
+  if (o.allocator) {
+    sse_with_allocator *w;
+    al = o.allocator;
+    if (!al->malloc || !al->realloc || !al->free) return SSEVAL_E_MISUSE;
+    w = (sse_with_allocator *)al->malloc(al->ctx, sizeof *w);
+    if (!w) return SSEVAL_E_NOMEM;
+    memset(w, 0, sizeof *w);
+    w->a = *al;
+    p = &w->s;
+    p->al = &w->a;
+  } else {
+    p = (sseval_sse *)malloc(sizeof *p);
+    if (!p) return SSEVAL_E_NOMEM;
+    memset(p, 0, sizeof *p);
+    p->al = &default_allocator;
+  }
+  p->calls = 1;
   {
     sseval_sse_callbacks c;
     sseval_sse_callbacks_init(&c);
@@ -1077,24 +1187,20 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
     p->cb.on_unknown_field = c.on_unknown_field;
   }
   p->user = user;
-  p->max_line = (opts && opts->max_line_bytes) ? opts->max_line_bytes
-                                               : SSEVAL_SSE_DEFAULT_MAX_LINE;
-  p->max_event = (opts && opts->max_event_bytes) ? opts->max_event_bytes
-                                                 : SSEVAL_SSE_DEFAULT_MAX_EVENT;
+  p->max_line = limit32(o.max_line_bytes, SSEVAL_SSE_DEFAULT_MAX_LINE);
+  p->max_event = limit32(o.max_event_bytes, SSEVAL_SSE_DEFAULT_MAX_EVENT);
   init_state(p);
   *out = p;
   return SSEVAL_OK;
 }
 
 void sseval_sse_free(sseval_sse *p) {
-  sseval__mem mem;
+  sseval_allocator a;
   if (!p) return;
-  mem = p->mem;
-  sseval__buf_free(&p->line, &mem);
-  sseval__buf_free(&p->data, &mem);
-  sseval__buf_free(&p->type, &mem);
-  sseval__buf_free(&p->id, &mem);
-  sseval__mem_free(&mem, p, sizeof *p);
+  buf_free(p, &p->line);
+  buf_free(p, &p->ev);
+  a = *p->al; /* the copy goes with the instance */
+  a.free(a.ctx, p, instance_size(p));
 }
 
 void sseval_sse_reset(sseval_sse *p) {
@@ -1104,7 +1210,7 @@ void sseval_sse_reset(sseval_sse *p) {
     return;
   }
   init_state(p);
-  p->mem.calls = 0;
+  p->calls = 0;
 }
 
 const sseval_error *sseval_sse_error(const sseval_sse *p) { return &p->err; }
@@ -1115,8 +1221,8 @@ uint64_t sseval_sse_offset(const sseval_sse *p) {
 
 sseval_span sseval_sse_last_event_id(const sseval_sse *p) {
   sseval_span s;
-  s.ptr = p->id.ptr;
-  s.len = p->id.len;
+  s.ptr = p->ev.ptr;
+  s.len = p->id_len;
   return s;
 }
 
@@ -1135,7 +1241,9 @@ void sseval_sse_get_stats(const sseval_sse *p, sseval_sse_stats *out) {
   /* every complete line advanced line_no, except one whose processing
    * failed or whose callback is running now (counted already) */
   out->lines = p->line_no - 1 + (p->line_failed | p->in_cb);
-  out->allocations = p->mem.calls;
+  out->allocations = p->calls;
 }
 
-size_t sseval_sse_memory(const sseval_sse *p) { return p->mem.held; }
+size_t sseval_sse_memory(const sseval_sse *p) {
+  return instance_size(p) + p->line.cap + p->ev.cap;
+}

@@ -104,9 +104,12 @@ SSEVAL_API void sseval_sse_callbacks_init(sseval_sse_callbacks *cbs);
 /** Creation options. Initialise with sseval_sse_options_init. */
 typedef struct sseval_sse_options {
   size_t struct_size;     /**< set by sseval_sse_options_init */
-  size_t max_line_bytes;  /**< longest line, terminator excluded; 0 = default */
+  size_t max_line_bytes;  /**< longest line, terminator excluded; 0 = default;
+                               values above 4 GiB - 1 act as 4 GiB - 1 (the
+                               instance's buffers have 32-bit sizes) */
   size_t max_event_bytes; /**< most data bytes in one event (joined, LFs
-                               included); 0 = default */
+                               included); 0 = default; capped like
+                               max_line_bytes */
   const sseval_allocator *allocator; /**< copied; NULL = malloc/realloc/free */
 } sseval_sse_options;
 
