@@ -63,6 +63,25 @@ for h in "$SRC"/src/*.h; do
 done
 ver=$("$prefix/bin/sseval" --version 2>&1 | head -n 1)
 case $ver in *[0-9].[0-9]*) ok "installed CLI: $ver" ;; *) bad "installed CLI --version: '$ver'" ;; esac
+# `sseval stream` / `serve` run <libexecdir>/sseval/sseval-net (when built):
+# from the install prefix, and from a copy of the tree moved elsewhere
+if [ -x "$BUILD/sseval-net" ]; then
+  [ -x "$prefix/libexec/sseval/sseval-net" ] || bad "sseval-net not installed in $prefix/libexec/sseval"
+  rm -rf "$work/moved-cli" && cp -a "$prefix" "$work/moved-cli"
+  for bin in "$prefix/bin/sseval" "$work/moved-cli/bin/sseval"; do
+    for c in stream serve; do
+      out=$(env -u SSEVAL_BIN "$bin" $c --help 2>&1 | head -n 1)
+      case $out in "usage: sseval $c"*|*"no lib"*"support"*) ;;
+        *) bad "$bin $c --help: '$out'" ;; esac
+    done
+  done
+  # the moved copy must not fall back to the original prefix: hide it
+  mv "$prefix/libexec" "$prefix/libexec.hidden"
+  out=$("$work/moved-cli/bin/sseval" stream --help 2>&1 | head -n 1)
+  case $out in "usage: sseval stream"*|*"no lib"*"support"*) ok "stream/serve through sseval-net, installed and moved" ;;
+    *) bad "moved install tree: sseval stream --help: '$out'" ;; esac
+  mv "$prefix/libexec.hidden" "$prefix/libexec"
+fi
 
 # ---- the consumer's checks -----------------------------------------------------------------
 SSEVAL_SRC=$SRC

@@ -106,6 +106,7 @@ has libsseval-curl-dev "$L/libsseval-curl\.a"
 has libsseval-curl-dev "$L/pkgconfig/sseval-curl\.pc"
 has libsseval-curl-dev "$L/cmake/sseval/ssevalCurlTargets\.cmake"
 has sseval "/usr/bin/sseval"
+has sseval "/usr/libexec/sseval/sseval-net"
 has sseval "/usr/share/man/man1/sseval\.1\.gz"
 has sseval "/usr/share/bash-completion/completions/sseval"
 for p in libsseval0 libsseval-dev libsseval-curl-dev sseval; do
@@ -244,6 +245,14 @@ cli_checks() { # label sseval
   out=$("$2" check < "$fix/sdk-typescript/basic_response.txt" 2>&1) ||
     { bad "$1: sseval check < fixture: $out"; return; }
   ok "$1: sseval check: recording exit 0, cut recording exit 2"
+  # stream and serve run the libexec helper, found relative to sseval
+  for c in "stream|libcurl" "serve|libmicrohttpd"; do
+    out=$("$2" "${c%%|*}" --help 2>&1); rc=$?
+    if [ $rc -ne 0 ] || ! printf '%s' "$out" | grep -q "^usage: sseval ${c%%|*}"; then
+      bad "$1: sseval ${c%%|*} --help (through sseval-net, with ${c#*|}): exit $rc: $out"; return
+    fi
+  done
+  ok "$1: sseval stream and serve run the helper"
 }
 cli_checks "unpacked" "$root/usr/bin/sseval"
 if [ "$("$root/usr/bin/sseval" --version 2>&1)" = "sseval $upstream" ]; then :; else

@@ -10,9 +10,23 @@
  *
  * The contract is docs/CLI.md; extend it, never
  * break it.
+ *
+ * Built two ways (CMakeLists.txt, "the CLI"): `sseval` itself has events,
+ * check and gen and links neither libcurl nor libmicrohttpd, whose 33 shared
+ * libraries would otherwise be loaded at every start (about 20 ms of CPU
+ * per run, most of a `check` on a small stream); its `stream` and `serve`
+ * run `sseval-net` (SSEVAL_NET_HELPER), the same program with every command
+ * compiled in, installed in libexec.
  */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef SSEVAL_NET_HELPER
+#include <unistd.h>
+#endif
 
 #include "cli.h"
 
@@ -149,6 +163,41 @@ int cli_events(int argc, char **argv) {
   return rc;
 }
 
+#ifdef SSEVAL_NET_HELPER
+/* Runs `sseval-net` with our own arguments (argv[0] included, so that its
+ * messages still say "sseval"): first where it is installed relative to this
+ * executable (SSEVAL_NET_HELPER_REL: bindir to libexecdir, so a moved install
+ * tree still works), then beside it (the build tree), then at the absolute
+ * install path (SSEVAL_NET_HELPER_PATH). Returns only when none could run. */
+static int run_net_helper(char **argv) {
+  char self[4096], path[4096 + 64];
+  const char *tried[3];
+  int ntried = 0, i;
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    char *slash;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (slash) {
+      *slash = '\0';
+      snprintf(path, sizeof path, "%s/%s", self, SSEVAL_NET_HELPER_REL);
+      execv(path, argv);
+      tried[ntried++] = SSEVAL_NET_HELPER_REL;
+      snprintf(path, sizeof path, "%s/sseval-net", self);
+      execv(path, argv);
+      tried[ntried++] = "sseval-net beside sseval";
+    }
+  }
+  execv(SSEVAL_NET_HELPER_PATH, argv);
+  tried[ntried++] = SSEVAL_NET_HELPER_PATH;
+  fprintf(stderr, "sseval %s: cannot run its helper sseval-net (%s); looked for", argv[1],
+          strerror(errno));
+  for (i = 0; i < ntried; i++) fprintf(stderr, "%s %s", i ? "," : "", tried[i]);
+  fputc('\n', stderr);
+  return 1;
+}
+#endif
+
 int main(int argc, char **argv) {
   static char outbuf[1 << 16];
   setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
@@ -167,6 +216,10 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "events") == 0) return cli_events(argc - 2, argv + 2);
   if (strcmp(argv[1], "check") == 0) return cli_check(argc - 2, argv + 2);
   if (strcmp(argv[1], "gen") == 0) return cli_gen(argc - 2, argv + 2);
+#ifdef SSEVAL_NET_HELPER
+  if (strcmp(argv[1], "stream") == 0 || strcmp(argv[1], "serve") == 0)
+    return run_net_helper(argv);
+#endif
 #ifdef SSEVAL_HAVE_CURL
   if (strcmp(argv[1], "stream") == 0) return cli_stream(argc - 2, argv + 2);
 #else
