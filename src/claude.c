@@ -535,7 +535,12 @@ struct sseval_claude {
                              use (an idle instance stays small) */
 
   sseval__acc *acc;
-  sseval_claude_stats st;
+  struct { /* the counters of sseval_claude_stats this layer keeps (events
+              is res.events; the rest come from the allocator and the
+              tokenizer) */
+    uint64_t pings, unknown_events, unknown_deltas, unknown_blocks;
+    uint64_t bytes_copied; /* decoded escapes */
+  } st;
   sseval__jkeys keys; /* member names of the payload being walked */
 };
 
@@ -1546,7 +1551,6 @@ int sseval_claude_on_sse_event(sseval_claude *c, const sseval_sse_event *sev) {
      * an outside tokenizer is not paused by events it was not told of */
     return c->in_feed ? SSEVAL_CB_PAUSE : SSEVAL_CB_OK;
   }
-  c->st.events++;
   c->res.events++;
   c->busy = 1;
   if (c->cb->on_sse_event &&
@@ -2250,7 +2254,13 @@ sseval_status sseval_claude_usage(const sseval_claude *c, sseval_usage *out,
 void sseval_claude_get_stats(const sseval_claude *c, sseval_claude_stats *out) {
   sseval_sse_stats ts;
   sseval_sse_get_stats(c->tok, &ts);
-  *out = c->st;
+  memset(out, 0, sizeof *out);
+  out->events = c->res.events;
+  out->pings = c->st.pings;
+  out->unknown_events = c->st.unknown_events;
+  out->unknown_deltas = c->st.unknown_deltas;
+  out->unknown_blocks = c->st.unknown_blocks;
+  out->bytes_copied = c->st.bytes_copied;
   out->allocations = c->mem.calls + ts.allocations;
   out->bytes_copied += ts.bytes_copied;
   out->bytes_zero_copy = ts.bytes_zero_copy;
