@@ -62,8 +62,8 @@ typedef struct sse_counts {
 } sse_counts;
 
 /* Values of the event being built that point into the chunk of the
- * current feed call (MODE_SPAN): they live on feed_chunk's stack, since
- * they are externalised before it returns. */
+ * current feed call (MODE_SPAN): they live on feed_chunk's stack (passed
+ * down as `cv`), since they are externalised before it returns. */
 typedef struct chunk_vals {
   sseval_span data, type;
 } chunk_vals;
@@ -74,7 +74,7 @@ typedef struct tbuf {
   uint32_t len, cap;
 } tbuf;
 
-/* The instance: 256 bytes with the default allocator (sseval_sse_memory of
+/* The instance: 248 bytes with the default allocator (sseval_sse_memory of
  * an idle one), 32 more with a caller's (its copy follows the instance).
  * Wide fields first, then the 32-bit ones, then the flags, so that there
  * is no padding. */
@@ -88,7 +88,6 @@ struct sseval_sse {
   tbuf line;           /* the current line when it straddles chunks */
 
   /* the event being built */
-  chunk_vals *cur;         /* MODE_SPAN values (inside a feed call only) */
   uint64_t pending_fields; /* field lines since the last blank line */
   uint64_t ev_offset, ev_line;
   /* One owned buffer for the last event ID (R12; persists across events),
@@ -273,14 +272,14 @@ static void clear_event(sseval_sse *p) {
 }
 
 /* Copy values that point into the caller's chunk into owned buffers. */
-static int externalise(sseval_sse *p) {
+static int externalise(sseval_sse *p, const chunk_vals *cv) {
   if (p->data_mode == MODE_SPAN) {
     data_restart(p);
-    if (!copy_in(p, &p->ev, p->cur->data.ptr, p->cur->data.len)) return 0;
+    if (!copy_in(p, &p->ev, cv->data.ptr, cv->data.len)) return 0;
     p->data_mode = MODE_OWNED;
   }
   if (p->type_mode == MODE_SPAN &&
-      !set_owned_type(p, p->cur->type.ptr, p->cur->type.len))
+      !set_owned_type(p, cv->type.ptr, cv->type.len))
     return 0;
   return 1;
 }
@@ -289,7 +288,7 @@ static int externalise(sseval_sse *p) {
 
 /* R14: the blank line at absolute offset line_off (p->line_no is its
  * number) dispatches the event being built. */
-static int dispatch(sseval_sse *p, uint64_t line_off) {
+static int dispatch(sseval_sse *p, const chunk_vals *cv, uint64_t line_off) {
   sseval_sse_event ev;
   const unsigned data_mode = p->data_mode, type_mode = p->type_mode;
   int rc;
@@ -297,9 +296,9 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   if (data_mode == MODE_NONE) return 0; /* R14b: nothing to dispatch */
   p->st.events++;
   if (data_mode == MODE_SPAN) {
-    ev.data = p->cur->data;
+    ev.data = cv->data;
     ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
-    p->st.bytes_zero_copy += p->cur->data.len;
+    p->st.bytes_zero_copy += cv->data.len;
   } else {
     const uint32_t at = p->id_len + p->type_len;
     ev.data.ptr = p->ev.ptr + at;
@@ -308,7 +307,7 @@ static int dispatch(sseval_sse *p, uint64_t line_off) {
   }
   if (!p->cb.on_event) return 0;
   if (type_mode == MODE_SPAN) {
-    ev.type = p->cur->type;
+    ev.type = cv->type;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
   } else if (type_mode == MODE_OWNED) {
     ev.type.ptr = p->ev.ptr + p->id_len;
@@ -357,12 +356,12 @@ static inline void field_line(sseval_sse *p, uint64_t off) {
 }
 
 /* R11: the event's first data line (the caller checked max_event_bytes). */
-static inline int first_data(sseval_sse *p, const char *val, size_t n,
-                             int in_chunk) {
+static inline int first_data(sseval_sse *p, chunk_vals *cv, const char *val,
+                             size_t n, int in_chunk) {
   p->data_lines = 1;
   if (in_chunk) {
-    p->cur->data.ptr = val;
-    p->cur->data.len = n;
+    cv->data.ptr = val;
+    cv->data.len = n;
     p->data_mode = MODE_SPAN;
     return 1;
   }
@@ -373,13 +372,13 @@ static inline int first_data(sseval_sse *p, const char *val, size_t n,
 }
 
 /* R10: the event type; an empty value restores the default. */
-static inline int event_type(sseval_sse *p, const char *val, size_t n,
-                             int in_chunk) {
+static inline int event_type(sseval_sse *p, chunk_vals *cv, const char *val,
+                             size_t n, int in_chunk) {
   if (n == 0) {
     p->type_mode = MODE_NONE;
   } else if (in_chunk) {
-    p->cur->type.ptr = val;
-    p->cur->type.len = n;
+    cv->type.ptr = val;
+    cv->type.len = n;
     p->type_mode = MODE_SPAN;
   } else if (!set_owned_type(p, val, n)) {
     return 0;
@@ -391,13 +390,13 @@ static inline int event_type(sseval_sse *p, const char *val, size_t n,
  * points into the caller's chunk (may be kept as a span until the feed call
  * returns) or into the line buffer (must be copied). Returns 0 or -1 (error
  * already recorded). */
-static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
-                        uint64_t off) {
+static int process_line(sseval_sse *p, chunk_vals *cv, const char *s, size_t n,
+                        int in_chunk, uint64_t off) {
   const char *name, *val;
   size_t name_len, val_len;
   const char *colon;
 
-  if (n == 0) return dispatch(p, off); /* R5 */
+  if (n == 0) return dispatch(p, cv, off); /* R5 */
   if (s[0] == ':') {                   /* R6 */
     p->st.comments++;
     if (p->cb.on_comment) {
@@ -436,13 +435,13 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
   if (name_len == 4 && memcmp(name, "data", 4) == 0) { /* R11 */
     if (p->data_mode == MODE_NONE) {
       if (val_len > p->max_event) goto too_big;
-      if (!first_data(p, val, val_len, in_chunk)) goto nomem;
+      if (!first_data(p, cv, val, val_len, in_chunk)) goto nomem;
     } else {
       size_t cur = p->data_mode == MODE_SPAN
-                       ? p->cur->data.len
+                       ? cv->data.len
                        : (size_t)(p->ev.len - p->id_len - p->type_len);
       if (val_len + 1 > p->max_event - cur) goto too_big;
-      if (!externalise(p)) goto nomem;
+      if (!externalise(p, cv)) goto nomem;
       if (!copy_in(p, &p->ev, "\n", 1) || !copy_in(p, &p->ev, val, val_len))
         goto nomem;
       p->data_lines++;
@@ -450,7 +449,7 @@ static int process_line(sseval_sse *p, const char *s, size_t n, int in_chunk,
     return 0;
   }
   if (name_len == 5 && memcmp(name, "event", 5) == 0) { /* R10 */
-    if (!event_type(p, val, val_len, in_chunk)) goto nomem;
+    if (!event_type(p, cv, val, val_len, in_chunk)) goto nomem;
     return 0;
   }
   if (name_len == 2 && memcmp(name, "id", 2) == 0) { /* R12 */
@@ -745,8 +744,8 @@ static int feed_bom(sseval_sse *p, const char **sp, const char *end,
 }
 
 /* Complete the line left over from the previous chunk. */
-static int finish_pending_line(sseval_sse *p, const char **sp, const char *end,
-                               const char *b0, uint64_t base) {
+static int finish_pending_line(sseval_sse *p, chunk_vals *cv, const char **sp,
+                               const char *end, const char *b0, uint64_t base) {
   const char *s = *sp, *eol;
   eol_scan sc;
   eol_batch bt;
@@ -774,7 +773,7 @@ static int finish_pending_line(sseval_sse *p, const char **sp, const char *end,
   }
   n = p->line.len;
   p->line.len = 0;
-  if (process_line(p, p->line.ptr, n, 0, p->line_start) < 0) {
+  if (process_line(p, cv, p->line.ptr, n, 0, p->line_start) < 0) {
     p->line_failed = 1;
     return -1;
   }
@@ -786,9 +785,9 @@ static int finish_pending_line(sseval_sse *p, const char **sp, const char *end,
 /* A line wholly inside the chunk that the hot paths of scan_lines do not
  * take: a blank line dispatches, anything else goes through process_line.
  * p->line_no and p->line_start describe the line. Returns 0 or -1. */
-static int cold_line(sseval_sse *p, const char *s, size_t n) {
-  int r = n == 0 ? dispatch(p, p->line_start)
-                 : process_line(p, s, n, 1, p->line_start);
+static int cold_line(sseval_sse *p, chunk_vals *cv, const char *s, size_t n) {
+  int r = n == 0 ? dispatch(p, cv, p->line_start)
+                 : process_line(p, cv, s, n, 1, p->line_start);
   if (r < 0) p->line_failed = 1;
   return r;
 }
@@ -808,12 +807,12 @@ typedef struct local_ev {
 
 /* Hand a local event to the instance, as the per-line rules would have
  * built it (first_data, event_type, field_line). */
-static void commit_local(sseval_sse *p, local_ev *le) {
+static void commit_local(sseval_sse *p, chunk_vals *cv, local_ev *le) {
   p->pending_fields = le->fields;
   p->ev_offset = le->offset;
   p->ev_line = le->line;
-  if (le->data.ptr) first_data(p, le->data.ptr, le->data.len, 1);
-  if (le->type.ptr) event_type(p, le->type.ptr, le->type.len, 1);
+  if (le->data.ptr) first_data(p, cv, le->data.ptr, le->data.len, 1);
+  if (le->type.ptr) event_type(p, cv, le->type.ptr, le->type.len, 1);
   le->fields = 0;
 }
 
@@ -851,8 +850,9 @@ static int dispatch_local(sseval_sse *p, local_ev *le, uint64_t off,
 /* A line of the chunk at s, n bytes, as the hot paths take it. Returns 1
  * when done (into the local event or the instance), 0 when the line must
  * go to cold_line. */
-static inline int hot_line(sseval_sse *p, local_ev *le, const char *s,
-                           size_t n, uint64_t off, uint64_t line_no) {
+static inline int hot_line(sseval_sse *p, chunk_vals *cv, local_ev *le,
+                           const char *s, size_t n, uint64_t off,
+                           uint64_t line_no) {
   if (n >= 6 && memcmp(s, "data: ", 6) == 0 && n - 6 <= p->max_event) {
     /* the first data line of an event (R11) */
     if (le->fields != 0 || p->pending_fields == 0) {
@@ -868,7 +868,7 @@ static inline int hot_line(sseval_sse *p, local_ev *le, const char *s,
     }
     if (p->data_mode != MODE_NONE) return 0;
     p->pending_fields++;
-    first_data(p, s + 6, n - 6, 1); /* in the chunk: cannot fail */
+    first_data(p, cv, s + 6, n - 6, 1); /* in the chunk: cannot fail */
     return 1;
   }
   if (n >= 7 && memcmp(s, "event: ", 7) == 0) { /* a named event's type (R10) */
@@ -883,7 +883,7 @@ static inline int hot_line(sseval_sse *p, local_ev *le, const char *s,
       return 1;
     }
     p->pending_fields++;
-    event_type(p, s + 7, n - 7, 1);
+    event_type(p, cv, s + 7, n - 7, 1);
     return 1;
   }
   return 0;
@@ -911,8 +911,8 @@ static int stop_line(sseval_sse *p, const char **sp, const char *end,
  * ends (a cut last line is copied into `line`) or a callback pauses. The
  * line number and the line's start live in locals (`ls` is the line's
  * first byte) and are stored only where a callee reads them. */
-static int scan_lines(sseval_sse *p, const char **sp, const char *end,
-                      const char *b0, uint64_t base) {
+static int scan_lines(sseval_sse *p, chunk_vals *cv, const char **sp,
+                      const char *end, const char *b0, uint64_t base) {
   const char *s = *sp, *ls = s;
   /* the absolute offset of a byte at q is at0 + (uintptr_t)q */
   const uint64_t at0 = base - (uint64_t)(uintptr_t)b0;
@@ -938,7 +938,7 @@ static int scan_lines(sseval_sse *p, const char **sp, const char *end,
       break;
     }
     n = (size_t)(eol - s);
-    if (hot_line(p, &le, s, n, off, line_no)) {
+    if (hot_line(p, cv, &le, s, n, off, line_no)) {
       /* taken */
     } else if (n == 0 && le.fields != 0) {
       if (dispatch_local(p, &le, off, line_no) < 0) {
@@ -948,10 +948,10 @@ static int scan_lines(sseval_sse *p, const char **sp, const char *end,
       }
       paused = p->paused;
     } else {
-      if (le.fields != 0) commit_local(p, &le);
+      if (le.fields != 0) commit_local(p, cv, &le);
       p->line_no = line_no;
       p->line_start = off;
-      if (cold_line(p, s, n) < 0) {
+      if (cold_line(p, cv, s, n) < 0) {
         r = -1;
         break;
       }
@@ -961,7 +961,7 @@ static int scan_lines(sseval_sse *p, const char **sp, const char *end,
     line_no++;
     if (paused || s >= end) break;
   }
-  if (le.fields != 0) commit_local(p, &le);
+  if (le.fields != 0) commit_local(p, cv, &le);
   p->line_no = line_no;
   p->line_start = base + (uint64_t)(ls - b0);
   if (stopped) r = stop_line(p, &s, end, eol);
@@ -979,7 +979,7 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
   const char *s = b0, *const end = buf ? b0 + len : b0;
   uint64_t base;
   sseval_status rc = SSEVAL_OK;
-  chunk_vals vals;
+  chunk_vals vals = {{NULL, 0}, {NULL, 0}};
   int r = 0;
 
   sync_tiny(p); /* callbacks may run: the tiny path must not */
@@ -996,7 +996,6 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
   if (len == 0) return SSEVAL_OK;
   if (!buf) return fail(p, SSEVAL_E_MISUSE, "NULL buffer", base, p->line_no);
   p->paused = 0;
-  p->cur = &vals; /* no value points into a chunk yet (externalised) */
 
   if (p->bom < 3) r = feed_bom(p, &s, end, b0, base);
   if (r == 0 && p->after_cr) { /* R3: the LF of a CRLF split across chunks */
@@ -1005,13 +1004,13 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
     p->line_start = base + (uint64_t)(s - b0);
   }
   if (r == 0 && p->line.len > 0 && s < end)
-    r = finish_pending_line(p, &s, end, b0, base);
-  if (r == 0) r = scan_lines(p, &s, end, b0, base);
+    r = finish_pending_line(p, &vals, &s, end, b0, base);
+  if (r == 0) r = scan_lines(p, &vals, &s, end, b0, base);
   if (r < 0) rc = p->err.status;
 
   if (rc == SSEVAL_OK &&
       (p->data_mode == MODE_SPAN || p->type_mode == MODE_SPAN) &&
-      !externalise(p))
+      !externalise(p, &vals))
     rc = fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, p->line_no);
   if (consumed) *consumed = (size_t)(s - b0);
   p->st.bytes = base + (uint64_t)(s - b0);
