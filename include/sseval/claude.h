@@ -339,8 +339,10 @@ enum {
 typedef struct sseval_claude_options {
   size_t struct_size;     /**< set by sseval_claude_options_init */
   unsigned flags;         /**< SSEVAL_CLAUDE_* */
-  size_t max_line_bytes;  /**< tokenizer limit; 0 = SSEVAL_SSE_DEFAULT_MAX_LINE */
-  size_t max_event_bytes; /**< tokenizer limit; 0 = SSEVAL_SSE_DEFAULT_MAX_EVENT */
+  size_t max_line_bytes;  /**< tokenizer limit; 0 = SSEVAL_SSE_DEFAULT_MAX_LINE;
+                               above 4 GiB - 1: 4 GiB - 1 (sse.h) */
+  size_t max_event_bytes; /**< tokenizer limit; 0 = SSEVAL_SSE_DEFAULT_MAX_EVENT;
+                               capped like max_line_bytes */
   uint32_t max_json_depth;/**< payloads and tool input; 0 = default 64, max 512 */
   uint32_t max_blocks;    /**< content blocks per message; 0 = default 4096 */
   size_t max_block_bytes; /**< decoded text / thinking / tool input per block
