@@ -286,6 +286,13 @@ static int externalise(sseval_sse *p, const chunk_vals *cv) {
 
 /* ---- the field rules (R5-R14) --------------------------------------------------- */
 
+/* Where the owned buffer's bytes from `at` on start: NULL while nothing was
+ * ever stored (an empty ID, type or data never allocates), never NULL + at
+ * (undefined even for 0; found by fuzz_sse_reference on "data\r\r"). */
+static const char *ev_at(const sseval_sse *p, uint32_t at) {
+  return p->ev.ptr ? p->ev.ptr + at : NULL;
+}
+
 /* R14: the blank line at absolute offset line_off (p->line_no is its
  * number) dispatches the event being built. */
 static int dispatch(sseval_sse *p, const chunk_vals *cv, uint64_t line_off) {
@@ -301,7 +308,7 @@ static int dispatch(sseval_sse *p, const chunk_vals *cv, uint64_t line_off) {
     p->st.bytes_zero_copy += cv->data.len;
   } else {
     const uint32_t at = p->id_len + p->type_len;
-    ev.data.ptr = p->ev.ptr + at;
+    ev.data.ptr = ev_at(p, at);
     ev.data.len = p->ev.len - at;
     ev.flags = 0;
   }
@@ -310,7 +317,7 @@ static int dispatch(sseval_sse *p, const chunk_vals *cv, uint64_t line_off) {
     ev.type = cv->type;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
   } else if (type_mode == MODE_OWNED) {
-    ev.type.ptr = p->ev.ptr + p->id_len;
+    ev.type.ptr = ev_at(p, p->id_len);
     ev.type.len = p->type_len;
     ev.flags |= SSEVAL_SSE_TYPE_SET;
   } else {
