@@ -12,8 +12,9 @@
 #                      time budget
 #   make test-long     the long tests (ctest -L long): static analysers, fuzz
 #                      smoke runs (builds build/fuzz), amalgamation, C++ header,
-#                      installed and embedded package; CI runs it after
-#                      `make test`
+#                      installed and embedded package, the portable CLI's
+#                      script twins, valgrind over the CLI (builds
+#                      build/clang); CI runs it after `make test`
 #   make fuzz          clang libFuzzer build (build/fuzz) + a short run of each target
 #   make bench         release build, then bench/run.sh
 #   make install       installs the release build into $(DESTDIR)$(PREFIX)
@@ -143,6 +144,9 @@ test-long: deps
 	@echo "==> gcc build, ASan+UBSan, -Werror ($(B)/test)"
 	@$(call CONFIGURE,$(B)/test) $(TEST_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/test -j2
+	@echo "==> clang build of the CLI, uninstrumented, for valgrind ($(B)/clang)"
+	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
+	@$(CMAKE) --build $(B)/clang -j2 --target sseval_cli
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 	  echo "==> clang libFuzzer build for the fuzz smoke test ($(B)/fuzz)"; \
 	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && \
