@@ -7,7 +7,7 @@
 #                      (build/test; three at once: some tests mostly wait on
 #                      timers and sockets) and a clang -Werror build of the
 #                      library and CLI (build/clang; the static library: on
-#                      Linux the shared one is the same code); about 4 minutes
+#                      Linux the shared one is the same code); about 3 minutes
 #                      on 2 quiet cores. tests/README.md: adding tests, the
 #                      time budget
 #   make test-long     the long tests (ctest -L long): static analysers, fuzz
