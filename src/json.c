@@ -532,6 +532,7 @@ static int cur_name(sseval__jcur *c, const unsigned char *k, size_t len,
     sseval__jstr name;
     sseval__jdec d;
     sseval_span piece;
+    memset(&name, 0, sizeof name); /* every field set (cppcheck's ctu check) */
     name.ptr = (const char *)k;
     name.len = len;
     name.has_escapes = 1;
