@@ -113,13 +113,23 @@ demo: deps-build
 	@head -c 2000 demo/recording.sse | $(B)/release/sseval check; rc=$$?; \
 	  echo "    exit code $$rc"; test $$rc -eq 2
 
-test: deps
+# The builds `make test` and `make test-long` share: the gcc ASan+UBSan
+# -Werror test build, and the clang -Werror build of the library and CLI
+# (uninstrumented: valgrind runs it; gen's bytes are compared with gcc's).
+define build_test
 	@echo "==> gcc build, ASan+UBSan, -Werror ($(B)/test)"
 	@$(call CONFIGURE,$(B)/test) $(TEST_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/test -j2
+endef
+define build_clang
 	@echo "==> clang build of the library and CLI, -Werror ($(B)/clang)"
 	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
 	@$(CMAKE) --build $(B)/clang -j2 --target sseval_cli
+endef
+
+test: deps
+	$(build_test)
+	$(build_clang)
 	@echo "==> sseval gen: the same bytes from the gcc and the clang build (the stable format)"
 	@for s in realistic single longlines small_events cr crlf multiline longtext tiny; do \
 	  a=$$($(B)/test/sseval gen --quiet --seed 3 --count 3 --concat --shape $$s --size 40k | cksum); \
@@ -138,15 +148,12 @@ test: deps
 
 # The long tests (label `long`, CMakeLists.txt): the static analysers, the
 # fuzz smoke runs, the amalgamation, the C++ header under both compilers, the
-# installed and the embedded package. Same build/test as `make test` (built
-# here if it is not), plus the fuzz targets in build/fuzz.
+# installed and the embedded package, the portable CLI's script twins,
+# valgrind over the CLI. Same build/test and build/clang as `make test`
+# (built here if they are not), plus the fuzz targets in build/fuzz.
 test-long: deps
-	@echo "==> gcc build, ASan+UBSan, -Werror ($(B)/test)"
-	@$(call CONFIGURE,$(B)/test) $(TEST_OPTS) >/dev/null
-	@$(CMAKE) --build $(B)/test -j2
-	@echo "==> clang build of the CLI, uninstrumented, for valgrind ($(B)/clang)"
-	@$(call CONFIGURE,$(B)/clang) $(CLANG_OPTS) >/dev/null
-	@$(CMAKE) --build $(B)/clang -j2 --target sseval_cli
+	$(build_test)
+	$(build_clang)
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 	  echo "==> clang libFuzzer build for the fuzz smoke test ($(B)/fuzz)"; \
 	  $(call CONFIGURE,$(B)/fuzz) $(FUZZ_OPTS) >/dev/null && \
