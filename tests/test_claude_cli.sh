@@ -408,5 +408,27 @@ expect_rc1 bad_depth_word "$BIN" check --max-json-depth deep "$T/complete.sse"
 rc=$?
 if [ "$rc" = 0 ] && grep -q "check" "$T/out"; then ok; else bad "check --help: exit $rc"; fi
 
+# `stream` and `serve` run the helper sseval-net (tools/sseval.c,
+# run_net_helper), found beside sseval in a build tree: it is reached (its
+# usage text), and a copy of sseval alone fails with a clear message naming
+# the places it looked, exit 1 (not a crash, not the wrong command). Skipped
+# where sseval was built without the helper or one is installed at the
+# configured path (then the copy would find it).
+if [ -x "$(dirname "$BIN")/sseval-net" ]; then
+  for c in stream serve; do
+    "$BIN" $c --help >"$T/out" 2>&1
+    if grep -q "^usage: sseval $c" "$T/out"; then ok; else bad "$c --help through sseval-net: $(head -c 200 "$T/out")"; fi
+  done
+  mkdir -p "$T/alone" && cp "$BIN" "$T/alone/sseval"
+  if ! strings "$BIN" 2>/dev/null | grep -q '^/.*/sseval/sseval-net$' ||
+     [ ! -e "$(strings "$BIN" | grep '^/.*/sseval/sseval-net$' | head -n 1)" ]; then
+    "$T/alone/sseval" stream --help >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -q "sseval stream: cannot run its helper sseval-net" "$T/err" &&
+       grep -q "beside sseval" "$T/err" && [ ! -s "$T/out" ]; then ok
+    else bad "sseval without its helper: exit $rc: $(cat "$T/err")"; fi
+  fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
