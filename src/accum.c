@@ -282,6 +282,30 @@ static int is_text_family(sseval_block_type t) {
          DL_PIECES;
 }
 
+/* Continuation bytes (10xxxxxx) among the 8 bytes of w (zero bytes count
+ * as none): bit 7 set and bit 6 clear, summed by a multiply. */
+static size_t cont_in_word(uint64_t w) {
+  uint64_t m = w & ~(w << 1) & 0x8080808080808080ull;
+  return (size_t)((m >> 7) * 0x0101010101010101ull >> 56);
+}
+
+/* count_cont for a piece under 16 bytes, the usual token-sized one, without
+ * a byte loop: two overlapping loads cover it, the second shifted so that
+ * no byte is counted twice (4 to 7 bytes: OR-ing the overlap, which holds
+ * the same bytes in the same places, changes nothing). */
+static size_t count_cont_small(const unsigned char *p, size_t n) {
+  size_t cont = 0, i;
+  if (n >= 8)
+    return cont_in_word(sseval__load64le(p)) +
+           (n > 8 ? cont_in_word(sseval__load64le(p + n - 8) >> (8 * (16 - n)))
+                  : 0);
+  if (n >= 4)
+    return cont_in_word((uint64_t)sseval__load32le(p) |
+                        (uint64_t)sseval__load32le(p + n - 4) << (8 * (n - 4)));
+  for (i = 0; i < n; i++) cont += (p[i] & 0xC0) == 0x80;
+  return cont;
+}
+
 /* Continuation bytes (10xxxxxx) in p[0..n): valid UTF-8 has one character
  * per other byte. 16 bytes per step with SSE2 (a signed compare below 0xC0
  * finds 0x80..0xBF), 8 with SWAR, then byte by byte. */
@@ -302,14 +326,8 @@ static size_t count_cont(const unsigned char *p, size_t n) {
             (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
   }
 #endif
-  for (; n - i >= 8; i += 8) {
-    uint64_t w, m;
-    memcpy(&w, p + i, 8);
-    m = w & ~(w << 1) & 0x8080808080808080ull; /* bit 7 set, bit 6 clear */
-    cont += (size_t)((m >> 7) * 0x0101010101010101ull >> 56);
-  }
-  for (; i < n; i++) cont += (p[i] & 0xC0) == 0x80;
-  return cont;
+  for (; n - i >= 8; i += 8) cont += cont_in_word(sseval__load64le(p + i));
+  return cont + count_cont_small(p + i, n - i);
 }
 
 /* What a \u escape at q (a real one: an unescaped backslash) adds to the
@@ -524,12 +542,11 @@ int sseval__acc_append(sseval__acc *a, uint32_t index, const char *p,
   acc_block *b = get_block(a, index);
   if (!b) return 1;
   if (b->summarised) {
-    size_t cont = 0, i;
+    size_t cont;
     if (!preview_add(b, a->mem, p, n)) return 0;
-    if (n < 16) /* most pieces are a token or two: no call, no setup */
-      for (i = 0; i < n; i++) cont += ((unsigned char)p[i] & 0xC0) == 0x80;
-    else
-      cont = count_cont((const unsigned char *)p, n);
+    cont = n < 16 /* most pieces are a token or two: no setup */
+               ? count_cont_small((const unsigned char *)p, n)
+               : count_cont((const unsigned char *)p, n);
     b->sum_bytes += n;
     b->sum_chars += n - cont;
     return 1;

@@ -39,4 +39,18 @@ static inline uint64_t sseval__load64le(const void *p) {
 #endif
 }
 
+/* The 4 bytes at p as a little-endian word. */
+static inline uint32_t sseval__load32le(const void *p) {
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&             \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+#else
+  const unsigned char *b = (const unsigned char *)p;
+  return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
+         ((uint32_t)b[3] << 24);
+#endif
+}
+
 #endif

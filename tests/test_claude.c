@@ -3450,6 +3450,55 @@ TEST(summary_counts_and_preview) {
   sb_free(&s);
 }
 
+/* SSEVAL_CLAUDE_SUMMARY counts the characters of an unescaped delta (the
+ * zero-copy piece) from its continuation bytes, in words: pieces of every
+ * length 1..40 bytes with 2- to 4-byte characters at every position, so
+ * each word split (under 4, 4-7 and 8-15 bytes with overlapping loads,
+ * 16 and up in steps) meets a character start, middle and end. Expected
+ * counts are the characters put in, checked against the bytes. */
+TEST(summary_counts_raw_pieces) {
+  static const char *const chs[] = {"a", "\xC3\xA9", "\xE2\x82\xAC",
+                                    "\xF0\x9F\x98\x80", "z"};
+  size_t len, rot;
+  for (len = 1; len <= 40; len++)
+    for (rot = 0; rot < 5; rot++) {
+      sb s = {0}, d = {0}, text = {0};
+      size_t chars = 0, i, whole, nb = 0, nc = 0;
+      sseval_claude *c;
+      cfg k;
+      memset(&k, 0, sizeof k);
+      /* characters until the piece holds len bytes (a last one that would
+       * not fit is replaced by ASCII) */
+      for (i = 0; text.len < len; i++) {
+        const char *ch = chs[(i + rot) % 5];
+        if (strlen(ch) > len - text.len) ch = "b";
+        sb_adds(&text, ch);
+        chars++;
+      }
+      CHECK_EQ_U64(text.len, len);
+      add_ev(&s, "message_start", "{'type':'message_start','message':{'id':'m1','model':'m'}}", "\n");
+      add_ev(&s, "content_block_start", "{'type':'content_block_start','index':0,'content_block':{'type':'text','text':''}}", "\n");
+      sb_adds(&d, "{'type':'content_block_delta','index':0,'delta':{'type':'text_delta','text':'");
+      sb_add(&d, text.p, text.len);
+      sb_adds(&d, "'}}");
+      add_ev(&s, "content_block_delta", d.p, "\n");
+      add_ev(&s, "content_block_stop", "{'type':'content_block_stop','index':0}", "\n");
+      whole = s.len;
+      c = feed_summary_run((const unsigned char *)s.p, &k, SSEVAL_CLAUDE_SUMMARY,
+                           &whole, 1, 0);
+      CHECK(c != NULL);
+      if (c) {
+        CHECK(sseval_claude_block_text_length(c, 0, &nb, &nc) == SSEVAL_OK);
+        CHECK_EQ_U64(nb, len);
+        CHECK_EQ_U64(nc, chars);
+        sseval_claude_free(c);
+      }
+      sb_free(&s);
+      sb_free(&d);
+      sb_free(&text);
+    }
+}
+
 /* ---- main ------------------------------------------------------------------------- */
 
 /* Usage merged by overwrite through the hashed map (more than 8 keys): 100
@@ -3529,6 +3578,7 @@ int main(int argc, char **argv) {
   RUN(tool_block_views);
   RUN(text_delta_of_64_kib);
   RUN(summary_counts_and_preview);
+  RUN(summary_counts_raw_pieces);
   RUN(usage_merge_many_keys);
   return test_summary();
 }
