@@ -248,25 +248,34 @@ J_HOT const unsigned char *str_run(const unsigned char *p,
 /* duplicate member names: the key set (see json.h)                         */
 /* ======================================================================= */
 
-/* The stack and its buckets live in one block: cap records, then cap heads. */
-#define KEYS_BYTES(cap)                                                        \
-  ((size_t)(cap) * (sizeof(sseval__jkey) + sizeof(uint32_t)))
+#define KEY_NAME_LEN(r) ((r).len & SSEVAL__JKEY_LEN)
+#define KEY_IS_MARK(r) (((r).len & SSEVAL__JKEY_MARK) != 0)
+/* the index block: icap hashes, icap chain links, icap bucket heads */
+#define IX_BYTES(icap) ((size_t)(icap) * 3u * sizeof(uint32_t))
 
 void sseval__jkeys_init(sseval__jkeys *k, sseval__mem *mem) {
-  uint64_t a = (uint64_t)(uintptr_t)k;
   memset(k, 0, sizeof *k);
   k->mem = mem;
-  /* a per-key-set seed: addresses differ between processes (ASLR) */
+}
+
+/* The hash seed: from the key set's address (addresses differ between
+ * processes: ASLR). Used only while indexed; the index is rebuilt after
+ * every clear, so a key set moved between walks stays consistent. */
+static uint64_t keys_seed(const sseval__jkeys *k) {
+  uint64_t a = (uint64_t)(uintptr_t)k;
   a ^= a >> 29;
   a *= UINT64_C(0xbf58476d1ce4e5b9);
-  k->seed = a ^ (a >> 32) ^ UINT64_C(0x9e3779b97f4a7c15);
+  return a ^ (a >> 32) ^ UINT64_C(0x9e3779b97f4a7c15);
 }
 
 void sseval__jkeys_clear(sseval__jkeys *k) {
   uint32_t i;
-  for (i = 0; i < k->n; i++) /* only the buckets in use: O(names) */
-    if (k->rec[i].len != SSEVAL__JKEY_MARK)
-      k->head[k->rec[i].hash & (k->cap - 1)] = 0;
+  if (k->indexed) { /* only the buckets in use: O(names) */
+    uint32_t *hash = k->ix, *head = k->ix + 2 * (size_t)k->icap;
+    for (i = 0; i < k->n; i++)
+      if (!KEY_IS_MARK(k->rec[i])) head[hash[i] & (k->icap - 1)] = 0;
+    k->indexed = 0;
+  }
   k->n = 0;
   k->frame = 0;
   k->alen = 0;
@@ -274,7 +283,8 @@ void sseval__jkeys_clear(sseval__jkeys *k) {
 
 void sseval__jkeys_free(sseval__jkeys *k) {
   if (!k->mem) return;
-  if (k->rec) sseval__mem_free(k->mem, k->rec, KEYS_BYTES(k->cap));
+  if (k->rec) sseval__mem_free(k->mem, k->rec, (size_t)k->cap * sizeof *k->rec);
+  if (k->ix) sseval__mem_free(k->mem, k->ix, IX_BYTES(k->icap));
   if (k->arena) sseval__mem_free(k->mem, k->arena, k->acap);
   memset(k, 0, sizeof *k);
 }
@@ -293,28 +303,83 @@ static uint32_t key_hash(uint64_t seed, const unsigned char *p, size_t n) {
   return (uint32_t)(h >> 32);
 }
 
-/* Room for one more record: the stack and its buckets (one block: cap
- * records then cap heads) double and the buckets are rebuilt in stack
- * order, so every chain stays newest-first. */
-static int keys_grow(sseval__jkeys *k) {
-  uint32_t cap = k->cap ? k->cap * 2 : 16, i;
-  sseval__jkey *rec;
-  uint32_t *head;
-  if (k->cap >= (UINT32_C(1) << 28)) return 0;
-  rec = (sseval__jkey *)sseval__mem_realloc(k->mem, k->rec, KEYS_BYTES(k->cap),
-                                            KEYS_BYTES(cap));
-  if (!rec) return 0;
-  head = (uint32_t *)(void *)(rec + cap);
-  k->rec = rec;
-  k->head = head;
-  k->cap = cap;
-  memset(head, 0, (size_t)cap * sizeof *head);
+/* The bytes of name record r (not called for an empty name: the arena may
+ * not exist then). */
+static const unsigned char *key_bytes(const sseval__jkeys *k, sseval__jkey r) {
+  return (r.len & SSEVAL__JKEY_ARENA)
+             ? (const unsigned char *)k->arena + r.off
+             : k->base + r.off;
+}
+
+/* name[0, len) equals the name of record r. */
+static int key_eq(const sseval__jkeys *k, sseval__jkey r,
+                  const unsigned char *name, uint32_t len) {
+  return KEY_NAME_LEN(r) == len &&
+         (len == 0 || memcmp(key_bytes(k, r), name, len) == 0);
+}
+
+/* Chain every name record into empty buckets, in stack order, so every
+ * chain is newest-first (the hashes are in place). */
+static void ix_chain(sseval__jkeys *k) {
+  uint32_t *hash = k->ix, *next = k->ix + k->icap,
+           *head = k->ix + 2 * (size_t)k->icap, i;
+  memset(head, 0, (size_t)k->icap * sizeof *head);
   for (i = 0; i < k->n; i++) {
-    sseval__jkey *r = &rec[i];
-    if (r->len == SSEVAL__JKEY_MARK) continue;
-    r->next = head[r->hash & (cap - 1)];
-    head[r->hash & (cap - 1)] = i + 1;
+    if (KEY_IS_MARK(k->rec[i])) continue;
+    next[i] = head[hash[i] & (k->icap - 1)];
+    head[hash[i] & (k->icap - 1)] = i + 1;
   }
+}
+
+/* Room in the index for `cap` records (a power of two); the hashes of the
+ * records are kept (they lead the block). Returns 0 without memory. */
+static int ix_fit(sseval__jkeys *k, uint32_t cap) {
+  uint32_t *ix;
+  if (k->icap >= cap) return 1;
+  ix = (uint32_t *)sseval__mem_realloc(k->mem, k->ix, IX_BYTES(k->icap),
+                                       IX_BYTES(cap));
+  if (!ix) return 0;
+  k->ix = ix;
+  k->icap = cap;
+  return 1;
+}
+
+/* The innermost object reached SSEVAL__JKEYS_LINEAR names: hash every
+ * record and chain them. Returns 0 without memory. */
+static int ix_build(sseval__jkeys *k) {
+  uint64_t seed = keys_seed(k);
+  uint32_t i;
+  if (!ix_fit(k, k->cap)) return 0;
+  for (i = 0; i < k->n; i++) {
+    sseval__jkey r = k->rec[i];
+    if (KEY_IS_MARK(r)) continue;
+    k->ix[i] = key_hash(seed,
+                        KEY_NAME_LEN(r) ? key_bytes(k, r)
+                                        : (const unsigned char *)"",
+                        KEY_NAME_LEN(r));
+  }
+  ix_chain(k);
+  k->indexed = 1;
+  return 1;
+}
+
+/* Room for one more record: the stack doubles (and the index with it, its
+ * chains rebuilt, when on). */
+static int keys_grow(sseval__jkeys *k) {
+  uint32_t cap = k->cap ? k->cap * 2 : 16;
+  sseval__jkey *rec;
+  if (k->cap >= (UINT32_C(1) << 28)) return 0;
+  if (k->indexed) {
+    uint32_t old = k->icap;
+    if (!ix_fit(k, cap)) return 0;
+    if (k->icap != old) ix_chain(k);
+  }
+  rec = (sseval__jkey *)sseval__mem_realloc(k->mem, k->rec,
+                                            (size_t)k->cap * sizeof *rec,
+                                            (size_t)cap * sizeof *rec);
+  if (!rec) return 0;
+  k->rec = rec;
+  k->cap = cap;
   return 1;
 }
 
@@ -323,28 +388,29 @@ static int keys_open(sseval__jkeys *k) {
   sseval__jkey *r;
   if (k->n == k->cap && !keys_grow(k)) return 0;
   r = &k->rec[k->n++];
-  r->off = (uint32_t)k->alen;
-  r->len = SSEVAL__JKEY_MARK;
-  r->hash = 0;
-  r->next = k->frame;
+  r->off = k->alen;
+  r->len = SSEVAL__JKEY_MARK | k->frame;
   k->frame = k->n;
   return 1;
 }
 
-/* The innermost object closes: its names leave their chains (newest first,
- * so each is the head of its bucket when removed). */
+/* The innermost object closes: its names leave their chains when indexed
+ * (newest first, so each is the head of its bucket when removed). */
 static void keys_close(sseval__jkeys *k) {
-  uint32_t i = k->n;
-  const sseval__jkey *mark;
+  sseval__jkey mark;
   if (k->frame == 0) return; /* not opened through the key set */
-  while (i > k->frame) {
-    const sseval__jkey *r = &k->rec[--i];
-    k->head[r->hash & (k->cap - 1)] = r->next;
+  if (k->indexed) {
+    uint32_t i = k->n, *hash = k->ix, *next = k->ix + k->icap,
+             *head = k->ix + 2 * (size_t)k->icap;
+    while (i > k->frame) {
+      i--;
+      head[hash[i] & (k->icap - 1)] = next[i];
+    }
   }
-  mark = &k->rec[k->frame - 1];
-  k->alen = mark->off;
+  mark = k->rec[k->frame - 1];
+  k->alen = mark.off;
   k->n = k->frame - 1;
-  k->frame = mark->next;
+  k->frame = mark.len & ~SSEVAL__JKEY_MARK;
 }
 
 /* Append bytes to the arena (the name being collected). */
@@ -360,44 +426,61 @@ static int keys_put(sseval__jkeys *k, const void *p, size_t n) {
     a = (char *)sseval__mem_realloc(k->mem, k->arena, k->acap, cap);
     if (!a) return 0;
     k->arena = a;
-    k->acap = cap;
+    k->acap = (uint32_t)cap;
   }
   memcpy(k->arena + k->alen, p, n);
-  k->alen += n;
+  k->alen += (uint32_t)n;
+  return 1;
+}
+
+/* A complete name name[0, len), its bytes at `off` in the buffer or the
+ * arena (where: 0 or SSEVAL__JKEY_ARENA): 1 when it is new in the innermost
+ * object (then recorded), 0 when repeated, -1 without memory. */
+static int keys_add(sseval__jkeys *k, const unsigned char *name, uint32_t len,
+                    uint32_t off, uint32_t where) {
+  uint32_t h = 0, i;
+  sseval__jkey *r;
+  if (k->frame == 0) return 1; /* no object opened through the key set */
+  if (!k->indexed) {
+    for (i = k->frame; i < k->n; i++)
+      if (key_eq(k, k->rec[i], name, len)) return 0;
+    if (k->n - k->frame >= SSEVAL__JKEYS_LINEAR && !ix_build(k)) return -1;
+  }
+  if (k->indexed) {
+    const uint32_t *hash = k->ix, *next = k->ix + k->icap,
+                   *head = k->ix + 2 * (size_t)k->icap;
+    h = key_hash(keys_seed(k), len ? name : (const unsigned char *)"", len);
+    for (i = head[h & (k->icap - 1)]; i > k->frame; i = next[i - 1])
+      if (hash[i - 1] == h && key_eq(k, k->rec[i - 1], name, len)) return 0;
+  }
+  if (k->n == k->cap && !keys_grow(k)) return -1;
+  r = &k->rec[k->n];
+  r->off = off;
+  r->len = len | where;
+  if (k->indexed) {
+    uint32_t *next = k->ix + k->icap, *head = k->ix + 2 * (size_t)k->icap;
+    k->ix[k->n] = h;
+    next[k->n] = head[h & (k->icap - 1)];
+    head[h & (k->icap - 1)] = k->n + 1;
+  }
+  k->n++;
   return 1;
 }
 
 /* The name in arena[start, alen) is complete: 1 when it is new in the
- * innermost object (then recorded), 0 when repeated (arena cut back),
- * -1 without memory. */
-static int keys_commit(sseval__jkeys *k, size_t start) {
-  const unsigned char *name =
-      (const unsigned char *)(k->arena ? k->arena + start : "");
-  uint32_t len = (uint32_t)(k->alen - start), h, i;
-  sseval__jkey *r;
-  if (k->frame == 0) return 1; /* no object opened through the key set */
-  h = key_hash(k->seed, name, len);
-  if (k->cap) {
-    for (i = k->head[h & (k->cap - 1)]; i > k->frame; i = r->next) {
-      r = &k->rec[i - 1];
-      if (r->hash == h && r->len == len &&
-          (len == 0 || (k->arena && memcmp(k->arena + r->off, name, len) == 0))) {
-        k->alen = start;
-        return 0;
-      }
-    }
-  }
-  if (k->n == k->cap && !keys_grow(k)) {
+ * innermost object (then kept), 0 when repeated (arena cut back), -1
+ * without memory (arena cut back). */
+static int keys_commit(sseval__jkeys *k, uint32_t start) {
+  uint32_t len = k->alen - start;
+  int r;
+  if (len > SSEVAL__JKEY_LEN) {
     k->alen = start;
-    return -1;
+    return k->frame ? -1 : 1;
   }
-  r = &k->rec[k->n++];
-  r->off = (uint32_t)start;
-  r->len = len;
-  r->hash = h;
-  r->next = k->head[h & (k->cap - 1)];
-  k->head[h & (k->cap - 1)] = k->n;
-  return 1;
+  r = keys_add(k, len ? (const unsigned char *)k->arena + start : NULL, len,
+               start, SSEVAL__JKEY_ARENA);
+  if (r <= 0) k->alen = start;
+  return r;
 }
 
 /* ======================================================================= */
@@ -518,29 +601,37 @@ static int cur_open(sseval__jcur *c, const unsigned char *at) {
   return cur_fail(c, SSEVAL__J_NOMEM, E_NOMEM, at);
 }
 
-/* A member name k[0, len) (escaped when esc) was read: collect it decoded,
- * then reject it if the innermost object already has it (J_DUPKEY at its
- * closing quote). Returns 1, or 0 with the error set. */
+/* A member name k[0, len) (escaped when esc) was read: reject it if the
+ * innermost object already has it (J_DUPKEY at its closing quote). A name
+ * without escapes is kept as a span of the buffer; one with escapes is
+ * decoded into the arena (so is a name a span cannot describe). Returns 1,
+ * or 0 with the error set. */
 static int cur_name(sseval__jcur *c, const unsigned char *k, size_t len,
                     int esc) {
   sseval__jkeys *ks = c->keys;
-  size_t start = ks->alen;
+  uint32_t start = ks->alen;
+  size_t off = (size_t)(k - c->base);
   int r;
-  if (!esc) {
-    if (!keys_put(ks, k, len)) goto nomem;
+  if (!esc && len <= SSEVAL__JKEY_LEN && off <= UINT32_MAX) {
+    ks->base = c->base;
+    r = keys_add(ks, k, (uint32_t)len, (uint32_t)off, 0);
   } else {
-    sseval__jstr name;
-    sseval__jdec d;
-    sseval_span piece;
-    memset(&name, 0, sizeof name); /* every field set (cppcheck's ctu check) */
-    name.ptr = (const char *)k;
-    name.len = len;
-    name.has_escapes = 1;
-    sseval__jdec_init(&d, &name);
-    while (sseval__jdec_next(&d, &piece))
-      if (!keys_put(ks, piece.ptr, piece.len)) goto nomem;
+    if (!esc) {
+      if (!keys_put(ks, k, len)) goto nomem;
+    } else {
+      sseval__jstr name;
+      sseval__jdec d;
+      sseval_span piece;
+      memset(&name, 0, sizeof name); /* every field set (cppcheck's ctu check) */
+      name.ptr = (const char *)k;
+      name.len = len;
+      name.has_escapes = 1;
+      sseval__jdec_init(&d, &name);
+      while (sseval__jdec_next(&d, &piece))
+        if (!keys_put(ks, piece.ptr, piece.len)) goto nomem;
+    }
+    r = keys_commit(ks, start);
   }
-  r = keys_commit(ks, start);
   if (r > 0) return 1;
   if (r == 0) return cur_fail(c, SSEVAL__J_DUPKEY, E_DUPKEY, k + len);
 nomem:
@@ -1273,7 +1364,7 @@ J_HOT const unsigned char *jr_struct(jrun *r, const unsigned char *p) {
     if (b == '"') {
       r->st = ST_STR;
       r->aux3 = 1;
-      r->s->keys.key_start = (uint32_t)r->s->keys.alen;
+      r->s->keys.key_start = r->s->keys.alen;
       return p + 1;
     }
     if (b != '}') return JR_SYNTAX(p, key_msg(b));

@@ -56,37 +56,56 @@ typedef enum sseval__jerr {
  * name within one object (names compared after unescaping: "type" and
  * "\u0074ype" are the same name), in the same single pass.
  *
- * A key set holds the names of the objects currently open: a stack of
- * records (one per name, plus one mark per open object) and a hash table over
- * it whose chains are pushed and popped in stack order, so closing an object
- * removes exactly its names. Memory: 16 bytes per name or open object plus
- * the names' decoded bytes plus 4 bytes per record slot for the table, for the
- * objects open at one time; so it is bounded by the size of the text checked
- * (an event's data: max_event_bytes; a tool input: max_tool_input_bytes). It
- * grows through the caller's allocator and keeps its capacity across uses.
- * The hash is seeded per key set (from its address), so a sender cannot
- * precompute colliding names. */
+ * A key set holds the names of the objects currently open: a stack of 8-byte
+ * records (one per name, plus one mark per open object). A name is not
+ * copied when it can be pointed at: a name without escapes read by the
+ * cursor is a span of the cursor's buffer, which outlives the walk. Names
+ * with escapes (decoded) and every name of the incremental validator (it
+ * arrives in pieces) are copied into an arena. A new name is compared with
+ * the names of the innermost object only: one by one (length, then bytes)
+ * while that object has fewer than SSEVAL__JKEYS_LINEAR names (the objects
+ * of Claude events have under ten), through a hash index over the whole
+ * stack beyond that. The index is built when an object first reaches that
+ * many names and stays on until the key set is cleared. Its chains are
+ * pushed and popped in stack order, so closing an object removes exactly
+ * its names. Memory: 8 bytes per name or open object, the decoded bytes of
+ * the names with escapes (all names in the incremental validator), and
+ * while indexed 12 more bytes per record slot, for the objects open at one
+ * time; so it is bounded by the size of the text checked (an event's data:
+ * max_event_bytes; a tool input: max_tool_input_bytes). It grows through
+ * the caller's allocator and keeps its capacity across uses; the arena and
+ * the index are allocated only when first needed. The hash is seeded per
+ * key set (from its address), so a sender cannot precompute colliding
+ * names. A name longer than SSEVAL__JKEY_LEN bytes (1 GiB - 1) that has to
+ * be copied fails as J_NOMEM. */
 typedef struct sseval__jkey {
-  uint32_t off;  /* name: offset of its decoded bytes in the arena;
-                    object mark: the arena length when the object opened */
-  uint32_t len;  /* name: length; object mark: SSEVAL__JKEY_MARK */
-  uint32_t hash; /* name: its hash */
-  uint32_t next; /* name: previous head of its bucket (index + 1, 0 = none);
-                    object mark: the enclosing object's first record */
+  uint32_t off; /* name: offset of its bytes in the cursor's buffer (base),
+                   or in the arena with SSEVAL__JKEY_ARENA; object mark: the
+                   arena length when the object opened */
+  uint32_t len; /* name: its length, | SSEVAL__JKEY_ARENA when copied;
+                   object mark: SSEVAL__JKEY_MARK | the enclosing object's
+                   first record */
 } sseval__jkey;
-#define SSEVAL__JKEY_MARK UINT32_MAX
+#define SSEVAL__JKEY_MARK UINT32_C(0x80000000)
+#define SSEVAL__JKEY_ARENA UINT32_C(0x40000000)
+#define SSEVAL__JKEY_LEN UINT32_C(0x3fffffff)
+#define SSEVAL__JKEYS_LINEAR 16u
 
 typedef struct sseval__jkeys {
   sseval__mem *mem;   /* NULL: no checking (the key set is off) */
   sseval__jkey *rec;  /* the stack */
   uint32_t n, cap;
-  uint32_t *head;     /* cap buckets (cap is a power of two) */
-  char *arena;        /* decoded names of the open objects */
-  size_t alen, acap;
+  uint32_t *ix;       /* NULL, or the index: icap hashes, icap chain links
+                         (previous record of the bucket, index + 1, 0 =
+                         none), icap bucket heads (icap a power of two) */
+  const unsigned char *base; /* the cursor's buffer: span names */
+  char *arena;        /* copied names of the open objects */
+  uint32_t alen, acap;
+  uint32_t icap;      /* records the index has room for (>= cap when on) */
+  uint32_t indexed;   /* 1: the index covers every record (until cleared) */
   uint32_t frame;     /* first record of the innermost open object */
   uint32_t key_start; /* incremental validator: arena offset of the name
                          being read */
-  uint64_t seed;
 } sseval__jkeys;
 
 /* Attach an allocator (turns checking on) with empty storage. */

@@ -1341,6 +1341,121 @@ TEST(duplicate_names_many) {
   with_keys = 0;
 }
 
+/* {"m0":0,"m1":0,...} with `total` members, member i written escaped
+ * ("\u006di") when i % 3 == 1, and after member total / 2 a nested object
+ * holding names of the outer one; open (no closing brace). Returns the
+ * length. */
+static size_t many_members(char *buf, size_t cap, size_t total) {
+  size_t n = 0, i;
+  buf[n++] = '{';
+  for (i = 0; i < total; i++) {
+    /* "\u006d" is "m" */
+    n += (size_t)snprintf(buf + n, cap - n, "%s\"%s%zu\":0", i ? "," : "",
+                          i % 3 == 1 ? "\\u006d" : "m", i);
+    if (i == total / 2)
+      n += (size_t)snprintf(buf + n, cap - n,
+                            ",\"n\":{\"m0\":{\"m0\":1,\"n\":2},\"n\":[{\"n\":3}]}");
+  }
+  return n;
+}
+
+/* Past SSEVAL__JKEYS_LINEAR names in one object, names are found through
+ * the hash index: a repeat of every member, before and after the index is
+ * built, names pointed at or copied (escaped) on either side, while nested
+ * objects opened and closed around it. */
+TEST(duplicate_names_index) {
+  static const size_t totals[] = {1, 2, SSEVAL__JKEYS_LINEAR - 1,
+                                  SSEVAL__JKEYS_LINEAR,
+                                  SSEVAL__JKEYS_LINEAR + 1,
+                                  2 * SSEVAL__JKEYS_LINEAR + 3};
+  char buf[1024];
+  size_t t, j, n, m;
+  for (t = 0; t < sizeof totals / sizeof totals[0]; t++) {
+    size_t total = totals[t];
+    n = many_members(buf, sizeof buf, total);
+    buf[n] = '}';
+    accept_(__FILE__, __LINE__, buf, n + 1, 64);
+    /* every member repeated as the last one, plain or escaped */
+    for (j = 0; j < total; j++) {
+      m = n + (size_t)snprintf(buf + n, sizeof buf - n, ",\"%s%zu",
+                               j % 2 ? "m" : "\\u006d", j);
+      buf[m] = '"';
+      memcpy(buf + m + 1, ":1}", 3);
+      dup_(__FILE__, __LINE__, buf, m + 4, m);
+    }
+    /* "n" is a member too (the nested object's name) */
+    if (total >= 1) {
+      m = n + (size_t)snprintf(buf + n, sizeof buf - n, ",\"n\":1}");
+      dup_(__FILE__, __LINE__, buf, m, m - 4);
+    }
+  }
+}
+
+/* One key set over many walks, cleared between them as the Claude layer
+ * does: the index built by a large object (and left on by a failed walk
+ * with objects open) is no trace in the next walk. */
+static res walk_reusing(sseval__jkeys *ks, const char *s) {
+  sseval__jcur c;
+  res r;
+  sseval__jcur_init(&c, s, strlen(s), 64);
+  sseval__jkeys_clear(ks);
+  c.keys = ks;
+  r.ok = sseval__j_skip(&c, NULL) && sseval__j_end(&c);
+  r.err = c.err;
+  r.msg = c.err_msg;
+  r.pos = c.err_pos;
+  return r;
+}
+
+static res stream_reusing(sseval__jstream *js, const char *s) {
+  res r;
+  int ok;
+  sseval__jstream_restart(js, 64);
+  ok = sseval__jstream_feed(js, s, strlen(s));
+  r.ok = sseval__jstream_finish(js) && ok;
+  r.err = js->err;
+  r.msg = js->err_msg;
+  r.pos = js->err_pos;
+  return r;
+}
+
+TEST(duplicate_names_reuse) {
+  char big[1024], bad[1100];
+  sseval__mem mem;
+  sseval__jkeys ks;
+  sseval__jstream js;
+  size_t n = many_members(big, sizeof big, 40), i;
+  res r;
+  big[n] = '}';
+  big[n + 1] = '\0';
+  snprintf(bad, sizeof bad, "%.*s,\"x\":{\"y\":[{\"a\":1,\"a\":2}]}}", (int)n,
+           big);
+  sseval__mem_init(&mem, NULL);
+  sseval__jkeys_init(&ks, &mem);
+  sseval__jstream_init(&js, 64);
+  sseval__jkeys_init(&js.keys, &mem);
+  for (i = 0; i < 2; i++) {
+    r = walk_reusing(&ks, big);
+    CHECK(r.ok);
+    r = walk_reusing(&ks, bad);
+    CHECK(!r.ok && r.err == SSEVAL__J_DUPKEY && r.pos == n + 20);
+    r = walk_reusing(&ks, "{\"a\":1,\"b\":{\"a\":1},\"a\":3}");
+    CHECK(!r.ok && r.err == SSEVAL__J_DUPKEY && r.pos == 21);
+    r = walk_reusing(&ks, "{\"a\":{\"b\":1},\"b\":2}");
+    CHECK(r.ok);
+    r = stream_reusing(&js, big);
+    CHECK(r.ok);
+    r = stream_reusing(&js, bad);
+    CHECK(!r.ok && r.err == SSEVAL__J_DUPKEY && r.pos == n + 20);
+    r = stream_reusing(&js, "{\"a\":1,\"b\":{\"a\":1},\"a\":3}");
+    CHECK(!r.ok && r.err == SSEVAL__J_DUPKEY && r.pos == 21);
+    r = stream_reusing(&js, "{\"a\":{\"b\":1},\"b\":2}");
+    CHECK(r.ok);
+  }
+  sseval__jkeys_free(&ks);
+  sseval__jkeys_free(&js.keys);
+}
+
 /* ---- sseval_json_object_members (public) ---------------------------------- */
 
 typedef struct members_seen {
@@ -1430,6 +1545,8 @@ TEST(object_members_invalid) {
 int main(void) {
   RUN(duplicate_names);
   RUN(duplicate_names_many);
+  RUN(duplicate_names_index);
+  RUN(duplicate_names_reuse);
   RUN(literals);
   RUN(numbers);
   RUN(structure);
