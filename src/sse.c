@@ -16,9 +16,9 @@
  * caller's and may be gone by the next call.
  *
  * Line scan (eol_scan below): with SSE2 (every x86-64) the chunk is read in
- * 64-byte blocks, each turned once into a 64-bit mask of its CR and LF
- * positions (eight blocks per call, AVX2 where the CPU has it), and
- * successive line ends are the mask's set bits. Without SSE2
+ * batches of eight 64-byte blocks, each block turned once into a 64-bit
+ * mask of its CR and LF positions (AVX2 where the CPU has it) and the
+ * masks into a list of line-end offsets, taken in order. Without SSE2
  * (or with SSEVAL_SSE_NO_SIMD) the next CR of the chunk is found once with
  * memchr and cached, and each line end is a memchr for LF bounded by it.
  *
@@ -512,29 +512,33 @@ static void next_line(sseval_sse *p, uint64_t start) {
 /* Finding line ends.
  *
  * With SSE2 (every x86-64) the chunk is read in 64-byte blocks, each turned
- * into a 64-bit mask of its CR and LF positions once; successive line ends
- * are then the mask's set bits, so a line costs a few instructions instead
- * of a call. The masks are made eight blocks (512 bytes) at a time by one
- * call, with AVX2 (two 32-byte compares per block) where the CPU has it,
- * checked at run time, else SSE2 (four 16-byte compares). Elsewhere the
+ * into a 64-bit mask of its CR and LF positions once, eight blocks (512
+ * bytes) per call; the masks' set bits are written out as a list of
+ * offsets, so a line end costs a load and an increment instead of a call.
+ * AVX2 (one table compare per 32 bytes) where the CPU has it, checked at
+ * run time, else SSE2 (four pairs of 16-byte compares). Elsewhere the
  * next CR of the chunk is found once with memchr and cached, and each line
  * end is a memchr for LF bounded by it (a stream without CR pays one extra
  * memchr pass over the chunk). */
 #if defined(__SSE2__) && !defined(SSEVAL_SSE_NO_SIMD)
-enum { SCAN_BATCH = 8 }; /* blocks whose masks are made by one call */
+enum { SCAN_BATCH = 8 }; /* blocks whose line ends one call lists */
 
-/* The masks made by one call (kept apart from eol_scan, whose fields stay
- * in registers once find_eol is inlined). */
+/* One call's work (kept apart from eol_scan, whose fields stay in
+ * registers once find_eol is inlined): the offsets of the line ends of up
+ * to eight blocks from the first block, in order. */
 typedef struct eol_batch {
-  const char *bbase; /* the block masks[0] describes */
-  size_t count;      /* masks made from bbase on */
-  uint64_t masks[SCAN_BATCH];
+  const char *next; /* the end of the blocks described (at most end) */
+  uint16_t pos[64 * SCAN_BATCH];
 } eol_batch;
 
+/* Line ends are taken in order from the batch's list: a line costs a load
+ * and an increment, and the blocks without a line end cost nothing but
+ * their mask. */
 typedef struct eol_scan {
-  const char *blk;  /* start of the block `mask` describes */
-  const char *end;  /* end of the chunk */
-  uint64_t mask;    /* bit i: blk[i] is CR or LF (bits beyond end are 0) */
+  const char *base;     /* the batch's first block */
+  const char *end;      /* end of the chunk */
+  const uint16_t *pp;   /* the next line end not consumed yet */
+  const uint16_t *pend; /* past the batch's last line end */
   eol_batch *bt;
 } eol_scan;
 
@@ -550,29 +554,50 @@ static inline uint64_t mask64(const char *b) {
          mask16(b + 48) << 48;
 }
 
-static void masks_sse2(const char *b, size_t n, uint64_t *out) {
-  size_t i;
-  for (i = 0; i < n; i++) out[i] = mask64(b + 64 * i);
+/* Append the line ends of mask m (the block at offset at of the batch) to
+ * pos[k...]; returns the new count. */
+static inline size_t put_ends(uint16_t *pos, size_t k, uint64_t m,
+                              unsigned at) {
+  while (m) {
+    pos[k++] = (uint16_t)(at + sseval__lowest_bit(m));
+    m &= m - 1;
+  }
+  return k;
+}
+
+/* The line ends of the n blocks at b into pos (offsets from b); returns
+ * how many. */
+static size_t ends_sse2(const char *b, size_t n, uint16_t *pos) {
+  size_t i, k = 0;
+  for (i = 0; i < n; i++) k = put_ends(pos, k, mask64(b + 64 * i), 64u * (unsigned)i);
+  return k;
 }
 
 #if defined(__x86_64__) && !defined(SSEVAL_NO_AVX2) &&                        \
     (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define SSE_AVX2 1
-__attribute__((target("avx2"))) static void masks_avx2(const char *b, size_t n,
-                                                       uint64_t *out) {
-  const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
-  size_t i;
+/* One compare per 32 bytes: a byte is a line end when the table, indexed
+ * by its low nibble, gives the byte back. The table holds LF at 10 and CR
+ * at 13 and 0xFF elsewhere (no byte under 0x80 equals it; bytes from 0x80
+ * on look up 0, which they are not). */
+__attribute__((target("avx2"))) static size_t ends_avx2(const char *b, size_t n,
+                                                        uint16_t *pos) {
+  const __m256i tbl = _mm256_setr_epi8(
+      -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1, -1,
+      -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1);
+  size_t i, k = 0;
   for (i = 0; i < n; i++, b += 64) {
     const __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)b);
     const __m256i hi =
         _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
-    const uint64_t ml = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-        _mm256_cmpeq_epi8(lo, lf), _mm256_cmpeq_epi8(lo, cr)));
-    const uint64_t mh = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-        _mm256_cmpeq_epi8(hi, lf), _mm256_cmpeq_epi8(hi, cr)));
-    out[i] = ml | mh << 32;
+    const uint64_t ml = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, lo), lo));
+    const uint64_t mh = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, hi), hi));
+    k = put_ends(pos, k, ml | mh << 32, 64u * (unsigned)i);
   }
+  return k;
 }
 #endif
 
@@ -593,66 +618,81 @@ static uint64_t tail_mask(const char *b, const char *end) {
   }
 }
 
-/* Make the masks of the blocks from blk on (blk < end); returns the
- * first. */
-static uint64_t refill(eol_batch *bt, const char *blk, const char *end) {
+/* Make the line-end list of the blocks from blk on (blk < end) into bt;
+ * returns how many line ends it holds (maybe none). */
+static size_t refill(eol_batch *bt, const char *blk, const char *end) {
   const size_t full = (size_t)(end - blk) >> 6;
-  bt->bbase = blk;
+  size_t count, k;
   if (full == 0) {
-    bt->count = 1;
-    bt->masks[0] = tail_mask(blk, end);
-  } else {
-    bt->count = full < SCAN_BATCH ? full : SCAN_BATCH;
-#ifdef SSE_AVX2
-    if (__builtin_cpu_supports("avx2")) {
-      masks_avx2(blk, bt->count, bt->masks);
-#ifndef NDEBUG /* debug builds (the tests): the SSE2 path must agree */
-      {
-        uint64_t check[SCAN_BATCH];
-        masks_sse2(blk, bt->count, check);
-        assert(memcmp(check, bt->masks, bt->count * sizeof check[0]) == 0);
-      }
-#endif
-    } else
-#endif
-      masks_sse2(blk, bt->count, bt->masks);
+    bt->next = end;
+    return put_ends(bt->pos, 0, tail_mask(blk, end), 0);
   }
-  return bt->masks[0];
+  count = full < SCAN_BATCH ? full : SCAN_BATCH;
+  bt->next = blk + 64 * count;
+#ifdef SSE_AVX2
+  if (__builtin_cpu_supports("avx2")) {
+    k = ends_avx2(blk, count, bt->pos);
+#ifndef NDEBUG /* debug builds (the tests): the SSE2 path must agree */
+    {
+      uint16_t check[64 * SCAN_BATCH];
+      assert(ends_sse2(blk, count, check) == k);
+      assert(memcmp(check, bt->pos, k * sizeof check[0]) == 0);
+    }
+#endif
+  } else
+#endif
+    k = ends_sse2(blk, count, bt->pos);
+  return k;
 }
 
-/* The mask of the block at sc->blk (blk < end). */
-static inline uint64_t load_block(eol_scan *sc) {
-  eol_batch *const bt = sc->bt;
-  const size_t i = (size_t)(sc->blk - bt->bbase) >> 6;
-  return i < bt->count ? bt->masks[i] : refill(bt, sc->blk, sc->end);
+/* Make the next batch, from blk on (blk < end). */
+static inline void next_batch(eol_scan *sc, const char *blk) {
+  sc->base = blk;
+  sc->pp = sc->bt->pos;
+  sc->pend = sc->pp + refill(sc->bt, blk, sc->end);
 }
 
 static void scan_init(eol_scan *sc, eol_batch *bt, const char *s,
                       const char *end) {
   sc->end = end;
-  sc->blk = s;
   sc->bt = bt;
-  sc->mask = s < end ? refill(bt, s, end) : 0;
+  sc->base = s;
+  sc->pp = sc->pend = bt->pos;
+  bt->next = s;
 }
 
-/* The first CR or LF at or after s, or NULL. */
+/* The next line end not consumed yet (the first CR or LF at or after the
+ * position the lines were consumed to), or NULL. `s` is that position
+ * (used by the portable scanner). */
 static inline const char *find_eol(eol_scan *sc, const char *s) {
-  size_t off = (size_t)(s - sc->blk);
-  uint64_t m;
-  if (off >= 64) { /* s is in a later block: move to it */
-    sc->blk += off & ~(size_t)63;
-    off &= 63;
-    if (sc->blk >= sc->end) return NULL;
-    sc->mask = load_block(sc);
+  (void)s;
+  while (sc->pp == sc->pend) {
+    if (sc->bt->next == sc->end) return NULL;
+    next_batch(sc, sc->bt->next);
   }
-  m = sc->mask & (~(uint64_t)0 << off);
-  while (!m) {
-    sc->blk += 64;
-    if (sc->blk >= sc->end) return NULL;
-    m = load_block(sc);
+  return sc->base + *sc->pp;
+}
+
+/* find_eol for the loop of scan_lines: 1 with *eol set, or 0 (none). */
+static inline int next_eol(eol_scan *sc, const char *s, const char **eol) {
+  (void)s;
+  while (sc->pp == sc->pend) {
+    if (sc->bt->next == sc->end) return 0;
+    next_batch(sc, sc->bt->next);
   }
-  sc->mask = m;
-  return sc->blk + sseval__lowest_bit(m);
+  *eol = sc->base + *sc->pp;
+  return 1;
+}
+
+/* The line end find_eol returned is consumed. */
+static inline void consume_eol(eol_scan *sc) { sc->pp++; }
+
+/* The LF after the CR just consumed (eol + 1 < end) is consumed too: the
+ * next line end of the list, or the first of the next batch's. */
+static void consume_lf(eol_scan *sc, const char *eol) {
+  (void)eol;
+  if (sc->pp == sc->pend) next_batch(sc, sc->bt->next);
+  sc->pp++;
 }
 #else
 typedef struct eol_scan {
@@ -671,8 +711,10 @@ static void scan_init(eol_scan *sc, eol_batch *bt, const char *s,
   (void)s;
 }
 
+/* The first CR or LF at or after s, or NULL. */
 static inline const char *find_eol(eol_scan *sc, const char *s) {
   const char *lf;
+  if (s >= sc->end) return NULL;
   if (!sc->blk || sc->blk < s) {
     sc->blk = (const char *)memchr(s, '\r', (size_t)(sc->end - s));
     if (!sc->blk) sc->blk = sc->end;
@@ -680,6 +722,17 @@ static inline const char *find_eol(eol_scan *sc, const char *s) {
   lf = (const char *)memchr(s, '\n', (size_t)(sc->blk - s));
   if (lf) return lf;
   return sc->blk < sc->end ? sc->blk : NULL;
+}
+
+static inline int next_eol(eol_scan *sc, const char *s, const char **eol) {
+  return (*eol = find_eol(sc, s)) != NULL;
+}
+
+/* Line ends are found from the position on: nothing to consume. */
+static inline void consume_eol(eol_scan *sc) { (void)sc; }
+static void consume_lf(eol_scan *sc, const char *eol) {
+  (void)sc;
+  (void)eol;
 }
 #endif
 
@@ -800,93 +853,157 @@ static int cold_line(sseval_sse *p, chunk_vals *cv, const char *s, size_t n) {
 }
 
 /* An event begun in scan_lines and held in locals: while every line of an
- * event is an `event: ` or a first `data: ` line inside the chunk (every
- * Claude event), nothing is stored in the instance until the blank line
- * dispatches it straight from here. Any other line first commits it to
- * the instance (commit_local), where the per-line rules go on. */
+ * event is an `event: ` or a `data: ` line inside the chunk (every Claude
+ * event), nothing is stored in the instance until the blank line
+ * dispatches it straight from here. The event handed to on_event is built
+ * as the lines come (`ev`: type and flags, data, offset, line, data_lines),
+ * so that the blank line adds only the ID and its own offset. Data lines
+ * after the first are kept as spans (up to LOCAL_DATA_LINES lines in all)
+ * and joined into the owned data by one copy at dispatch (join_local). Any
+ * other line first commits the event to the instance (commit_local), where
+ * the per-line rules go on. */
+enum { LOCAL_DATA_LINES = 8 };
 typedef struct local_ev {
-  uint64_t fields;  /* field lines taken; 0: no local event */
-  uint64_t offset;  /* absolute offset of its first field line */
-  uint64_t line;    /* that line's number */
-  sseval_span type; /* type.ptr NULL: none set (or an empty one) */
-  sseval_span data; /* data.ptr NULL: no data line yet */
+  sseval_sse_event ev; /* data.ptr NULL: no data line yet */
+  uint64_t fields;     /* field lines taken; 0: no local event */
+  size_t joined;       /* length of the joined data (LFs included), from
+                          the second data line on */
+  sseval_span more[LOCAL_DATA_LINES - 1]; /* the data lines after the first */
 } local_ev;
 
+/* The first field line of a local event, at offset off (number line_no). */
+static inline void start_local(local_ev *le, uint64_t off, uint64_t line_no) {
+  le->ev.offset = off;
+  le->ev.line = line_no;
+  le->ev.type.ptr = "message";
+  le->ev.type.len = 7;
+  le->ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
+  le->ev.data.ptr = NULL;
+}
+
+/* R11 for a local event of several data lines: its values joined with LF
+ * into the owned data, after the ID and the type (le->ev.data then points
+ * there). Returns 0 on allocation failure. */
+static int join_local(sseval_sse *p, local_ev *le) {
+  const uint32_t k = le->ev.data_lines;
+  uint32_t i;
+  char *d;
+  data_restart(p);
+  if (!reserve(p, &p->ev, le->joined)) return 0;
+  d = p->ev.ptr + p->ev.len;
+  le->ev.data.ptr = (const char *)memcpy(d, le->ev.data.ptr, le->ev.data.len);
+  d += le->ev.data.len;
+  for (i = 0; i + 1 < k; i++) { /* each value is a span of the chunk */
+    *d++ = '\n';
+    memcpy(d, le->more[i].ptr, le->more[i].len);
+    d += le->more[i].len;
+  }
+  le->ev.data.len = le->joined;
+  le->ev.flags &= ~(unsigned)SSEVAL_SSE_DATA_ZERO_COPY;
+  p->ev.len += (uint32_t)le->joined;
+  p->st.bytes_copied += le->joined;
+  return 1;
+}
+
 /* Hand a local event to the instance, as the per-line rules would have
- * built it (first_data, event_type, field_line). */
-static void commit_local(sseval_sse *p, chunk_vals *cv, local_ev *le) {
+ * built it (field_line, first_data and the joining of R11, event_type).
+ * Returns 0 on allocation failure. */
+static int commit_local(sseval_sse *p, chunk_vals *cv, local_ev *le) {
   p->pending_fields = le->fields;
-  p->ev_offset = le->offset;
-  p->ev_line = le->line;
-  if (le->data.ptr) first_data(p, cv, le->data.ptr, le->data.len, 1);
-  if (le->type.ptr) event_type(p, cv, le->type.ptr, le->type.len, 1);
+  p->ev_offset = le->ev.offset;
+  p->ev_line = le->ev.line;
   le->fields = 0;
+  if (le->ev.flags & SSEVAL_SSE_TYPE_SET)
+    event_type(p, cv, le->ev.type.ptr, le->ev.type.len, 1);
+  if (!le->ev.data.ptr) return 1;
+  if (le->ev.data_lines == 1) {
+    first_data(p, cv, le->ev.data.ptr, le->ev.data.len, 1);
+    return 1;
+  }
+  if (!join_local(p, le)) return 0;
+  p->data_mode = MODE_OWNED;
+  p->data_lines = le->ev.data_lines;
+  return 1;
 }
 
 /* R14 for a local event: the blank line at offset off (number line_no).
- * Returns 0 or -1 (a callback aborted); the caller checks p->paused. */
+ * Returns 0 to go on, 1 when the callback paused, -1 when it aborted (or
+ * out of memory). */
 static int dispatch_local(sseval_sse *p, local_ev *le, uint64_t off,
                           uint64_t line_no) {
-  sseval_sse_event ev;
   int rc;
   le->fields = 0;
-  if (!le->data.ptr) return 0; /* R14b: nothing to dispatch */
+  if (!le->ev.data.ptr) return 0; /* R14b: nothing to dispatch */
   p->st.events++;
-  p->st.bytes_zero_copy += le->data.len;
-  if (!p->cb.on_event) return 0;
-  ev.data = le->data;
-  ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
-  if (le->type.ptr) {
-    ev.type = le->type;
-    ev.flags |= SSEVAL_SSE_TYPE_SET;
-  } else {
-    ev.type.ptr = "message";
-    ev.type.len = 7;
+  if (le->ev.data_lines == 1) {
+    p->st.bytes_zero_copy += le->ev.data.len;
+  } else if (!join_local(p, le)) {
+    fail(p, SSEVAL_E_NOMEM, "out of memory", off, line_no);
+    return -1;
   }
-  ev.id.ptr = p->ev.ptr;
-  ev.id.len = p->id_len;
-  ev.offset = le->offset;
-  ev.line = le->line;
-  ev.end_offset = off + 1;
-  ev.data_lines = 1;
+  if (!p->cb.on_event) return 0;
+  le->ev.id.ptr = p->ev.ptr;
+  le->ev.id.len = p->id_len;
+  le->ev.end_offset = off + 1;
   p->line_no = line_no; /* the stats read it inside the callback */
-  rc = USER_CB(p, p->cb.on_event(p->user, &ev));
-  return cb_result(p, rc, off, line_no);
+  rc = USER_CB(p, p->cb.on_event(p->user, &le->ev));
+  if (rc == SSEVAL_CB_OK && !p->reentered) {
+    p->in_cb = 0;
+    return 0;
+  }
+  return cb_result(p, rc, off, line_no) < 0 ? -1 : 1;
 }
 
-/* A line of the chunk at s, n bytes, as the hot paths take it. Returns 1
- * when done (into the local event or the instance), 0 when the line must
- * go to cold_line. */
+/* A line of the chunk at s, n bytes, as the hot paths take it (its
+ * absolute offset is at0 + s, computed only where needed). Returns 1 when
+ * done (into the local event or the instance), 0 when the line must go to
+ * cold_line. */
 static inline int hot_line(sseval_sse *p, chunk_vals *cv, local_ev *le,
-                           const char *s, size_t n, uint64_t off,
+                           const char *s, size_t n, uint64_t at0,
                            uint64_t line_no) {
   if (n >= 6 && memcmp(s, "data: ", 6) == 0 && n - 6 <= p->max_event) {
-    /* the first data line of an event (R11) */
-    if (le->fields != 0 || p->pending_fields == 0) {
-      if (le->data.ptr) return 0; /* a second one: joined by the rules */
-      if (le->fields++ == 0) {
-        le->offset = off;
-        le->line = line_no;
-        le->type.ptr = NULL;
+    const size_t v = n - 6;
+    if (le->fields != 0) {
+      if (le->ev.data.ptr) { /* a further data line (R11: joined) */
+        const uint32_t k = le->ev.data_lines;
+        if (k == LOCAL_DATA_LINES ||
+            v + 1 > p->max_event - (k == 1 ? le->ev.data.len : le->joined))
+          return 0; /* the rules join it (or refuse it) */
+        if (k == 1) le->joined = le->ev.data.len;
+        le->more[k - 1].ptr = s + 6;
+        le->more[k - 1].len = v;
+        le->ev.data_lines = k + 1;
+        le->joined += v + 1;
+        le->fields++;
+        return 1;
       }
-      le->data.ptr = s + 6;
-      le->data.len = n - 6;
+    } else if (p->pending_fields == 0) {
+      start_local(le, at0 + (uint64_t)(uintptr_t)s, line_no);
+    } else { /* the instance's event, begun in an earlier chunk */
+      if (p->data_mode != MODE_NONE) return 0;
+      p->pending_fields++;
+      first_data(p, cv, s + 6, v, 1); /* in the chunk: cannot fail */
       return 1;
     }
-    if (p->data_mode != MODE_NONE) return 0;
-    p->pending_fields++;
-    first_data(p, cv, s + 6, n - 6, 1); /* in the chunk: cannot fail */
+    le->fields++;
+    le->ev.data.ptr = s + 6;
+    le->ev.data.len = v;
+    le->ev.data_lines = 1; /* `joined` is set by a second one */
     return 1;
   }
   if (n >= 7 && memcmp(s, "event: ", 7) == 0) { /* a named event's type (R10) */
     if (le->fields != 0 || p->pending_fields == 0) {
-      if (le->fields++ == 0) {
-        le->offset = off;
-        le->line = line_no;
-        le->data.ptr = NULL;
+      if (le->fields++ == 0)
+        start_local(le, at0 + (uint64_t)(uintptr_t)s, line_no);
+      if (n > 7) {
+        le->ev.type.ptr = s + 7;
+        le->ev.type.len = n - 7;
+        le->ev.flags = SSEVAL_SSE_DATA_ZERO_COPY | SSEVAL_SSE_TYPE_SET;
+      } else { /* empty: the default again */
+        le->ev.type.ptr = "message";
+        le->ev.type.len = 7;
+        le->ev.flags = SSEVAL_SSE_DATA_ZERO_COPY;
       }
-      le->type.ptr = n > 7 ? s + 7 : NULL;
-      le->type.len = n - 7;
       return 1;
     }
     p->pending_fields++;
@@ -916,13 +1033,15 @@ static int stop_line(sseval_sse *p, const char **sp, const char *end,
 
 /* The lines wholly inside the chunk, processed in place, until the chunk
  * ends (a cut last line is copied into `line`) or a callback pauses. The
- * line number and the line's start live in locals (`ls` is the line's
- * first byte) and are stored only where a callee reads them. */
+ * line number and the line's start live in locals and are stored only
+ * where a callee reads them. The chunk's end is found by the line scan
+ * (no line end left), not tested per line. */
 static int scan_lines(sseval_sse *p, chunk_vals *cv, const char **sp,
                       const char *end, const char *b0, uint64_t base) {
-  const char *s = *sp, *ls = s;
+  const char *s = *sp;
   /* the absolute offset of a byte at q is at0 + (uintptr_t)q */
   const uint64_t at0 = base - (uint64_t)(uintptr_t)b0;
+  const size_t max_line = p->max_line;
   uint64_t line_no = p->line_no;
   const char *eol = NULL;
   local_ev le;
@@ -931,47 +1050,68 @@ static int scan_lines(sseval_sse *p, chunk_vals *cv, const char **sp,
   int r = 0, stopped = 0;
   if (s == end || p->paused) return 0;
   le.fields = 0;
-  le.type.ptr = le.data.ptr = NULL;
-  le.type.len = le.data.len = 0;
-  le.offset = le.line = 0;
   scan_init(&sc, &bt, s, end);
   for (;;) {
-    const uint64_t off = at0 + (uint64_t)(uintptr_t)s;
+    const char *next;
     size_t n;
-    int paused = 0;
-    eol = find_eol(&sc, s);
-    if (!eol || (size_t)(eol - s) > p->max_line) { /* cut, or too long */
+    if (!next_eol(&sc, s, &eol)) { /* cut */
+      eol = NULL;
       stopped = 1;
       break;
     }
     n = (size_t)(eol - s);
-    if (hot_line(p, cv, &le, s, n, off, line_no)) {
-      /* taken */
-    } else if (n == 0 && le.fields != 0) {
-      if (dispatch_local(p, &le, off, line_no) < 0) {
-        p->line_failed = 1;
-        r = -1;
-        break;
-      }
-      paused = p->paused;
-    } else {
-      if (le.fields != 0) commit_local(p, cv, &le);
-      p->line_no = line_no;
-      p->line_start = off;
-      if (cold_line(p, cv, s, n) < 0) {
-        r = -1;
-        break;
-      }
-      paused = p->paused;
+    if (n > max_line) { /* too long */
+      stopped = 1;
+      break;
     }
-    s = ls = skip_eol(p, eol, end, paused);
+    consume_eol(&sc);
+    if (!hot_line(p, cv, &le, s, n, at0, line_no)) {
+      const uint64_t off = at0 + (uint64_t)(uintptr_t)s;
+      int rl;
+      if (n == 0 && le.fields != 0) {
+        rl = dispatch_local(p, &le, off, line_no);
+      } else {
+        p->line_no = line_no;
+        p->line_start = off;
+        if (le.fields != 0 && !commit_local(p, cv, &le)) {
+          fail(p, SSEVAL_E_NOMEM, "out of memory", off, line_no);
+          rl = -1;
+        } else {
+          rl = cold_line(p, cv, s, n);
+          if (rl == 0 && p->paused) rl = 1;
+        }
+      }
+      if (rl != 0) {
+        if (rl < 0) {
+          p->line_failed = 1;
+          r = -1;
+          break;
+        }
+        s = skip_eol(p, eol, end, 1); /* paused */
+        line_no++;
+        break;
+      }
+    }
+    next = eol + 1; /* past the line end (R3) */
+    if (*eol == '\r') {
+      if (next >= end) {
+        p->after_cr = 1; /* the LF may come first in the next chunk */
+      } else if (*next == '\n') {
+        next++;
+        consume_lf(&sc, eol);
+      }
+    }
+    s = next;
     line_no++;
-    if (paused || s >= end) break;
   }
-  if (le.fields != 0) commit_local(p, cv, &le);
   p->line_no = line_no;
-  p->line_start = base + (uint64_t)(ls - b0);
-  if (stopped) r = stop_line(p, &s, end, eol);
+  p->line_start = at0 + (uint64_t)(uintptr_t)s;
+  if (le.fields != 0 && !commit_local(p, cv, &le)) {
+    fail(p, SSEVAL_E_NOMEM, "out of memory", p->line_start, line_no);
+    r = -1;
+  } else if (stopped && s != end) {
+    r = stop_line(p, &s, end, eol);
+  }
   *sp = s;
   return r;
 }

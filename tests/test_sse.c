@@ -685,6 +685,50 @@ TEST(generated_vs_reference_small_limits) {
   sseref_buf_free(&in);
 }
 
+/* Events of `data: ` lines (the tokenizer's hot path keeps up to eight of
+ * an event's data lines as spans and joins them at dispatch): many data
+ * lines per event, mixed with the lines that end the hot path (id,
+ * comments, `data:` without the space, other fields), every line ending,
+ * long lines across 64-byte blocks and 512-byte batches, default and
+ * small limits (max_event_bytes met on the second or a later line). */
+static void gen_data_stream(sseref_buf *b, size_t nlines) {
+  static const char *const ends[] = {"\n", "\n", "\n", "\r\n", "\r"};
+  static const char *const others[] = {"event: e", "event: ", "id: 5",
+                                       ":c",       "data:x",  "data",
+                                       "retry: 9", "x: y"};
+  size_t i, j;
+  sseref_buf_clear(b);
+  sseref_buf_add(b, "", 0);
+  for (i = 0; i < nlines; i++) {
+    size_t k = rng_below(16);
+    if (k < 9) {
+      size_t n = rng_below(4) == 0 ? rng_below(140) : rng_below(8);
+      sseref_buf_str(b, "data: ");
+      for (j = 0; j < n; j++) sseref_buf_add(b, &"ab\xC3\xA9 {}:"[rng_below(8)], 1);
+    } else if (k < 13) {
+      /* a blank line: dispatch */
+    } else {
+      sseref_buf_str(b, others[rng_below(sizeof others / sizeof others[0])]);
+    }
+    sseref_buf_str(b, ends[rng_below(sizeof ends / sizeof ends[0])]);
+  }
+}
+
+TEST(generated_data_lines_vs_reference) {
+  sseref_buf in;
+  int i, reported = 0;
+  sseref_buf_init(&in);
+  rng_state = 9090u;
+  for (i = 0; i < 1500; i++) {
+    gen_data_stream(&in, 1 + rng_below(i % 4 == 0 ? 400 : 40));
+    if (i % 3 == 0)
+      diff_generated(&in, 1 + rng_below(200), 1 + rng_below(60), &reported);
+    else
+      diff_generated(&in, 0, 0, &reported);
+  }
+  sseref_buf_free(&in);
+}
+
 /* ---- API tests ------------------------------------------------------------------------ */
 
 typedef struct rec {
@@ -1679,6 +1723,19 @@ TEST(one_byte_chunks_copy) {
   CHECK_EQ_U64(feed_str(p, &r, "data:a\ndata:b\n\n"), SSEVAL_OK);
   CHECK_EQ_U64(r.events, 3);
   CHECK_EQ_U64(r.zero_copy_events, 0);
+  sseval_sse_free(p);
+  sseref_buf_free(&r.trace);
+  /* `data: ` lines of one chunk too (joined at dispatch): the joined
+   * bytes are counted as copied, none as zero-copy */
+  p = rec_new(&r, 0, 0, NULL);
+  if (!p) return;
+  CHECK_EQ_U64(feed_str(p, &r, "event: t\ndata: ab\ndata: c\ndata: \n\n"),
+               SSEVAL_OK);
+  CHECK_EQ_U64(r.events, 1);
+  CHECK_EQ_U64(r.zero_copy_events, 0);
+  sseval_sse_get_stats(p, &st);
+  CHECK_EQ_U64(st.bytes_copied, 5); /* "ab\nc\n" */
+  CHECK_EQ_U64(st.bytes_zero_copy, 0);
   sseval_sse_free(p);
   sseref_buf_free(&r.trace);
 }
