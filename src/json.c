@@ -252,6 +252,12 @@ J_HOT const unsigned char *str_run(const unsigned char *p,
 #define KEY_IS_MARK(r) (((r).len & SSEVAL__JKEY_MARK) != 0)
 /* the index block: icap hashes, icap chain links, icap bucket heads */
 #define IX_BYTES(icap) ((size_t)(icap) * 3u * sizeof(uint32_t))
+/* the most slots whose block size a size_t holds (2^29 needs 6 GiB) */
+#if SIZE_MAX / 12u < (UINT32_C(1) << 29)
+#define IX_MAX_SLOTS (UINT32_C(1) << 28)
+#else
+#define IX_MAX_SLOTS (UINT32_C(1) << 29)
+#endif
 
 void sseval__jkeys_init(sseval__jkeys *k, sseval__mem *mem) {
   memset(k, 0, sizeof *k);
@@ -331,16 +337,19 @@ static void ix_chain(sseval__jkeys *k) {
   }
 }
 
-/* Room in the index for `cap` records (a power of two); the hashes of the
- * records are kept (they lead the block). Returns 0 without memory. */
+/* Room in the index for `cap` records: a power of two of slots, at least
+ * cap; the hashes of the records are kept (they lead the block). Returns 0
+ * without memory. */
 static int ix_fit(sseval__jkeys *k, uint32_t cap) {
-  uint32_t *ix;
+  uint32_t *ix, slots = 16;
   if (k->icap >= cap) return 1;
+  while (slots < cap) slots *= 2; /* cap < 2^29 (keys_grow) */
+  if (slots > IX_MAX_SLOTS) return 0;
   ix = (uint32_t *)sseval__mem_realloc(k->mem, k->ix, IX_BYTES(k->icap),
-                                       IX_BYTES(cap));
+                                       IX_BYTES(slots));
   if (!ix) return 0;
   k->ix = ix;
-  k->icap = cap;
+  k->icap = slots;
   return 1;
 }
 
@@ -364,11 +373,14 @@ static int ix_build(sseval__jkeys *k) {
 }
 
 /* Room for one more record: the stack doubles (and the index with it, its
- * chains rebuilt, when on). */
+ * chains rebuilt, when on). It starts at SSEVAL__JKEYS_INITIAL records:
+ * the most message_start's nested objects have open at once (20 with
+ * usage.cache_creation, 23 with server_tool_use's two counters too)
+ * without doubling to 32. */
 static int keys_grow(sseval__jkeys *k) {
-  uint32_t cap = k->cap ? k->cap * 2 : 16;
+  uint32_t cap = k->cap ? k->cap * 2 : SSEVAL__JKEYS_INITIAL;
   sseval__jkey *rec;
-  if (k->cap >= (UINT32_C(1) << 28)) return 0;
+  if (k->cap >= (UINT32_C(1) << 28)) return 0; /* at most 24 * 2^24: 3 GiB */
   if (k->indexed) {
     uint32_t old = k->icap;
     if (!ix_fit(k, cap)) return 0;

@@ -90,6 +90,7 @@ typedef struct sseval__jkey {
 #define SSEVAL__JKEY_ARENA UINT32_C(0x40000000)
 #define SSEVAL__JKEY_LEN UINT32_C(0x3fffffff)
 #define SSEVAL__JKEYS_LINEAR 16u
+#define SSEVAL__JKEYS_INITIAL 24u /* records at the first growth */
 
 typedef struct sseval__jkeys {
   sseval__mem *mem;   /* NULL: no checking (the key set is off) */
@@ -97,11 +98,11 @@ typedef struct sseval__jkeys {
   uint32_t n, cap;
   uint32_t *ix;       /* NULL, or the index: icap hashes, icap chain links
                          (previous record of the bucket, index + 1, 0 =
-                         none), icap bucket heads (icap a power of two) */
+                         none), icap bucket heads */
   const unsigned char *base; /* the cursor's buffer: span names */
   char *arena;        /* copied names of the open objects */
   uint32_t alen, acap;
-  uint32_t icap;      /* records the index has room for (>= cap when on) */
+  uint32_t icap;      /* index slots: a power of two, >= cap when on */
   uint32_t indexed;   /* 1: the index covers every record (until cleared) */
   uint32_t frame;     /* first record of the innermost open object */
   uint32_t key_start; /* incremental validator: arena offset of the name

@@ -1456,6 +1456,34 @@ TEST(duplicate_names_reuse) {
   sseval__jkeys_free(&js.keys);
 }
 
+/* What a key set keeps between events of a Claude stream (100,000 streams
+ * in one process pay it each): message_start as the API sends it, with
+ * usage's nested objects (23 records open at most), fits the first 24
+ * records; plain names are spans (no arena), objects under 16 names are
+ * compared one by one (no index). An escaped name brings the arena. */
+TEST(duplicate_names_memory) {
+  static const char start[] =
+      "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+      "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+      "\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+      "\"usage\":{\"input_tokens\":3,\"cache_creation_input_tokens\":0,"
+      "\"cache_read_input_tokens\":0,\"cache_creation\":{"
+      "\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":0},"
+      "\"output_tokens\":1,\"service_tier\":\"standard\","
+      "\"server_tool_use\":{\"web_search_requests\":0,"
+      "\"web_fetch_requests\":0}}}}";
+  sseval__mem mem;
+  sseval__jkeys ks;
+  sseval__mem_init(&mem, NULL);
+  sseval__jkeys_init(&ks, &mem);
+  CHECK(walk_reusing(&ks, start).ok);
+  CHECK(ks.n == 0 && ks.cap == SSEVAL__JKEYS_INITIAL && ks.cap == 24);
+  CHECK(ks.arena == NULL && ks.ix == NULL && !ks.indexed);
+  CHECK(walk_reusing(&ks, "{\"a\":{\"\\u0062\":1}}").ok);
+  CHECK(ks.arena != NULL && ks.ix == NULL);
+  sseval__jkeys_free(&ks);
+}
+
 /* ---- sseval_json_object_members (public) ---------------------------------- */
 
 typedef struct members_seen {
@@ -1547,6 +1575,7 @@ int main(void) {
   RUN(duplicate_names_many);
   RUN(duplicate_names_index);
   RUN(duplicate_names_reuse);
+  RUN(duplicate_names_memory);
   RUN(literals);
   RUN(numbers);
   RUN(structure);
