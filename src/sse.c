@@ -804,20 +804,28 @@ static int feed_bom(sseval_sse *p, const char **sp, const char *end,
 }
 
 /* Complete the line left over from the previous chunk. */
+/* The first line end in [s, end), or NULL, by the line scan (kept out of
+ * its callers, whose frames stay small without the batch). */
+static const char *first_eol(const char *s, const char *end) {
+  eol_scan sc;
+  eol_batch bt;
+  scan_init(&sc, &bt, s, end);
+  return find_eol(&sc, s);
+}
+
+/* The first line end in [s, end) (a few bytes), or NULL. */
+static inline const char *small_eol(const char *s, const char *end) {
+  for (; s < end; s++)
+    if ((unsigned char)*s <= '\r' && (*s == '\n' || *s == '\r')) return s;
+  return NULL;
+}
+
 static int finish_pending_line(sseval_sse *p, chunk_vals *cv, const char **sp,
                                const char *end, const char *b0, uint64_t base) {
   const char *s = *sp, *eol;
-  eol_scan sc;
-  eol_batch bt;
   size_t take, n;
-  if (end - s < 64) { /* small chunks: look at the bytes directly */
-    for (eol = s; eol < end && *eol != '\n' && *eol != '\r'; eol++)
-      ;
-    if (eol == end) eol = NULL;
-  } else {
-    scan_init(&sc, &bt, s, end);
-    eol = find_eol(&sc, s);
-  }
+  /* small chunks: look at the bytes directly */
+  eol = end - s < 64 ? small_eol(s, end) : first_eol(s, end);
   take = (size_t)((eol ? eol : end) - s);
   if (take > p->max_line - p->line.len) {
     line_too_long(p);
@@ -889,7 +897,9 @@ static int join_local(sseval_sse *p, local_ev *le) {
   uint32_t i;
   char *d;
   data_restart(p);
-  if (!reserve(p, &p->ev, le->joined)) return 0;
+  if (le->joined > (size_t)(p->ev.cap - p->ev.len) &&
+      !reserve(p, &p->ev, le->joined))
+    return 0;
   d = p->ev.ptr + p->ev.len;
   le->ev.data.ptr = (const char *)memcpy(d, le->ev.data.ptr, le->ev.data.len);
   d += le->ev.data.len;
@@ -1016,7 +1026,7 @@ static inline int hot_line(sseval_sse *p, chunk_vals *cv, local_ev *le,
 /* The line at *sp where scan_lines stopped: longer than max_line (its end
  * at eol) or cut by the chunk end (eol NULL), when it is copied into `line`
  * for the next feed. p->line_start and p->line_no describe it. */
-static int stop_line(sseval_sse *p, const char **sp, const char *end,
+static inline int stop_line(sseval_sse *p, const char **sp, const char *end,
                      const char *eol) {
   const size_t n = (size_t)((eol ? eol : end) - *sp);
   if (n > p->max_line) {
@@ -1048,7 +1058,7 @@ static int scan_lines(sseval_sse *p, chunk_vals *cv, const char **sp,
   eol_scan sc;
   eol_batch bt;
   int r = 0, stopped = 0;
-  if (s == end || p->paused) return 0;
+  if (p->paused) return 0; /* the caller checked s < end */
   le.fields = 0;
   scan_init(&sc, &bt, s, end);
   for (;;) {
@@ -1116,6 +1126,25 @@ static int scan_lines(sseval_sse *p, chunk_vals *cv, const char **sp,
   return r;
 }
 
+/* scan_lines for a chunk of a few bytes (a byte-at-a-time transport's
+ * line ends): no batch to set up, every line through cold_line. */
+static int scan_small(sseval_sse *p, chunk_vals *cv, const char **sp,
+                      const char *end, const char *b0, uint64_t base) {
+  const char *s = *sp, *eol;
+  while (s < end && !p->paused) {
+    eol = small_eol(s, end);
+    if (!eol || (size_t)(eol - s) > p->max_line) { /* cut, or too long */
+      if (stop_line(p, &s, end, eol) < 0) return -1;
+      break;
+    }
+    if (cold_line(p, cv, s, (size_t)(eol - s)) < 0) return -1;
+    s = skip_eol(p, eol, end, p->paused);
+    next_line(p, base + (uint64_t)(s - b0));
+  }
+  *sp = s;
+  return 0;
+}
+
 /* sseval_sse_feed past its tiny-chunk path: the steps in order. */
 static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
                                 size_t *consumed) {
@@ -1152,7 +1181,9 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
   }
   if (r == 0 && p->line.len > 0 && s < end)
     r = finish_pending_line(p, &vals, &s, end, b0, base);
-  if (r == 0) r = scan_lines(p, &vals, &s, end, b0, base);
+  if (r == 0 && s < end)
+    r = end - s < 16 ? scan_small(p, &vals, &s, end, b0, base)
+                     : scan_lines(p, &vals, &s, end, b0, base);
   if (r < 0) rc = p->err.status;
 
   if (rc == SSEVAL_OK &&
@@ -1181,6 +1212,17 @@ static sseval_status feed_chunk(sseval_sse *p, const void *buf, size_t len,
 sseval_status sseval_sse_feed(sseval_sse *p, const void *buf, size_t len,
                               size_t *consumed) {
   const size_t grown = p->line.len + len;
+  if (len == 1 && buf) { /* one byte: no loop */
+    const unsigned char ch = *(const unsigned char *)buf;
+    const uint32_t n = p->line.len;
+    if (n < p->tiny_lim && (ch > '\r' || (ch != '\n' && ch != '\r'))) {
+      p->line.ptr[n] = (char)ch;
+      p->line.len = n + 1; /* <= tiny_lim */
+      if (consumed) *consumed = 1;
+      return SSEVAL_OK;
+    }
+    return feed_chunk(p, buf, len, consumed);
+  }
   if (len - 1 < 15 && buf && grown <= p->tiny_lim) {
     const char *const b = (const char *)buf;
     char *const dst = p->line.ptr + p->line.len;
