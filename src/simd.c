@@ -23,9 +23,22 @@
  * large, two continuations) that this nibble makes possible, and an error
  * is a class all three agree on. Whether a byte must be the second
  * continuation of a 3- or 4-byte sequence comes from the bytes two and
- * three places back. A block of 32 ASCII bytes skips the lookups. The
+ * three places back. A block of 64 ASCII bytes skips the lookups (one
+ * test; a half-ASCII block takes them, they are exact on ASCII too). The
  * bytes after the closing quote are zeroed before the check, so a sequence
  * cut by the quote is seen as too short.
+ *
+ * avx2, the blocks inside a long string. Until the block holding the
+ * closing quote (or a control byte) the avx2 path runs a step with no
+ * branch on the text: the backslash, quote, 'u' and "not an escape letter"
+ * masks are computed for every block, the escaped bytes by the carry
+ * arithmetic of escaped_of, a bad letter only noted in an accumulator (the
+ * string is then invalid, whatever follows) and the decoded-length saving
+ * counted by popcount. Only \u escapes take a scalar step (four hex digits
+ * at once, hex4_swar). Branches on "has a backslash", "two backslashes in a
+ * row", "one escape or three" mispredict at text rates (78% of the blocks
+ * of long Claude text hold a backslash) and cost more than the masks. The
+ * block that ends the string takes block_step with the full masks.
  */
 #include "simd.h"
 
@@ -58,29 +71,56 @@ static const unsigned char esc_class[256] = {
     ['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1,
     ['n'] = 1, ['r'] = 1, ['t'] = 1, ['u'] = 3};
 
+/* Four hex digits at q into *cp; 0 if one is not a hex digit (the answer
+ * of sseval__hex4, four bytes at once). With x a byte below 0x80, x + 0x50
+ * has its top bit set when x >= '0' and x + 0x46 when x >= ':'; with
+ * y = x | 0x20, y + 0x1F when y >= 'a' and y + 0x19 when y >= 'g'; no sum
+ * carries into the next byte. A byte >= 0x80 fails on its own top bit
+ * (whatever its sums carried). A digit's value is its low nibble, plus 9
+ * for a letter (bit 6 set). */
+S_INLINE int hex4_swar(const unsigned char *q, unsigned *cp) {
+  const uint32_t w = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
+                     (uint32_t)q[3] << 24;
+  const uint32_t y = w | 0x20202020u;
+  const uint32_t digit = (w + 0x50505050u) & ~(w + 0x46464646u);
+  const uint32_t alpha = (y + 0x1F1F1F1Fu) & ~(y + 0x19191919u);
+  uint32_t nib, pairs;
+  if (((digit | alpha) & ~w & 0x80808080u) != 0x80808080u) return 0;
+  nib = (w & 0x0F0F0F0Fu) + ((w >> 6) & 0x01010101u) * 9u; /* byte i: digit i */
+  pairs = (nib << 4) | (nib >> 8); /* byte 0: d0 d1, byte 2: d2 d3 */
+  *cp = (pairs & 0xFFu) << 8 | ((pairs >> 16) & 0xFFu);
+  return 1;
+}
+
+/* q at the backslash of a \u escape (q[1] == 'u'): esc_check's answer. */
+S_INLINE size_t uesc_check(const unsigned char *q, const unsigned char *end,
+                           size_t *saved) {
+  size_t left = (size_t)(end - q);
+  unsigned cp, lo;
+  if (left < 6 || !hex4_swar(q + 2, &cp)) return 0;
+  if (cp < 0xD800u || cp > 0xDFFFu) {
+    *saved += cp < 0x80u ? 5 : cp < 0x800u ? 4 : 3; /* 6 bytes -> 1..3 */
+    return 6;
+  }
+  if (cp > 0xDBFFu || left < 12 || q[6] != '\\' || q[7] != 'u' ||
+      !hex4_swar(q + 8, &lo) || lo < 0xDC00u || lo > 0xDFFFu)
+    return 0;
+  *saved += 8; /* 12 bytes -> 4 */
+  return 12;
+}
+
 /* q at a backslash. Returns the escape's length (2, 6 or 12) and adds to
  * *saved the bytes decoding it saves; 0 when it is not a valid escape or
  * does not end before `end`. A \uD800-\uDBFF escape must be followed by a
  * \uDC00-\uDFFF one; a lone \uDC00-\uDFFF is invalid. */
 S_INLINE size_t esc_check(const unsigned char *q, const unsigned char *end,
                           size_t *saved) {
-  size_t left = (size_t)(end - q);
-  unsigned cp, lo;
-  if (left < 2 || !esc_class[q[1]]) return 0;
+  if (end - q < 2 || !esc_class[q[1]]) return 0;
   if (esc_class[q[1]] == 1) {
     *saved += 1;
     return 2;
   }
-  if (left < 6 || !sseval__hex4(q + 2, &cp)) return 0;
-  if (cp < 0xD800u || cp > 0xDFFFu) {
-    *saved += cp < 0x80u ? 5 : cp < 0x800u ? 4 : 3; /* 6 bytes -> 1..3 */
-    return 6;
-  }
-  if (cp > 0xDBFFu || left < 12 || q[6] != '\\' || q[7] != 'u' ||
-      !sseval__hex4(q + 8, &lo) || lo < 0xDC00u || lo > 0xDFFFu)
-    return 0;
-  *saved += 8; /* 12 bytes -> 4 */
-  return 12;
+  return uesc_check(q, end, saved);
 }
 
 /* q at a byte >= 0x80: the length of the UTF-8 sequence it starts, 0 when
@@ -203,39 +243,48 @@ S_INLINE const unsigned char *tail_block(unsigned char *tmp, const unsigned char
 #define ODD UINT64_C(0xAAAAAAAAAAAAAAAA)
 
 /*
+ * The escaped bytes of a block from its backslashes bs, `in` saying whether
+ * byte 0 is escaped; *carry: whether byte 0 of the next block is.
+ *
+ * In a run of backslashes, and in the byte just after it, the escaped
+ * bytes are those at an odd offset from the run's first byte (each
+ * backslash at an even offset escapes the next byte). Adding a run's first
+ * bit to the mask carries through the run and sets the bit after it, so
+ * mask XOR sum marks the run and that byte; doing it for the runs starting
+ * at even and at odd indexes separately makes "odd offset" a fixed bit
+ * pattern. The carry out of bit 63 is an odd-start run touching the end:
+ * its last backslash escapes byte 0 of the next block. No branch: whether a
+ * block has a run of two or more follows the text, not a pattern the
+ * branch predictor learns.
+ */
+S_INLINE uint64_t escaped_of(uint64_t bs, uint64_t in, uint64_t *carry) {
+  const uint64_t b = bs & ~in; /* an escaped backslash starts no run */
+  const uint64_t starts = b & ~(b << 1);
+  const uint64_t even_sum = b + (starts & EVEN);
+  uint64_t odd_sum;
+  *carry = (uint64_t)__builtin_add_overflow(b, starts & ODD, &odd_sum);
+  return ((b ^ even_sum) & ODD) | ((b ^ odd_sum) & EVEN) | in;
+}
+
+/*
  * One block b (real memory, readable up to end; `valid`: the bits that are
  * bytes of the buffer). Returns the index of the closing quote, 64 when the
- * block has none, -1 when the string is not valid.
- *
- * Escaped bytes come from the backslash mask alone: in a run of
- * backslashes, and in the byte just after it, the escaped bytes are those
- * at an odd offset from the run's first byte (each backslash at an even
- * offset escapes the next byte). Adding a run's first bit to the mask
- * carries through the run and sets the bit after it, so mask XOR sum marks
- * the run and that byte; doing it for the runs starting at even and at odd
- * indexes separately makes "odd offset" a fixed bit pattern. The carry out
- * of bit 63 is an odd-start run touching the end: its last backslash
- * escapes byte 0 of the next block. Each escaped byte is then checked by a table; only \u escapes take
- * the scalar check (hex digits, surrogate pairs, their decoded length).
+ * block has none, -1 when the string is not valid. The escaped bytes come
+ * from escaped_of; each is then checked by a table (or the letter mask);
+ * only \u escapes take the scalar check (hex digits, surrogate pairs, their
+ * decoded length).
  */
 S_INLINE int block_step(const unsigned char *b, const block_masks *m,
                         uint64_t valid, const unsigned char *end,
                         block_state *st, int vector_letters) {
-  const uint64_t in = st->escaped_in;
-  const uint64_t bs = m->bs & ~in; /* an escaped backslash starts no run */
-  const uint64_t starts = bs & ~(bs << 1);
-  uint64_t odd_sum, escaped, quote, upto, u = 0, bad = 0, e;
-  const uint64_t even_sum = bs + (starts & EVEN);
-  const int carry = __builtin_add_overflow(bs, starts & ODD, &odd_sum);
+  uint64_t carry, escaped = escaped_of(m->bs, st->escaped_in, &carry) & valid, quote, upto,
+                  u = 0, bad = 0, e;
   const unsigned uskip = st->uskip, hskip = st->hskip;
   int k;
-  /* the sums differ from bs in each run and the bit after it: the escaped
-   * bytes are those at an odd offset from their run's start */
-  escaped = (((bs ^ even_sum) & ODD) | ((bs ^ odd_sum) & EVEN) | in) & valid;
   quote = m->quote & ~escaped & valid;
   upto = quote ? (quote & (~quote + 1)) - 1 : ~(uint64_t)0;
   k = quote ? (int)sseval__lowest_bit(quote) : 64;
-  st->escaped_in = (uint64_t)carry;
+  st->escaped_in = carry;
   st->uskip = st->hskip = 0;
   if (m->ctrl & upto & valid) return -1;
   escaped &= upto;
@@ -354,25 +403,46 @@ enum {
                    (char)(i), (char)(j), (char)(k), (char)(l), (char)(m), (char)(n), \
                    (char)(o), (char)(q))
 
+/* Constants of 32 equal bytes kept in memory and read through one base
+ * pointer hidden from the constant folder (the empty asm): used as memory
+ * operands they need no register and no lea, where gcc would otherwise
+ * rebuild each _mm256_set1_epi8 inside the loop (mov + vmovd +
+ * vpbroadcastb) once the sixteen vector registers run out. */
+enum { K_LO4, K_60, K_70, K_80, K_1F, K_QUOTE, K_BS, K_U, K_COUNT };
+#define KB(x) UINT64_C(0x0101010101010101) * (x)
+#define K4(x) {KB(x), KB(x), KB(x), KB(x)}
+static const uint64_t k_bytes[K_COUNT][4] __attribute__((aligned(32))) = {
+    K4(0x0F), K4(0x60), K4(0x70), K4(0x80), K4(0x1F), K4('"'), K4('\\'), K4('u')};
+typedef const uint64_t (*kbase_t)[4];
+AVX2_INLINE kbase_t kbase(void) {
+  kbase_t k = k_bytes;
+  __asm__("" : "+r"(k));
+  return k;
+}
+#define KV(kb, i) _mm256_load_si256((const __m256i *)(const void *)(kb)[i])
+
 typedef struct utf8_state {
-  __m256i prev;       /* the previous 32 bytes */
-  __m256i incomplete; /* non-zero: they end inside a sequence */
-  __m256i err;        /* non-zero: an error was seen */
+  __m256i prev; /* the previous 32 bytes */
+  __m256i err;  /* non-zero: an error was seen */
 } utf8_state;
+
+/* Non-zero where prev ends inside a sequence: >= F0, E0, C0 in its last 3
+ * bytes (computed only when the next bytes are ASCII or the string ends). */
+AVX2_INLINE __m256i utf8_open_end(__m256i prev) {
+  return _mm256_subs_epu8(
+      prev, _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                             -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                             (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1)));
+}
 
 /* The 32 bytes before v shifted in by n (1..3) bytes from prev. */
 #define PREV_N(v, prev, n)                                                          \
   _mm256_alignr_epi8((v), _mm256_permute2x128_si256((prev), (v), 0x21), 16 - (n))
 
-AVX2_INLINE void utf8_block(utf8_state *u, __m256i v) {
-  if (_mm256_movemask_epi8(v) == 0) { /* ASCII: only a cut sequence before it */
-    u->err = _mm256_or_si256(u->err, u->incomplete);
-    u->incomplete = _mm256_setzero_si256();
-    u->prev = v;
-    return;
-  }
+/* The table check of 32 bytes v after u->prev (any bytes, ASCII included). */
+AVX2_INLINE void utf8_lookup(utf8_state *u, __m256i v, kbase_t kb) {
   {
-    const __m256i lo4 = _mm256_set1_epi8(0x0F);
+    const __m256i lo4 = KV(kb, K_LO4);
     const __m256i prev1 = PREV_N(v, u->prev, 1);
     const __m256i b1h = _mm256_shuffle_epi8(
         T16(U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
@@ -405,18 +475,36 @@ AVX2_INLINE void utf8_block(utf8_state *u, __m256i v) {
      * places back or >= F0 three places back */
     const __m256i must =
         _mm256_and_si256(_mm256_or_si256(_mm256_subs_epu8(PREV_N(v, u->prev, 2),
-                                                          _mm256_set1_epi8(0x60)),
+                                                          KV(kb, K_60)),
                                          _mm256_subs_epu8(PREV_N(v, u->prev, 3),
-                                                          _mm256_set1_epi8(0x70))),
-                         _mm256_set1_epi8((char)0x80));
+                                                          KV(kb, K_70))),
+                         KV(kb, K_80));
     u->err = _mm256_or_si256(u->err, _mm256_xor_si256(must, special));
-    /* a sequence still open at the end: >= F0, E0, C0 in the last 3 bytes */
-    u->incomplete = _mm256_subs_epu8(
-        v, _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                            -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                            (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1)));
     u->prev = v;
   }
+}
+
+/* 32 bytes: ASCII ones need only the check that no sequence was cut
+ * before them. */
+AVX2_INLINE void utf8_block(utf8_state *u, __m256i v, kbase_t kb) {
+  if (_mm256_movemask_epi8(v) == 0) {
+    u->err = _mm256_or_si256(u->err, utf8_open_end(u->prev));
+    u->prev = v;
+    return;
+  }
+  utf8_lookup(u, v, kb);
+}
+
+/* 64 bytes, one ASCII test for both halves (the lookup is exact on ASCII
+ * too, so a half-ASCII block just takes it). */
+AVX2_INLINE void utf8_block64(utf8_state *u, __m256i v0, __m256i v1, kbase_t kb) {
+  if (_mm256_movemask_epi8(_mm256_or_si256(v0, v1)) == 0) {
+    u->err = _mm256_or_si256(u->err, utf8_open_end(u->prev));
+    u->prev = v1;
+    return;
+  }
+  utf8_lookup(u, v0, kb);
+  utf8_lookup(u, v1, kb);
 }
 
 /* The masks of 32 bytes into m at bit `sh` (non-ASCII bytes are left out:
@@ -463,20 +551,109 @@ AVX2_INLINE __m256i keep_below(__m256i v, int k) {
   return _mm256_and_si256(v, _mm256_cmpgt_epi8(_mm256_set1_epi8((char)k), idx));
 }
 
+/* The masks of a block inside the string: backslashes, quotes, the bytes
+ * that may not follow a backslash (nonletter) and the 'u' bytes; ctrl:
+ * non-zero when a control byte (< 0x20) is somewhere in the 64 bytes. */
+typedef struct inside_masks {
+  uint64_t bs, quote, nonletter, u;
+  int ctrl;
+} inside_masks;
+
+/* The escape letters by nibbles: their high nibbles 2, 5, 6, 7 are bits 1,
+ * 2, 4, 8 of the high-nibble table, the low-nibble table says which of those
+ * each low nibble completes into a letter; 'u' (high 7, low 5) also has bit
+ * 0x80 in both, so the AND of the two lookups has its top bit set exactly
+ * at the 'u' bytes (movemask). */
+AVX2_INLINE void letters32(__m256i v, kbase_t kb, uint64_t *nonletter, uint64_t *u) {
+  const __m256i by_hi = _mm256_shuffle_epi8(
+      _mm256_setr_epi8(0, 0, 1, 0, 0, 2, 4, (char)(8 | 0x80), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       1, 0, 0, 2, 4, (char)(8 | 0x80), 0, 0, 0, 0, 0, 0, 0, 0),
+      _mm256_and_si256(_mm256_srli_epi16(v, 4), KV(kb, K_LO4)));
+  /* 2: '"' 'b' 'r'; 4: 't'; 5: 'u'; 6: 'f'; C: '\\'; E: 'n'; F: '/' */
+  const __m256i by_lo = _mm256_shuffle_epi8(
+      _mm256_setr_epi8(0, 0, 1 | 4 | 8, 0, 8, (char)(8 | 0x80), 4, 0, 0, 0, 0, 0, 2, 0, 4, 1,
+                       0, 0, 1 | 4 | 8, 0, 8, (char)(8 | 0x80), 4, 0, 0, 0, 0, 0, 2, 0, 4, 1),
+      _mm256_and_si256(v, KV(kb, K_LO4)));
+  const __m256i both = _mm256_and_si256(by_hi, by_lo);
+  *u = (uint64_t)(unsigned)_mm256_movemask_epi8(both);
+  *nonletter = (uint64_t)(unsigned)_mm256_movemask_epi8(
+      _mm256_cmpeq_epi8(both, _mm256_setzero_si256()));
+}
+
+AVX2_INLINE void masks64_inside(__m256i v0, __m256i v1, kbase_t kb, inside_masks *m) {
+  uint64_t l0, l1, u0, u1;
+  m->bs = (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, KV(kb, K_BS))) |
+          (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, KV(kb, K_BS))) << 32;
+  m->quote =
+      (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, KV(kb, K_QUOTE))) |
+      (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, KV(kb, K_QUOTE))) << 32;
+  /* a byte below 0x20 in either half leaves one in their bytewise minimum */
+  m->ctrl = _mm256_movemask_epi8(_mm256_cmpeq_epi8(
+      _mm256_max_epu8(_mm256_min_epu8(v0, v1), KV(kb, K_1F)), KV(kb, K_1F)));
+  letters32(v0, kb, &l0, &u0);
+  letters32(v1, kb, &l1, &u1);
+  m->nonletter = l0 | l1 << 32;
+  m->u = u0 | u1 << 32;
+}
+
 AVX2 static int scan_avx2(const unsigned char *p, const unsigned char *end,
                           sseval__strscan *out) {
   const unsigned char *pos = p;
   block_state st = {0, 0, 0, 0, 0};
+  const kbase_t kb = kbase();
+  uint64_t bad = 0, any_esc = 0;
   utf8_state u;
-  u.prev = u.incomplete = u.err = _mm256_setzero_si256();
+  u.prev = u.err = _mm256_setzero_si256();
   for (;;) {
     unsigned char tmp[64];
-    const unsigned char *src = pos;
+    const unsigned char *src;
     size_t left = (size_t)(end - pos);
     uint64_t valid = ~(uint64_t)0;
     block_masks m = {0, 0, 0, 0, 0, 0};
     __m256i v0, v1;
     int k;
+    /* the blocks inside a long string (no unescaped quote, no control
+     * byte), without a branch on their content: every mask computed, the
+     * escaped bytes by arithmetic, a bad escape letter only noted (the
+     * string is then invalid, whatever follows); only \u escapes take a
+     * scalar step */
+    while (left >= 64) {
+      inside_masks im;
+      uint64_t escaped, carry, u8;
+      unsigned us;
+      v0 = _mm256_loadu_si256((const __m256i *)(const void *)pos);
+      v1 = _mm256_loadu_si256((const __m256i *)(const void *)(pos + 32));
+      masks64_inside(v0, v1, kb, &im);
+      escaped = escaped_of(im.bs, st.escaped_in, &carry);
+      if ((im.quote & ~escaped) | (uint64_t)im.ctrl) break; /* the careful step */
+      st.escaped_in = carry;
+      bad |= escaped & im.nonletter;
+      any_esc |= escaped;
+      u8 = escaped & im.u;
+      st.saved += (size_t)__builtin_popcountll(escaped & ~u8);
+      us = st.uskip;
+      st.uskip = 0;
+      if (u8) {
+        u8 &= ~(uint64_t)0 << us; /* the second half of a pair already checked */
+        while (u8) {
+          const unsigned i = sseval__lowest_bit(u8); /* the 'u'; the backslash is before it */
+          size_t n = uesc_check(pos + i - 1, end, &st.saved);
+          if (!n) return 0;
+          n = n + i - 1; /* the first byte after the escape */
+          if (n >= 64) {
+            st.uskip = (unsigned)(n - 64);
+            break;
+          }
+          u8 &= ~(uint64_t)0 << n;
+        }
+      }
+      utf8_block64(&u, v0, v1, kb);
+      pos += 64;
+      left -= 64;
+    }
+    if (bad) return 0;
+    st.esc |= any_esc != 0;
+    src = pos;
     if (left < 64) {
       if (left == 0) return 0;
       src = tail_block(tmp, pos, left, &valid);
@@ -488,14 +665,14 @@ AVX2 static int scan_avx2(const unsigned char *p, const unsigned char *end,
     k = block_step(pos, &m, valid, end, &st, 1);
     if (k < 0) return 0;
     if (k < 64) { /* the string ends here: nothing after the quote counts */
-      utf8_block(&u, keep_below(v0, k < 32 ? k : 32));
-      utf8_block(&u, keep_below(v1, k < 32 ? 0 : k - 32));
+      utf8_block(&u, keep_below(v0, k < 32 ? k : 32), kb);
+      utf8_block(&u, keep_below(v1, k < 32 ? 0 : k - 32), kb);
+      u.err = _mm256_or_si256(u.err, utf8_open_end(u.prev));
       if (!_mm256_testz_si256(u.err, u.err)) return 0;
       return done(p, pos + k, st.saved, st.esc, out);
     }
     if (left <= 64) return 0; /* not closed */
-    utf8_block(&u, v0);
-    utf8_block(&u, v1);
+    utf8_block64(&u, v0, v1, kb);
     pos += 64;
   }
 }

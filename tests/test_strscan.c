@@ -254,6 +254,68 @@ TEST(cut_sequences_at_every_offset) {
   }
 }
 
+/* Every code point as one \uXXXX escape (lower and upper case hex) inside
+ * a string long enough for the 64-byte blocks: the four digits are read and
+ * valued at once (src/simd.c hex4_swar), and the decoded length depends on
+ * the value (1, 2 or 3 bytes; surrogates alone are invalid). */
+TEST(every_u_escape_value) {
+  static const char hex[2][17] = {"0123456789abcdef", "0123456789ABCDEF"};
+  unsigned char s[128];
+  memset(s, 'a', sizeof s);
+  for (unsigned cp = 0; cp < 0x10000u; cp++) {
+    for (int c = 0; c < 2; c++) {
+      if (c && !((cp >> 8 | cp >> 4 | cp) & 0xAu)) continue; /* no letter to case */
+      s[40] = '\\';
+      s[41] = 'u';
+      for (int i = 0; i < 4; i++) s[42 + i] = (unsigned char)hex[c][(cp >> (12 - 4 * i)) & 0xFu];
+      s[90] = '"';
+      compare(s, 91);
+    }
+  }
+}
+
+/* Each byte value as each hex digit of a lone escape and of both halves of
+ * a surrogate pair, with the escape at offsets that put it inside a block,
+ * at its end and across two blocks. */
+TEST(every_byte_as_a_hex_digit) {
+  static const char *const escs[] = {"\\u00e9", "\\ud83d\\ude00"};
+  static const size_t offs[] = {0, 30, 57, 58, 60, 61, 62, 63};
+  unsigned char s[200];
+  for (size_t e = 0; e < 2; e++) {
+    const size_t l = strlen(escs[e]);
+    for (size_t oi = 0; oi < sizeof offs / sizeof offs[0]; oi++) {
+      for (size_t d = 0; d < l; d++) {
+        if (escs[e][d] == '\\' || escs[e][d] == 'u') continue;
+        for (unsigned b = 0; b < 256; b++) {
+          memset(s, 'a', sizeof s);
+          memcpy(s + offs[oi], escs[e], l);
+          s[offs[oi] + d] = (unsigned char)b;
+          s[150] = '"';
+          compare(s, 151);
+        }
+      }
+    }
+  }
+}
+
+/* A quote after a run of 1..6 backslashes at every position of two blocks:
+ * an odd run escapes it (the string goes on past it: the block step must
+ * not stop there), an even one leaves it closing the string. */
+TEST(quotes_after_backslash_runs) {
+  unsigned char s[256];
+  for (size_t run = 1; run <= 6; run++) {
+    for (size_t pre = 0; pre < 130; pre++) {
+      memset(s, 'b', sizeof s);
+      memset(s + pre, '\\', run);
+      s[pre + run] = '"';
+      s[pre + run + 90] = '"';
+      compare(s, pre + run + 91);
+      s[pre + run + 40] = 0x1F; /* and a control byte after it */
+      compare(s, pre + run + 91);
+    }
+  }
+}
+
 TEST(paths_are_named_and_the_best_is_available) {
   const char *name = sseval__simd_name();
   CHECK(!strcmp(name, "avx2") || !strcmp(name, "sse2") || !strcmp(name, "portable"));
@@ -269,6 +331,9 @@ int main(void) {
   RUN(exhaustive_short_across_block_edges);
   RUN(generated_long_strings);
   RUN(cut_sequences_at_every_offset);
+  RUN(every_u_escape_value);
+  RUN(every_byte_as_a_hex_digit);
+  RUN(quotes_after_backslash_runs);
   fprintf(stderr, "test_strscan: %s path, %lu comparisons\n", sseval__simd_name(), compared);
   return test_summary();
 }
