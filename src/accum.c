@@ -311,6 +311,7 @@ static size_t count_cont_small(const unsigned char *p, size_t n) {
  * finds 0x80..0xBF), 8 with SWAR, then byte by byte. */
 static size_t count_cont(const unsigned char *p, size_t n) {
   size_t i = 0, cont = 0;
+  if (n == 0) return 0; /* p may be NULL (an empty block's text): no p + 0 */
 #ifdef ACC_SSE2
   const __m128i below = _mm_set1_epi8((char)0xC0), zero = _mm_setzero_si128();
   while (n - i >= 16) {
