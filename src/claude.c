@@ -464,14 +464,20 @@ static int fast_delta(uint32_t max_depth, sseval_span data, parsed *ev) {
 
 /* ---- the instance ---------------------------------------------------------------- */
 
-enum { B_OPEN = 1, B_STOPPED = 2 };
-
+/* One entry of the block table: 16 bytes, not 24 (a server holding many
+ * streams pays for the table's 8 slots in each). */
 typedef struct block_state {
-  unsigned char type;  /* sseval_block_type */
-  unsigned char state; /* B_* */
-  size_t bytes;        /* content bytes so far (never above the limits) */
+  uint64_t meta;       /* content bytes so far << 9 (never above the limits,
+                          which are at most BLOCK_BYTES_MAX) | BLOCK_STOPPED
+                          (0: open) | sseval_block_type */
   sseval__jstream *js; /* tool blocks while open: the input validator */
 } block_state;
+#define BLOCK_STOPPED UINT64_C(0x100)
+#define BLOCK_TYPE(b) ((sseval_block_type)((b)->meta & 0xffu))
+#define BLOCK_IS_STOPPED(b) (((b)->meta & BLOCK_STOPPED) != 0)
+#define BLOCK_BYTES(b) ((size_t)((b)->meta >> 9))
+#define BLOCK_BYTES_MAX ((UINT64_C(1) << 55) - 1u) /* 32 PiB */
+_Static_assert(SSEVAL_BLOCK_FALLBACK < 256, "a block type fits a byte");
 
 enum {
   E_UNKNOWN = 0, E_MESSAGE_START, E_BLOCK_START, E_BLOCK_DELTA, E_BLOCK_STOP,
@@ -951,9 +957,7 @@ static int on_block_start(sseval_claude *c, parsed *ev) {
     type = block_type_of(name.ptr, name.len);
   }
   b = &c->blocks[c->nblocks];
-  b->type = (unsigned char)type;
-  b->state = B_OPEN;
-  b->bytes = 0;
+  b->meta = (uint64_t)type; /* open, no content yet */
   b->js = NULL;
   if (sseval__block_is_tool(type)) {
     if (c->free_js) {
@@ -1080,15 +1084,15 @@ static int deliver_delta(sseval_claude *c, const parsed *ev, block_state *b,
   n = val->v.has_escapes && spec->delivery != DL_CITATION
           ? sseval__jstr_decoded_len(&val->v)
           : val->v.len;
-  if (n > c->max_block_bytes - b->bytes)
+  if (n > c->max_block_bytes - BLOCK_BYTES(b))
     return problemf(c, SSEVAL_RULE_BLOCK_TOO_LARGE,
                     "Block %lu grew past max_block_bytes.",
                     (unsigned long)index);
-  if (spec->delivery == DL_TOOL_INPUT && n > c->max_tool_input - b->bytes)
+  if (spec->delivery == DL_TOOL_INPUT && n > c->max_tool_input - BLOCK_BYTES(b))
     return problemf(c, SSEVAL_RULE_TOOL_INPUT_TOO_LARGE,
                     "The tool input of block %lu grew past "
                     "max_tool_input_bytes.", (unsigned long)index);
-  b->bytes += n;
+  b->meta += (uint64_t)n << 9;
   if (spec->delivery == DL_PIECES) /* nearly every delta: no jump table */
     return deliver_pieces(c, index, &val->v, cb);
   switch (spec->delivery) {
@@ -1129,12 +1133,12 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
                     (unsigned long long)ix->u);
   index = (uint32_t)ix->u;
   b = &c->blocks[index];
-  if (b->state == B_STOPPED)
+  if (BLOCK_IS_STOPPED(b))
     return problemf(c, SSEVAL_RULE_DELTA_AFTER_BLOCK_STOP,
                     "content_block_delta for index %lu after its "
                     "content_block_stop.", (unsigned long)index);
   dk = ev->delta_kind >= 0 ? ev->delta_kind : delta_kind_of(&s[S_TYPE].v);
-  if (dk == D_NONE || b->type == SSEVAL_BLOCK_UNKNOWN) {
+  if (dk == D_NONE || BLOCK_TYPE(b) == SSEVAL_BLOCK_UNKNOWN) {
     c->st.unknown_deltas++;
     if (c->cb->on_unknown_delta)
       return cb_rc(c, c->cb->on_unknown_delta(c->user, index,
@@ -1143,11 +1147,11 @@ static int on_block_delta(sseval_claude *c, parsed *ev) {
     return 0;
   }
   if (sseval__delta_specs[dk].family !=
-      sseval__block_spec_of((sseval_block_type)b->type)->family)
+      sseval__block_spec_of(BLOCK_TYPE(b))->family)
     return problemf(c, SSEVAL_RULE_DELTA_TYPE_MISMATCH,
                     "A delta of this type cannot apply to a %s block at "
                     "index %lu.",
-                    sseval_block_type_name((sseval_block_type)b->type),
+                    sseval_block_type_name(BLOCK_TYPE(b)),
                     (unsigned long)index);
   return deliver_delta(c, ev, b, index, dk);
 }
@@ -1181,14 +1185,14 @@ static int on_block_stop(sseval_claude *c, parsed *ev) {
                       "started.", (unsigned long long)ix->u);
   index = (uint32_t)ix->u;
   b = &c->blocks[index];
-  if (b->state == B_STOPPED)
+  if (BLOCK_IS_STOPPED(b))
     return problemf(c, SSEVAL_RULE_DUPLICATE_BLOCK_STOP,
                       "A second content_block_stop for index %llu.", (unsigned long long)ix->u);
   if (b->js) {
     if (!sseval__jstream_empty(b->js)) {
       if (!sseval__jstream_finish(b->js) || !b->js->top_is_object) {
         if (c->acc) sseval__acc_block_stop(c->acc, index, 0);
-        b->state = B_STOPPED;
+        b->meta |= BLOCK_STOPPED;
         release_js(c, b);
         return problemf(c, SSEVAL_RULE_TOOL_INPUT_INVALID,
                           "At content_block_stop the tool input of block "
@@ -1200,7 +1204,7 @@ static int on_block_stop(sseval_claude *c, parsed *ev) {
     }
     release_js(c, b);
   }
-  b->state = B_STOPPED;
+  b->meta |= BLOCK_STOPPED;
   if (c->acc) sseval__acc_block_stop(c->acc, index, complete);
   if (c->cb->on_block_stop)
     return cb_rc(c, c->cb->on_block_stop(c->user, index));
@@ -1280,7 +1284,7 @@ static int on_message_stop(sseval_claude *c) {
                       "message_stop arrived without any message_delta, so "
                       "the stop reason and final usage are missing.");
   for (i = 0; i < c->nblocks; i++)
-    if (c->blocks[i].state == B_OPEN) {
+    if (!BLOCK_IS_STOPPED(&c->blocks[i])) {
       open++;
       last_open = i;
     }
@@ -1685,6 +1689,11 @@ sseval_status sseval_claude_new(sseval_claude **out,
   c->max_blocks = o.max_blocks ? o.max_blocks : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCKS;
   c->max_block_bytes = o.max_block_bytes ? o.max_block_bytes
                                          : SSEVAL_CLAUDE_DEFAULT_MAX_BLOCK_BYTES;
+#if SIZE_MAX > 0x7fffffffffffffu
+  /* a block entry counts 55 bits of content (block_state) */
+  if (c->max_block_bytes > BLOCK_BYTES_MAX)
+    c->max_block_bytes = (size_t)BLOCK_BYTES_MAX;
+#endif
   c->max_tool_input = o.max_tool_input_bytes
                           ? o.max_tool_input_bytes
                           : SSEVAL_CLAUDE_DEFAULT_MAX_TOOL_INPUT_BYTES;

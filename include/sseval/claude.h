@@ -346,7 +346,8 @@ typedef struct sseval_claude_options {
   uint32_t max_json_depth;/**< payloads and tool input; 0 = default 64, max 512 */
   uint32_t max_blocks;    /**< content blocks per message; 0 = default 4096 */
   size_t max_block_bytes; /**< decoded text / thinking / tool input per block
-                               (citations counted raw); 0 = default 64 MiB */
+                               (citations counted raw); 0 = default 64 MiB;
+                               above 2^55 - 1 (32 PiB): 2^55 - 1 */
   const sseval_allocator *allocator; /**< copied; NULL = libc */
   size_t max_tool_input_bytes; /**< decoded partial_json of one tool block
                                     (max_block_bytes applies too);
