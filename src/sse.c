@@ -1131,18 +1131,22 @@ static int scan_lines(sseval_sse *p, chunk_vals *cv, const char **sp,
 static int scan_small(sseval_sse *p, chunk_vals *cv, const char **sp,
                       const char *end, const char *b0, uint64_t base) {
   const char *s = *sp, *eol;
+  int r = 0;
   while (s < end && !p->paused) {
     eol = small_eol(s, end);
     if (!eol || (size_t)(eol - s) > p->max_line) { /* cut, or too long */
-      if (stop_line(p, &s, end, eol) < 0) return -1;
+      r = stop_line(p, &s, end, eol) < 0 ? -1 : 0;
       break;
     }
-    if (cold_line(p, cv, s, (size_t)(eol - s)) < 0) return -1;
+    if (cold_line(p, cv, s, (size_t)(eol - s)) < 0) {
+      r = -1;
+      break;
+    }
     s = skip_eol(p, eol, end, p->paused);
     next_line(p, base + (uint64_t)(s - b0));
   }
-  *sp = s;
-  return 0;
+  *sp = s; /* on an error, the start of the line that failed (as scan_lines) */
+  return r;
 }
 
 /* sseval_sse_feed past its tiny-chunk path: the steps in order. */

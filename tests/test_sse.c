@@ -1099,6 +1099,55 @@ TEST(pause_from_other_callbacks) {
   }
 }
 
+/* Where a feed stops on an error: at the start of the line that failed
+ * (the blank line that dispatched an aborted event, the comment, retry or
+ * unknown field whose callback aborted, the data line past
+ * max_event_bytes), or, when that line began in an earlier feed (already
+ * consumed, held in the line buffer), at the start of the feed that ended
+ * it; through *consumed and sseval_sse_offset alike, for every chunk size
+ * (chunks under 16 bytes take their own scan, which once stopped where the
+ * chunk began, whatever line failed). */
+TEST(error_offset_any_chunking) {
+  static const char s[] = ":c\nretry:5\nfoo:bar\ndata:d\n\ndata:eeeeee\n\n";
+  static const struct {
+    int abort_on;
+    size_t max_event;
+    sseval_status st;
+    uint64_t at, eol; /* the failed line's start and its line end */
+  } want[] = {
+      {CB_EVENT, 0, SSEVAL_E_CALLBACK, 26, 26}, /* the blank line after data:d */
+      {CB_COMMENT, 0, SSEVAL_E_CALLBACK, 0, 2},
+      {CB_RETRY, 0, SSEVAL_E_CALLBACK, 3, 10},
+      {CB_UNKNOWN, 0, SSEVAL_E_CALLBACK, 11, 18},
+      {0, 3, SSEVAL_E_LIMIT, 27, 38}, /* data:eeeeee: 6 bytes of data over 3 */
+  };
+  size_t k, chunk, len = sizeof s - 1;
+  for (k = 0; k < sizeof want / sizeof want[0]; k++)
+    for (chunk = 1; chunk <= len; chunk++) {
+      rec r;
+      sseval_sse *p = rec_new(&r, 0, want[k].max_event, NULL);
+      sseval_status st = SSEVAL_OK;
+      size_t pos = 0;
+      uint64_t at = want[k].eol / chunk * chunk; /* the feed that ends it */
+      if (at < want[k].at) at = want[k].at;
+      if (!p) return;
+      r.abort_on = want[k].abort_on;
+      while (pos < len && st == SSEVAL_OK) {
+        size_t n = len - pos < chunk ? len - pos : chunk, c = 0;
+        st = rfeed(p, &r, s + pos, n, &c);
+        pos += c;
+      }
+      if (st != want[k].st || pos != at || sseval_sse_offset(p) != at)
+        fprintf(stderr, "case %zu, chunks of %zu: status %d, stopped at %zu\n",
+                k, chunk, (int)st, pos);
+      CHECK_EQ_U64(st, want[k].st);
+      CHECK_EQ_U64(pos, at);
+      CHECK_EQ_U64(sseval_sse_offset(p), at);
+      sseval_sse_free(p);
+      sseref_buf_free(&r.trace);
+    }
+}
+
 TEST(abort_is_sticky) {
   static const char s[] = ":c\nretry:5\nfoo:bar\ndata:d\n\ndata:e\n\n";
   int kind;
@@ -1845,6 +1894,7 @@ int main(int argc, char **argv) {
   RUN(pause_then_resume_from_moved_rest);
   RUN(pause_from_other_callbacks);
   RUN(abort_is_sticky);
+  RUN(error_offset_any_chunking);
   RUN(reset_reuse_without_allocating);
   RUN(reset_clears_partial_state);
   RUN(finish_reports_tail);

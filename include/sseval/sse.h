@@ -149,6 +149,9 @@ SSEVAL_API void sseval_sse_reset(sseval_sse *p);
  *    feed with buf + *consumed (the tail may be moved or copied first);
  *  - an error (E_LIMIT, E_NOMEM, E_CALLBACK, E_MISUSE after finish): sticky,
  *    every later call returns it until reset; see sseval_sse_error().
+ *    *consumed and sseval_sse_offset() then stop at the start of the line
+ *    that failed, or at buf when that line began in an earlier feed, for
+ *    any chunking.
  * Not re-entrant: feed, finish or reset called from inside one of this
  * instance's callbacks does nothing and returns SSEVAL_E_MISUSE (reset
  * returns nothing), and the feed that ran the callback then stops with the
