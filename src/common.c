@@ -51,16 +51,16 @@ static void libc_free(void *ctx, void *p, size_t n) {
   free(p);
 }
 
+const sseval_allocator sseval__default_allocator = {libc_malloc, libc_realloc,
+                                                     libc_free, NULL};
+
 int sseval__mem_init(sseval__mem *m, const sseval_allocator *user) {
   memset(m, 0, sizeof *m);
   if (user) {
     if (!user->malloc || !user->realloc || !user->free) return 0;
     m->a = *user;
   } else {
-    m->a.malloc = libc_malloc;
-    m->a.realloc = libc_realloc;
-    m->a.free = libc_free;
-    m->a.ctx = NULL;
+    m->a = sseval__default_allocator;
   }
   return 1;
 }

@@ -23,6 +23,11 @@ typedef struct sseval__mem {
 
 /* Copy `user` (or the libc default) into *m. Returns 0 if `user` has a NULL
  * hook. */
+/* malloc, realloc and free of libc (ctx NULL): what a NULL allocator
+ * option means. One table, so that an instance can point at it instead of
+ * holding a copy (src/sse.c compares against its address). */
+extern const sseval_allocator sseval__default_allocator;
+
 int sseval__mem_init(sseval__mem *m, const sseval_allocator *user);
 void *sseval__mem_alloc(sseval__mem *m, size_t n);
 void *sseval__mem_realloc(sseval__mem *m, void *p, size_t old_n, size_t n);

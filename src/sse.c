@@ -81,8 +81,8 @@ typedef struct tbuf {
 struct sseval_sse {
   sse_cbs cb;
   void *user;
-  const sseval_allocator *al; /* &default_allocator, or the copy after the
-                                 instance (sse_with_allocator) */
+  const sseval_allocator *al; /* &sseval__default_allocator, or the copy
+                                 after the instance (sse_with_allocator) */
   uint64_t line_no;    /* 1-based number of the line being read */
   uint64_t line_start; /* absolute offset of that line's first byte */
   tbuf line;           /* the current line when it straddles chunks */
@@ -150,23 +150,6 @@ static sseval_status fail(sseval_sse *p, sseval_status s, const char *msg,
 
 /* ---- memory ------------------------------------------------------------------ */
 
-static void *libc_malloc(void *ctx, size_t n) {
-  (void)ctx;
-  return malloc(n);
-}
-static void *libc_realloc(void *ctx, void *q, size_t old_n, size_t n) {
-  (void)ctx;
-  (void)old_n;
-  return realloc(q, n);
-}
-static void libc_free(void *ctx, void *q, size_t n) {
-  (void)ctx;
-  (void)n;
-  free(q);
-}
-static const sseval_allocator default_allocator = {libc_malloc, libc_realloc,
-                                                   libc_free, NULL};
-
 /* An instance with a caller's allocator keeps its copy right after it. */
 typedef struct sse_with_allocator {
   struct sseval_sse s;
@@ -174,7 +157,7 @@ typedef struct sse_with_allocator {
 } sse_with_allocator;
 
 static size_t instance_size(const sseval_sse *p) {
-  return p->al == &default_allocator ? sizeof(sseval_sse)
+  return p->al == &sseval__default_allocator ? sizeof(sseval_sse)
                                      : sizeof(sse_with_allocator);
 }
 
@@ -1336,7 +1319,7 @@ static uint32_t limit32(size_t v, size_t dflt) {
 
 sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
                              void *user, const sseval_sse_options *opts) {
-  const sseval_allocator *al = &default_allocator;
+  const sseval_allocator *al = &sseval__default_allocator;
   sseval_sse *p;
   sseval_sse_options o;
   if (!out) return SSEVAL_E_MISUSE;
@@ -1365,7 +1348,7 @@ sseval_status sseval_sse_new(sseval_sse **out, const sseval_sse_callbacks *cbs,
     p = (sseval_sse *)malloc(sizeof *p);
     if (!p) return SSEVAL_E_NOMEM;
     memset(p, 0, sizeof *p);
-    p->al = &default_allocator;
+    p->al = &sseval__default_allocator;
   }
   p->calls = 1;
   {
