@@ -1105,8 +1105,9 @@ TEST(pause_from_other_callbacks) {
  * max_event_bytes), or, when that line began in an earlier feed (already
  * consumed, held in the line buffer), at the start of the feed that ended
  * it; through *consumed and sseval_sse_offset alike, for every chunk size
- * (chunks under 16 bytes take their own scan, which once stopped where the
- * chunk began, whatever line failed). */
+ * and for the input cut in two at every point (chunks under 16 bytes take
+ * their own scan, which once stopped where the chunk began, whatever line
+ * failed). */
 TEST(error_offset_any_chunking) {
   static const char s[] = ":c\nretry:5\nfoo:bar\ndata:d\n\ndata:eeeeee\n\n";
   static const struct {
@@ -1121,25 +1122,32 @@ TEST(error_offset_any_chunking) {
       {CB_UNKNOWN, 0, SSEVAL_E_CALLBACK, 11, 18},
       {0, 3, SSEVAL_E_LIMIT, 27, 38}, /* data:eeeeee: 6 bytes of data over 3 */
   };
-  size_t k, chunk, len = sizeof s - 1;
+  size_t k, plan, len = sizeof s - 1;
   for (k = 0; k < sizeof want / sizeof want[0]; k++)
-    for (chunk = 1; chunk <= len; chunk++) {
+    for (plan = 0; plan < 2 * len; plan++) {
+      /* chunks of `chunk` bytes, then two feeds cut at `chunk` */
+      const int split = plan >= len;
+      const size_t chunk = plan % len + 1;
       rec r;
       sseval_sse *p = rec_new(&r, 0, want[k].max_event, NULL);
       sseval_status st = SSEVAL_OK;
       size_t pos = 0;
-      uint64_t at = want[k].eol / chunk * chunk; /* the feed that ends it */
+      /* the start of the feed that holds the failed line's end */
+      uint64_t at = split ? (want[k].eol >= chunk ? chunk : 0)
+                          : want[k].eol / chunk * chunk;
       if (at < want[k].at) at = want[k].at;
       if (!p) return;
       r.abort_on = want[k].abort_on;
       while (pos < len && st == SSEVAL_OK) {
-        size_t n = len - pos < chunk ? len - pos : chunk, c = 0;
+        size_t n = split ? (pos < chunk ? chunk - pos : len - pos)
+                         : (len - pos < chunk ? len - pos : chunk),
+               c = 0;
         st = rfeed(p, &r, s + pos, n, &c);
         pos += c;
       }
       if (st != want[k].st || pos != at || sseval_sse_offset(p) != at)
-        fprintf(stderr, "case %zu, chunks of %zu: status %d, stopped at %zu\n",
-                k, chunk, (int)st, pos);
+        fprintf(stderr, "case %zu, %s %zu: status %d, stopped at %zu\n", k,
+                split ? "cut at" : "chunks of", chunk, (int)st, pos);
       CHECK_EQ_U64(st, want[k].st);
       CHECK_EQ_U64(pos, at);
       CHECK_EQ_U64(sseval_sse_offset(p), at);
